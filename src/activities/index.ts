@@ -1,0 +1,16 @@
+import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
+
+/**
+ * Everything the worker's activities need, built once from config by the entry point (src/app/dependencies.ts)
+ * and replaced by fakes in tests.
+ */
+export type ActivityDeps = DiagnosticsDeps;
+
+/** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDiagnosticsActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

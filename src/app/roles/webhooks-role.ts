@@ -1,0 +1,24 @@
+import { createWebhookApp } from '../../webhooks/app';
+import { listen } from '../../webhooks/http-server';
+import { type RoleStarter } from '../role';
+
+export const startWebhooksRole: RoleStarter = async (ctx) => {
+  const app = createWebhookApp({
+    logger: ctx.logger,
+    readiness: async () => {
+      await ctx.client.connection.workflowService.getSystemInfo({});
+    },
+  });
+  const server = await listen(app, ctx.config.http.port);
+  ctx.logger.info({ port: server.port }, `webhook server listening on http://localhost:${server.port}`);
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  return {
+    name: 'webhooks',
+    done,
+    async stop() {
+      await server.close();
+      resolveDone();
+    },
+  };
+};

@@ -1,0 +1,31 @@
+import { createActivities } from '../../activities';
+import { connectWorker } from '../../temporal/connect';
+import { createWorker, defaultWorkerIdentity } from '../../worker/create-worker';
+import { runningFromBuild, workflowBundlePath } from '../paths';
+import { type RoleStarter } from '../role';
+
+export const startWorkerRole: RoleStarter = async (ctx) => {
+  const connection = await connectWorker(ctx.target);
+  const identity = defaultWorkerIdentity();
+  const worker = await createWorker({
+    connection,
+    namespace: ctx.target.namespace,
+    taskQueue: ctx.config.temporal.taskQueue,
+    identity,
+    activities: createActivities({ workerIdentity: identity }),
+    // Only the built app uses the prebundled code; from sources we bundle fresh so edits are never stale.
+    workflowBundlePath: runningFromBuild() ? workflowBundlePath() : undefined,
+    logger: ctx.logger,
+  });
+  const done = worker.run().finally(() => connection.close());
+  ctx.logger.info({ taskQueue: ctx.config.temporal.taskQueue }, 'worker polling');
+  return {
+    name: 'worker',
+    done,
+    async stop() {
+      // Drains: in-flight activities get the shutdown grace period, then the run promise resolves.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+};

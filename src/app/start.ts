@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { Runtime } from '@temporalio/worker';
+import { type Logger } from 'pino';
+import { type Config, MissingSettingsError } from '../config';
+import { PinoTemporalLogger } from '../logging/temporal-logger';
+import { explainMissingCli, provisionTemporalCli } from '../temporal/cli-provision';
+import { clusterTarget, connectClient, localTarget, type TemporalTarget } from '../temporal/connect';
+import { type DevServer, startDevServer } from '../temporal/dev-server';
+import { type RoleContext, type RoleName, type RoleStarter, type RunningRole } from './role';
+import { startBotRole } from './roles/bot-role';
+import { startWebhooksRole } from './roles/webhooks-role';
+import { startWorkerRole } from './roles/worker-role';
+
+const STARTERS: Record<RoleName, RoleStarter> = {
+  worker: startWorkerRole,
+  webhooks: startWebhooksRole,
+  bot: startBotRole,
+};
+
+export interface RunningApp {
+  roles: RunningRole[];
+  devServer?: DevServer;
+  /** Resolves once every role has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the requested roles. Without TEMPORAL_ADDRESS an embedded dev server (persisted under the data dir, with
+ * the Web UI) is started first; with it, we connect to that cluster.
+ */
+export async function startApp(config: Config, roles: RoleName[], logger: Logger): Promise<RunningApp> {
+  installTemporalRuntime(logger);
+  let devServer: DevServer | undefined;
+  let target: TemporalTarget;
+  if (config.temporal.address) {
+    target = clusterTarget(config);
+    logger.info({ address: target.address, namespace: target.namespace }, 'connecting to Temporal cluster');
+  } else {
+    devServer = await startEmbeddedServer(config, logger);
+    target = localTarget(devServer.address, devServer.namespace);
+  }
+
+  const { client, connection } = await connectClient(target);
+  const ctx: RoleContext = { config, logger, target, client, sharedProcess: roles.length > 1 };
+  const running: RunningRole[] = [];
+  try {
+    for (const name of roles) {
+      const started = await startRole(name, ctx);
+      if (started) running.push(started);
+    }
+  } catch (err) {
+    await stopAll(running, logger);
+    await connection.close();
+    await devServer?.stop();
+    throw err;
+  }
+  if (running.length === 0) logger.warn('no role could start; see the messages above');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await stopAll(running, logger);
+      await connection.close();
+      await devServer?.stop();
+    })());
+  const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
+  return { roles: running, devServer, done, stop };
+}
+
+async function startRole(name: RoleName, ctx: RoleContext): Promise<RunningRole | undefined> {
+  const logger = ctx.logger.child({ role: name });
+  try {
+    return await STARTERS[name]({ ...ctx, logger });
+  } catch (err) {
+    // In development one process runs every role: a role without its credentials steps aside with a clear message.
+    if (err instanceof MissingSettingsError && ctx.sharedProcess) {
+      logger.warn(`${err.message} Skipping the ${name} role for now.`);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+async function stopAll(roles: RunningRole[], logger: Logger): Promise<void> {
+  // Stop the edges first (no new inbound work), the worker last so it can drain what is in flight.
+  const order: RoleName[] = ['webhooks', 'bot', 'worker'];
+  for (const name of order) {
+    for (const role of roles.filter((r) => r.name === name)) {
+      logger.info({ role: name }, 'stopping');
+      await role.stop();
+    }
+  }
+}
+
+async function startEmbeddedServer(config: Config, logger: Logger): Promise<DevServer> {
+  const cli = await provisionTemporalCli({
+    cliPath: config.temporal.cliPath,
+    progress: (message) => logger.info(message),
+  });
+  if (cli.kind === 'sdk-download') {
+    logger.warn(`${explainMissingCli(cli.tried)}\nTrying the Temporal SDK's own download now.`);
+  } else {
+    logger.info({ path: cli.path, source: cli.source, version: cli.version }, 'using Temporal CLI');
+  }
+  const dbFile = path.join(config.dataDir, 'temporal.db');
+  const server = await startDevServer({
+    cli,
+    dbFile,
+    namespace: config.temporal.namespace,
+    port: config.temporal.devPort,
+    uiPort: config.temporal.devUiPort,
+  });
+  logger.info({ address: server.address, dbFile }, `Temporal dev server running. Web UI: ${server.uiUrl}`);
+  return server;
+}
+
+let runtimeInstalled = false;
+/** Routes the Temporal SDK's logs to pino; the runtime can be installed once per process. */
+function installTemporalRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal-sdk' })) });
+  runtimeInstalled = true;
+}

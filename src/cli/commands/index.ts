@@ -1,0 +1,13 @@
+import { type Command } from 'commander';
+import { registerBundleWorkflowsCommand } from './bundle-workflows';
+import { registerDoctorCommand } from './doctor';
+import { registerStartCommand } from './start';
+import { registerTemporalCommand } from './temporal';
+
+/** One module per command; add a line here to register a new one. */
+export function registerCommands(program: Command): void {
+  registerStartCommand(program);
+  registerTemporalCommand(program);
+  registerDoctorCommand(program);
+  registerBundleWorkflowsCommand(program);
+}

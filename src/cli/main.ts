@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { registerCommands } from './commands';
+
+export function buildProgram(): Command {
+  const program = new Command('flexcord')
+    .description('Discord support conversations as durable Temporal workflows, handed to Twilio Flex')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    // Expected failures (bad config, missing binary) get one clear line, not a stack trace.
+    if (
+      err instanceof ConfigError ||
+      (err as Error).name.endsWith('NotFoundError') ||
+      (err as Error).name === 'UserError'
+    ) {
+      console.error(`flexcord: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  }
+}

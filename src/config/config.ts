@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { type Env } from './schema';
+
+/** The parsed configuration, grouped by the part of the system that uses it. Built once at start, passed down. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  log: { level: Env['LOG_LEVEL']; format: 'pretty' | 'json' };
+  dataDir: string;
+  temporal: {
+    /** Undefined means: start the embedded dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    cliPath?: string;
+    devPort: number;
+    devUiPort: number;
+  };
+  http: { port: number; publicBaseUrl?: string; bodyLimit: string };
+  discord: {
+    token?: string;
+    applicationId?: string;
+    apiUrl?: string;
+    staffRoleId?: string;
+    supportChannelId?: string;
+    preferThreads: boolean;
+  };
+  twilio: {
+    accountSid?: string;
+    authToken?: string;
+    apiKey?: string;
+    apiSecret?: string;
+    workspaceSid?: string;
+    workflowSid?: string;
+    conversationsServiceSid?: string;
+    apiBaseUrl?: string;
+  };
+  cases: { databaseUrl?: string; apiToken?: string };
+  kb: { dir: string };
+  support: { inactivitySeconds: number; inactivityReminderSeconds: number; agentSlaSeconds: number };
+  feeds: { urls: string[]; pollSeconds: number };
+}
+
+export function toConfig(env: Env): Config {
+  return {
+    env: env.NODE_ENV,
+    log: {
+      level: env.LOG_LEVEL,
+      format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    },
+    dataDir: path.resolve(env.FLEXCORD_DATA_DIR),
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      cliPath: env.TEMPORAL_CLI_PATH,
+      devPort: env.TEMPORAL_DEV_PORT,
+      devUiPort: env.TEMPORAL_DEV_UI_PORT,
+    },
+    http: { port: env.HTTP_PORT, publicBaseUrl: env.PUBLIC_BASE_URL, bodyLimit: env.HTTP_BODY_LIMIT },
+    discord: {
+      token: env.DISCORD_TOKEN,
+      applicationId: env.DISCORD_APPLICATION_ID,
+      apiUrl: env.DISCORD_API_URL,
+      staffRoleId: env.DISCORD_STAFF_ROLE_ID,
+      supportChannelId: env.DISCORD_SUPPORT_CHANNEL_ID,
+      preferThreads: env.DISCORD_PREFER_THREADS,
+    },
+    twilio: {
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      apiKey: env.TWILIO_API_KEY,
+      apiSecret: env.TWILIO_API_SECRET,
+      workspaceSid: env.TWILIO_FLEX_WORKSPACE_SID,
+      workflowSid: env.TWILIO_FLEX_WORKFLOW_SID,
+      conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
+      apiBaseUrl: env.TWILIO_API_BASE_URL,
+    },
+    cases: { databaseUrl: env.DATABASE_URL, apiToken: env.API_TOKEN },
+    kb: { dir: path.resolve(env.KB_DIR) },
+    support: {
+      inactivitySeconds: env.SUPPORT_INACTIVITY_SECONDS,
+      inactivityReminderSeconds: env.SUPPORT_INACTIVITY_REMINDER_SECONDS,
+      agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
+    },
+    feeds: {
+      urls: (env.FEED_URLS ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+      pollSeconds: env.FEED_POLL_SECONDS,
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { type Config } from './config';
+export { ConfigError, MissingSettingsError, loadConfig, requireSettings } from './load';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { booleanFlag, durationSeconds, optionalString, optionalUrl, port } from './env-schema';
+
+/**
+ * Every environment variable flexcord reads, by its own name, so a validation error can name the variable.
+ * Temporal connection variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*) are read
+ * by @temporalio/envconfig the standard Temporal way; only the ones flexcord itself branches on appear here.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  FLEXCORD_DATA_DIR: z.string().default('.data'),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('flexcord'),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_DEV_UI_PORT: port(8233),
+
+  HTTP_PORT: port(3000),
+  PUBLIC_BASE_URL: optionalUrl,
+  HTTP_BODY_LIMIT: z.string().default('100kb'),
+
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_API_URL: optionalUrl,
+  DISCORD_STAFF_ROLE_ID: optionalString,
+  DISCORD_SUPPORT_CHANNEL_ID: optionalString,
+  DISCORD_PREFER_THREADS: booleanFlag(false),
+
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_API_KEY: optionalString,
+  TWILIO_API_SECRET: optionalString,
+  TWILIO_FLEX_WORKSPACE_SID: optionalString,
+  TWILIO_FLEX_WORKFLOW_SID: optionalString,
+  TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
+  TWILIO_API_BASE_URL: optionalUrl,
+
+  DATABASE_URL: optionalString,
+  API_TOKEN: optionalString,
+
+  KB_DIR: z.string().default('knowledge-base'),
+
+  SUPPORT_INACTIVITY_SECONDS: durationSeconds(60 * 60),
+  SUPPORT_INACTIVITY_REMINDER_SECONDS: durationSeconds(50 * 60),
+  SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
+
+  FEED_URLS: optionalString,
+  FEED_POLL_SECONDS: durationSeconds(15 * 60),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,41 @@
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { type Config } from '../config';
+
+export type { Logger } from 'pino';
+
+/**
+ * Paths pino blanks out wherever they appear in a log line: secrets must never reach logs, even by accident
+ * (an error carrying request headers, a config object logged whole).
+ */
+const REDACT_PATHS = [
+  'authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'req.headers.authorization',
+  'token',
+  '*.token',
+  'authToken',
+  '*.authToken',
+  'apiSecret',
+  '*.apiSecret',
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+  'databaseUrl',
+  '*.databaseUrl',
+];
+
+export function createLogger(config: Pick<Config, 'log'>, name = 'flexcord'): Logger {
+  const options: pino.LoggerOptions = {
+    name,
+    level: config.log.level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
+  if (config.log.format === 'pretty') {
+    // pino-pretty in-process (not as a worker transport) so logs flush in order with a clean exit.
+    return pino(options, pretty({ colorize: process.stdout.isTTY, ignore: 'pid,hostname' }));
+  }
+  return pino(options);
+}

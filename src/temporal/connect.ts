@@ -1,0 +1,39 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+import { type Config } from '../config';
+
+/** Where and how to reach Temporal: either the embedded dev server or a cluster configured the standard way. */
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  /** TLS, API key and headers from @temporalio/envconfig (TEMPORAL_API_KEY, TEMPORAL_TLS_*, temporal.toml). */
+  connectionOptions: Awaited<ReturnType<typeof loadClientConnectConfig>>['connectionOptions'];
+}
+
+/** A cluster configured through TEMPORAL_ADDRESS and the other standard TEMPORAL_* variables or temporal.toml. */
+export function clusterTarget(config: Config): TemporalTarget {
+  const loaded = loadClientConnectConfig();
+  const address = config.temporal.address ?? loaded.connectionOptions.address;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set');
+  return {
+    address,
+    namespace: loaded.namespace ?? config.temporal.namespace,
+    connectionOptions: { ...loaded.connectionOptions, address },
+  };
+}
+
+export function localTarget(address: string, namespace: string): TemporalTarget {
+  return { address, namespace, connectionOptions: { address } };
+}
+
+export async function connectClient(
+  target: TemporalTarget,
+): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect(target.connectionOptions);
+  return { client: new Client({ connection, namespace: target.namespace }), connection };
+}
+
+export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  return NativeConnection.connect(target.connectionOptions);
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TemporalCli } from './cli-provision';
+import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  namespace: string;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  cli: TemporalCli;
+  /** SQLite file the dev server persists to, so conversations survive a restart; undefined keeps it in memory. */
+  dbFile?: string;
+  port?: number;
+  uiPort?: number;
+  namespace: string;
+}
+
+/**
+ * Starts `temporal server start-dev` with flexcord's search attributes registered. Uses the SDK's managed
+ * ephemeral-server runner, which waits until the server answers and kills it on `stop()`.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const executable =
+    options.cli.kind === 'binary'
+      ? { type: 'existing-path' as const, path: options.cli.path }
+      : { type: 'cached-download' as const };
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable,
+      namespace: options.namespace,
+      dbFilename: options.dbFile,
+      port: options.port || undefined,
+      ui: options.uiPort !== undefined,
+      uiPort: options.uiPort || undefined,
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  const address = env.address;
+  const uiPort = options.uiPort || Number(address.split(':').pop()) + 1000;
+  return {
+    address,
+    uiUrl: `http://localhost:${uiPort}`,
+    namespace: options.namespace,
+    stop: () => env.teardown(),
+  };
+}

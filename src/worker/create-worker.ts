@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { type Logger } from 'pino';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: object;
+  /** Prebuilt bundle from `npm run build`; without it the worker bundles src/workflows at start (slower). */
+  workflowBundlePath?: string;
+  identity?: string;
+  logger?: Logger;
+}
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export function defaultWorkerIdentity(): string {
+  return `${process.pid}@${os.hostname()}`;
+}
+
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const bundlePath = options.workflowBundlePath;
+  const useBundle = bundlePath !== undefined && fs.existsSync(bundlePath);
+  options.logger?.info(
+    {
+      taskQueue: options.taskQueue,
+      workflows: useBundle ? bundlePath : 'bundled at start from src/workflows',
+    },
+    'starting worker',
+  );
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    identity: options.identity ?? defaultWorkerIdentity(),
+    activities: options.activities,
+    ...(useBundle ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}
+
+/** Writes the workflow bundle for production start (`npm run build`). */
+export async function writeWorkflowBundle(outFile: string): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, code);
+}

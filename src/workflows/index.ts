@@ -1,0 +1,2 @@
+// The worker's workflow entry point: every workflow type the worker serves is exported here.
+export { selfTestWorkflow } from './self-test';

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from './support/global-fixtures';
+import { loadSavedHistories } from './support/histories';
+
+/*
+ * Determinism guard: every saved history under test/replay/histories must replay against today's workflow code.
+ * A change that breaks one needs `patched()` (or a new workflow type), never a deleted history.
+ */
+describe('replay of saved workflow histories', function () {
+  this.timeout(120_000);
+
+  it('has saved histories to replay', () => {
+    assert.ok(loadSavedHistories().length > 0, 'test/replay/histories is empty');
+  });
+
+  it('replays every saved history without nondeterminism', async () => {
+    const histories = loadSavedHistories();
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle() },
+      histories,
+    )) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+});

@@ -1,0 +1,45 @@
+import { Runtime, DefaultLogger, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { provisionTemporalCli, explainMissingCli } from '../../src/temporal/cli-provision';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+
+/*
+ * One real Temporal dev server for the whole mocha run, started from the CLI binary that `npm test` provisions
+ * first (`flexcord temporal ensure`). Workflow code is bundled once and shared by every test worker.
+ */
+let env: TestWorkflowEnvironment | undefined;
+let bundle: Promise<WorkflowBundle> | undefined;
+
+export async function mochaGlobalSetup(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cli = await provisionTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, install: false });
+  if (cli.kind !== 'binary') {
+    console.warn(`${explainMissingCli(cli.tried)}\nFalling back to the SDK download (needs internet).`);
+  }
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable:
+        cli.kind === 'binary' ? { type: 'existing-path', path: cli.path } : { type: 'cached-download' },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await env?.teardown();
+}
+
+/** The shared dev-server environment; tests create their own workers on `nativeConnection`. */
+export function testEnv(): TestWorkflowEnvironment {
+  if (!env)
+    throw new Error('the Temporal test environment is not started (run through mocha with .mocharc.cjs)');
+  return env;
+}
+
+/** The project's workflow code, bundled once per run. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}

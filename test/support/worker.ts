@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
+import { testEnv, workflowBundle } from './global-fixtures';
+
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/**
+ * Runs `fn` while a worker with the given activities polls a fresh task queue on the shared dev server,
+ * then shuts the worker down. Each test gets its own queue, so tests never pick up each other's tasks.
+ */
+export async function withWorker<T>(
+  activities: object,
+  fn: (taskQueue: string) => Promise<T>,
+  options: { taskQueue?: string } = {},
+): Promise<T> {
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue();
+  const worker = await Worker.create({
+    connection: testEnv().nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  return worker.runUntil(fn(taskQueue));
+}
