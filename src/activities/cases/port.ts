@@ -1,0 +1,36 @@
+import type {
+  CaseChanges,
+  CaseEventInput,
+  CaseStatus,
+  CaseSummary,
+  CaseType,
+  NewCase,
+  TranscriptEntry,
+} from '../../shared/case-types';
+
+export interface CaseDetail extends CaseSummary {
+  description: string;
+  fields: Record<string, string>;
+  transcript: TranscriptEntry[];
+  events: (CaseEventInput & { at: string })[];
+  closeReason?: string;
+  rating?: number;
+  twilio: { conversationSid?: string; interactionSid?: string; channelSid?: string; taskSid?: string };
+}
+
+export interface CaseFilter {
+  status?: CaseStatus;
+  type?: CaseType;
+  guildId?: string;
+  reporterId?: string;
+  limit?: number;
+}
+
+/** The durable case store (SQLite by default, PostgreSQL with DATABASE_URL). Every write is idempotent. */
+export interface CaseStore {
+  openCase(input: NewCase): Promise<{ caseNumber: number }>;
+  appendTranscript(caseNumber: number, entries: TranscriptEntry[]): Promise<void>;
+  updateCase(caseNumber: number, changes: CaseChanges, event: CaseEventInput): Promise<void>;
+  getCase(caseNumber: number): Promise<CaseDetail | undefined>;
+  listCases(filter: CaseFilter): Promise<CaseSummary[]>;
+}

@@ -1,0 +1,139 @@
+/*
+ * The vocabulary of a support conversation, shared by the workflow, the Discord bot, the Twilio webhooks and the
+ * activities. Pure types only: this file is bundled into workflow code.
+ */
+
+export const SUPPORT_PHASES = ['bot', 'waiting_for_agent', 'with_agent', 'closed'] as const;
+export type SupportPhase = (typeof SUPPORT_PHASES)[number];
+
+export interface Attachment {
+  url: string;
+  name?: string;
+  contentType?: string;
+}
+
+/** Where the conversation happens in Discord: the user's DM channel, or a private thread when DMs are closed. */
+export interface DiscordChannelRef {
+  channelId: string;
+  kind: 'dm' | 'thread';
+}
+
+export interface DiscordUserRef {
+  guildId: string;
+  userId: string;
+  /** Display name at the time the conversation started (names change; the id does not). */
+  userName: string;
+}
+
+/** A knowledge-base article the bot suggests. */
+export interface ArticleHit {
+  /** Stable id: the article's path relative to the knowledge-base folder, e.g. `account/reset-password.md`. */
+  id: string;
+  title: string;
+  excerpt: string;
+  url: string;
+  score: number;
+}
+
+export type CloseReason =
+  | 'agent_closed'
+  | 'task_completed'
+  | 'task_canceled'
+  | 'user_closed'
+  | 'inactivity'
+  | 'flex_failed';
+
+/** Buttons the workflow can ask the Discord side to show under a message. */
+export type ConversationButton = 'request_human' | 'close' | 'rating';
+
+/** One message the workflow wants shown to the user; the Discord adapter renders it (embeds, buttons, splitting). */
+export interface OutboundDiscordMessage {
+  channel: DiscordChannelRef;
+  /** Stable per logical send, so a retried activity never posts twice (Discord `nonce` + `enforce_nonce`). */
+  dedupeKey: string;
+  kind: 'bot_answer' | 'agent_message' | 'notice' | 'rating_prompt';
+  text: string;
+  articles?: ArticleHit[];
+  /** Shown as the author line on agent messages. */
+  agentName?: string;
+  attachments?: Attachment[];
+  buttons?: ConversationButton[];
+}
+
+// ---- inbound events; each carries an idempotency key (`eventId`) so a duplicate changes nothing ----
+
+export interface UserMessageEvent {
+  /** The Discord message id. */
+  eventId: string;
+  text: string;
+  attachments: Attachment[];
+  sentAt: string;
+}
+
+export interface UserActionEvent {
+  /** The Discord interaction id (button press or slash command). */
+  eventId: string;
+}
+
+export interface RatingEvent extends UserActionEvent {
+  rating: 1 | 2 | 3 | 4 | 5;
+}
+
+export interface AgentJoinedEvent {
+  /** Twilio ParticipantSid, or the TaskRouter EventSid for reservation.accepted. */
+  eventId: string;
+  agentIdentity: string;
+  agentName: string;
+}
+
+export interface AgentMessageEvent {
+  /** The Twilio MessageSid. */
+  eventId: string;
+  agentIdentity: string;
+  agentName: string;
+  text: string;
+  attachments: Attachment[];
+  sentAt: string;
+}
+
+export interface FlexClosedEvent {
+  /** Twilio EventSid / webhook id. */
+  eventId: string;
+  reason: Extract<CloseReason, 'agent_closed' | 'task_completed' | 'task_canceled'>;
+}
+
+/** Timings a conversation runs with; passed at start (from config) so tests can use seconds. */
+export interface SupportTimings {
+  inactivitySeconds: number;
+  inactivityReminderSeconds: number;
+  agentSlaSeconds: number;
+}
+
+export interface StartSupportInput {
+  user: DiscordUserRef;
+  timings: SupportTimings;
+  /** Prefer a private thread over a DM (server setting). */
+  preferThread: boolean;
+}
+
+/** What `/helpme` gets back: where to send the user. */
+export interface OpenConversationResult {
+  channel: DiscordChannelRef;
+  phase: SupportPhase;
+  /** False when an existing conversation was resumed. */
+  created: boolean;
+}
+
+export interface ConversationState {
+  phase: SupportPhase;
+  user: DiscordUserRef;
+  channel?: DiscordChannelRef;
+  caseNumber?: number;
+  agent?: { identity: string; name: string };
+  twilioConversationSid?: string;
+}
+
+/** `support-<guild>-<user>`: one conversation per Discord user per guild. */
+export function supportWorkflowId(guildId: string, userId: string): string {
+  return `support-${guildId}-${userId}`;
+}
