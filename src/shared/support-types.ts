@@ -36,12 +36,7 @@ export interface ArticleHit {
 }
 
 export type CloseReason =
-  | 'agent_closed'
-  | 'task_completed'
-  | 'task_canceled'
-  | 'user_closed'
-  | 'inactivity'
-  | 'flex_failed';
+  'agent_closed' | 'task_completed' | 'task_canceled' | 'user_closed' | 'inactivity' | 'flex_failed';
 
 /** Buttons the workflow can ask the Discord side to show under a message. */
 export type ConversationButton = 'request_human' | 'close' | 'rating';
@@ -114,6 +109,8 @@ export interface StartSupportInput {
   timings: SupportTimings;
   /** Prefer a private thread over a DM (server setting). */
   preferThread: boolean;
+  /** Set when the user already wrote in a DM or thread: the conversation lives there, no new channel is opened. */
+  channel?: DiscordChannelRef;
 }
 
 /** What `/helpme` gets back: where to send the user. */

@@ -10,5 +10,9 @@ export interface DiscordPort {
   /** Posts one message (split at 2000 chars, articles as embeds, buttons as components). */
   send(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
   /** A DM outside a support conversation (case updates); false when the user's DMs are closed. */
-  sendDirectMessage(input: { userId: string; dedupeKey: string; text: string }): Promise<{ delivered: boolean }>;
+  sendDirectMessage(input: {
+    userId: string;
+    dedupeKey: string;
+    text: string;
+  }): Promise<{ delivered: boolean }>;
 }

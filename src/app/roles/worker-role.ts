@@ -1,4 +1,5 @@
 import { createActivities } from '../../activities';
+import { buildActivityDeps } from '../dependencies';
 import { connectWorker } from '../../temporal/connect';
 import { createWorker, defaultWorkerIdentity } from '../../worker/create-worker';
 import { runningFromBuild, workflowBundlePath } from '../paths';
@@ -7,17 +8,21 @@ import { type RoleStarter } from '../role';
 export const startWorkerRole: RoleStarter = async (ctx) => {
   const connection = await connectWorker(ctx.target);
   const identity = defaultWorkerIdentity();
+  const built = await buildActivityDeps(ctx.config, ctx.logger, identity);
   const worker = await createWorker({
     connection,
     namespace: ctx.target.namespace,
     taskQueue: ctx.config.temporal.taskQueue,
     identity,
-    activities: createActivities({ workerIdentity: identity }),
+    activities: createActivities(built.deps),
     // Only the built app uses the prebundled code; from sources we bundle fresh so edits are never stale.
     workflowBundlePath: runningFromBuild() ? workflowBundlePath() : undefined,
     logger: ctx.logger,
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await built.close();
+  });
   ctx.logger.info({ taskQueue: ctx.config.temporal.taskQueue }, 'worker polling');
   return {
     name: 'worker',
