@@ -2,7 +2,6 @@
 module.exports = {
   require: ['tsx/cjs', 'test/support/global-fixtures.ts'],
   extension: ['ts'],
-  spec: ['test/**/*.test.ts'],
   timeout: 30_000,
   exit: true,
 };
