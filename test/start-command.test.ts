@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { ALL_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { freePort } from './support/free-port';
 
 /*
@@ -79,6 +81,17 @@ describe('flexcord start (embedded dev server)', function () {
     assert.deepEqual(await ready.json(), { status: 'ready', temporal: 'reachable' });
     const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
     assert.equal(ui.status, 200);
+
+    const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    try {
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({
+        namespace: 'default',
+      });
+      for (const key of ALL_SEARCH_ATTRIBUTES)
+        assert.ok(customAttributes?.[key.name], `${key.name} is registered`);
+    } finally {
+      await connection.close();
+    }
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
