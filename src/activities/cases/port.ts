@@ -16,6 +16,17 @@ export interface CaseDetail extends CaseSummary {
   closeReason?: string;
   rating?: number;
   twilio: { conversationSid?: string; interactionSid?: string; channelSid?: string; taskSid?: string };
+  /** Links to and from other cases, e.g. this report is a duplicate of #1042 (`to`), or #1050 duplicates it (`from`). */
+  links: CaseLink[];
+  closedAt?: string;
+}
+
+export type CaseLinkKind = 'duplicate_of';
+
+export interface CaseLink {
+  kind: CaseLinkKind;
+  caseNumber: number;
+  direction: 'to' | 'from';
 }
 
 export interface CaseFilter {
@@ -33,4 +44,9 @@ export interface CaseStore {
   updateCase(caseNumber: number, changes: CaseChanges, event: CaseEventInput): Promise<void>;
   getCase(caseNumber: number): Promise<CaseDetail | undefined>;
   listCases(filter: CaseFilter): Promise<CaseSummary[]>;
+  /** Records `caseNumber` → `linkedCaseNumber` (e.g. duplicate_of) with its event; linking twice changes nothing. */
+  linkCases(
+    input: { caseNumber: number; linkedCaseNumber: number; kind: CaseLinkKind },
+    event: CaseEventInput,
+  ): Promise<void>;
 }
