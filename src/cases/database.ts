@@ -27,7 +27,7 @@ export async function openCaseDatabase(options: CaseDatabaseOptions): Promise<Ca
   const opened = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.sqliteFile);
   if (options.migrate !== false) {
     try {
-      await migrateCases(opened.db as Kysely<unknown>, opened.dialect);
+      await migrateCases(opened.db, opened.dialect);
     } catch (err) {
       await opened.close();
       throw err;

@@ -148,12 +148,12 @@ export function caseMigrator(db: Kysely<unknown>, dialect: SqlDialectName): Migr
 }
 
 /** Brings the schema to `target` (default: the latest); throws with the failing migration's name. */
-export async function migrateCases(
-  db: Kysely<unknown>,
+export async function migrateCases<DB>(
+  db: Kysely<DB>,
   dialect: SqlDialectName,
   target?: MigrationName,
 ): Promise<string[]> {
-  const migrator = caseMigrator(db, dialect);
+  const migrator = caseMigrator(db as unknown as Kysely<unknown>, dialect);
   const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
