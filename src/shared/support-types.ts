@@ -102,6 +102,8 @@ export interface SupportTimings {
   inactivitySeconds: number;
   inactivityReminderSeconds: number;
   agentSlaSeconds: number;
+  /** How long after a close the 1-5 rating is still accepted (default one day). */
+  ratingWindowSeconds?: number;
 }
 
 export interface StartSupportInput {

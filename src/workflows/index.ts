@@ -1,2 +1,3 @@
 // The worker's workflow entry point: every workflow type the worker serves is exported here.
 export { selfTestWorkflow } from './self-test';
+export { supportConversationWorkflow } from './support/workflow';

@@ -1,0 +1,437 @@
+import { log, uuid4 } from '@temporalio/workflow';
+import type { TranscriptEntry } from '../../shared/case-types';
+import type {
+  AgentJoinedEvent,
+  AgentMessageEvent,
+  CloseReason,
+  OutboundDiscordMessage,
+  RatingEvent,
+  UserMessageEvent,
+} from '../../shared/support-types';
+import { cases, discord, flex, isDmClosed, kb } from './activities';
+import { isHumanRequest } from './human-request';
+import { publishConversation } from './publish';
+import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
+import {
+  agentEntry,
+  appendBounded,
+  botEntry,
+  caseDescription,
+  caseTitle,
+  flexTaskAttributes,
+  systemEntry,
+  userEntry,
+} from './transcript';
+import * as say from './wording';
+
+/** Flex task priority after an SLA breach (TaskRouter: higher is served first; new tasks start at 0). */
+export const ESCALATED_TASK_PRIORITY = 100;
+const ARTICLES_PER_ANSWER = 3;
+
+/**
+ * Everything the main loop does in response to one event or timer, with its I/O. A failed Discord or Flex call
+ * (after its retries) is logged and the conversation goes on; a failed hand-over closes it with `flex_failed`.
+ */
+export class ConversationActions {
+  constructor(
+    private readonly model: ConversationModel,
+    private readonly workflowId: string,
+  ) {}
+
+  private get s() {
+    return this.model.state;
+  }
+
+  async handle(item: InboxItem): Promise<void> {
+    switch (item.kind) {
+      case 'user_message':
+        return this.onUserMessage(item.event);
+      case 'request_human':
+        return this.onHumanRequested(item.event.eventId);
+      case 'user_close':
+        return this.close('user_closed', this.model.user.userName);
+      case 'rating':
+        return this.onRating(item.event);
+      case 'agent_joined':
+        return this.onAgentJoined(item.event);
+      case 'agent_message':
+        return this.onAgentMessage(item.event);
+      case 'flex_closed':
+        return this.close(item.event.reason, 'agent');
+    }
+  }
+
+  async greet(): Promise<void> {
+    await this.send({
+      kind: 'notice',
+      dedupeKey: `${this.s.episodeKey}:greeting`,
+      text: say.GREETING,
+      buttons: ['request_human'],
+    });
+  }
+
+  async fireDueTimers(now: number): Promise<void> {
+    const { model } = this;
+    const rating = this.s.pendingRating;
+    if (rating && now >= rating.until) this.s.pendingRating = undefined;
+
+    const closeAt = model.inactivityCloseAt();
+    if (closeAt !== undefined && now >= closeAt) return this.close('inactivity', 'flexcord');
+
+    const remindAt = model.reminderAt();
+    if (remindAt !== undefined && now >= remindAt) {
+      this.s.reminderSent = true;
+      const minutesLeft = Math.ceil(((closeAt ?? now) - now) / 60_000);
+      await this.send({
+        kind: 'notice',
+        dedupeKey: `${this.s.episodeKey}:reminder:${this.s.lastActivityAt}`,
+        text: say.inactivityReminder(minutesLeft),
+        buttons: ['close'],
+      });
+    }
+
+    const slaAt = model.slaAt();
+    if (slaAt !== undefined && now >= slaAt) await this.escalate();
+  }
+
+  private async onUserMessage(event: UserMessageEvent): Promise<void> {
+    if (this.s.phase === 'closed') {
+      this.model.reopen(uuid4(), Date.now());
+      publishConversation(this.model);
+    }
+    this.model.touch(Date.now());
+    const entry = userEntry(this.model.user, event);
+
+    if (this.s.phase === 'bot') {
+      this.s.botTranscript = appendBounded(this.s.botTranscript, entry, MAX_BOT_TRANSCRIPT);
+      if (isHumanRequest(event.text)) return this.transfer();
+      return this.answer(event);
+    }
+
+    await this.appendTranscript([entry]);
+    const conversation = this.s.flexConversation;
+    if (!conversation) return;
+    try {
+      await flex.postCustomerMessage({
+        conversation,
+        text: event.text,
+        attachments: event.attachments,
+        dedupeKey: event.eventId,
+      });
+    } catch (err) {
+      log.warn('could not relay a user message to Flex', { eventId: event.eventId, error: String(err) });
+    }
+  }
+
+  /** The FAQ bot: best articles, or an honest "nothing good" with the way to a person. */
+  private async answer(event: UserMessageEvent): Promise<void> {
+    let text: string;
+    let hits: Awaited<ReturnType<typeof kb.searchKnowledgeBase>> = [];
+    try {
+      hits = await kb.searchKnowledgeBase({ query: event.text, limit: ARTICLES_PER_ANSWER });
+      text = hits.length > 0 ? say.FOUND_ARTICLES : say.NOTHING_FOUND;
+    } catch (err) {
+      log.warn('knowledge-base search failed', { error: String(err) });
+      text = say.SEARCH_UNAVAILABLE;
+    }
+    const dedupeKey = `bot:${event.eventId}`;
+    await this.send(
+      hits.length > 0
+        ? { kind: 'bot_answer', dedupeKey, text, articles: hits, buttons: ['request_human', 'close'] }
+        : { kind: 'notice', dedupeKey, text, buttons: ['request_human'] },
+    );
+    const known = new Set(this.s.suggestedArticles.map((a) => a.id));
+    this.s.suggestedArticles = [...this.s.suggestedArticles, ...hits.filter((h) => !known.has(h.id))].slice(
+      -MAX_SUGGESTED_ARTICLES,
+    );
+    this.s.botTranscript = appendBounded(
+      this.s.botTranscript,
+      botEntry(dedupeKey, text, hits, new Date()),
+      MAX_BOT_TRANSCRIPT,
+    );
+  }
+
+  private async onHumanRequested(eventId: string): Promise<void> {
+    if (this.s.phase === 'bot') {
+      this.model.touch(Date.now());
+      return this.transfer();
+    }
+    if (this.s.phase === 'closed') return;
+    await this.send({
+      kind: 'notice',
+      dedupeKey: `already:${eventId}`,
+      text: this.s.phase === 'with_agent' ? say.ALREADY_WITH_AGENT : say.ALREADY_WAITING,
+    });
+  }
+
+  /** Case first (so nothing is lost), then the user hears the number, then Flex gets the conversation and task. */
+  private async transfer(): Promise<void> {
+    const { user } = this.model;
+    const key = this.s.episodeKey;
+    this.s.phase = 'waiting_for_agent';
+    publishConversation(this.model);
+    try {
+      const { caseNumber } = await cases.openCase({
+        idempotencyKey: `${this.workflowId}:${key}`,
+        type: 'support',
+        guildId: user.guildId,
+        reporter: { discordId: user.userId, name: user.userName },
+        title: caseTitle(this.s.botTranscript, user),
+        description: caseDescription(this.s.botTranscript),
+        suggestedArticles: this.s.suggestedArticles,
+        transcript: this.s.botTranscript,
+        priority: 'normal',
+        workflowId: this.workflowId,
+      });
+      this.s.caseNumber = caseNumber;
+      this.s.botTranscript = [];
+      publishConversation(this.model);
+    } catch (err) {
+      log.error('could not open a case', { error: String(err) });
+      this.s.phase = 'bot';
+      publishConversation(this.model);
+      await this.send({ kind: 'notice', dedupeKey: `${key}:case-failed:${uuid4()}`, text: say.CASE_FAILED });
+      return;
+    }
+
+    const caseNumber = this.s.caseNumber;
+    await this.send({
+      kind: 'notice',
+      dedupeKey: `${key}:case-opened`,
+      text: say.caseOpened(caseNumber),
+      buttons: ['close'],
+    });
+    try {
+      await cases.updateCase({
+        caseNumber,
+        changes: { status: 'waiting_for_agent' },
+        event: { eventId: `${key}:transfer`, actor: 'flexcord', action: 'handed_to_flex' },
+      });
+      const conversation = await flex.ensureFlexConversation({
+        workflowId: this.workflowId,
+        user,
+        channel: this.s.channel!,
+        caseNumber,
+      });
+      this.s.flexConversation = conversation;
+      publishConversation(this.model);
+      const transcript = await cases.getCaseTranscript({ caseNumber });
+      const handoff = await flex.handToFlex({
+        conversation,
+        workflowId: this.workflowId,
+        caseNumber,
+        taskAttributes: flexTaskAttributes({
+          caseNumber,
+          user,
+          workflowId: this.workflowId,
+          title: caseTitle(transcript, user),
+          articles: this.s.suggestedArticles,
+          transcript,
+        }),
+      });
+      this.s.handoff = handoff;
+      this.s.waitingSince = Date.now();
+      await cases.updateCase({
+        caseNumber,
+        changes: {
+          twilioConversationSid: conversation.conversationSid,
+          twilioInteractionSid: handoff.interactionSid,
+          twilioChannelSid: handoff.channelSid,
+        },
+        event: {
+          eventId: `${key}:flex`,
+          actor: 'flexcord',
+          action: 'flex_task_created',
+          detail: handoff.interactionSid,
+        },
+      });
+    } catch (err) {
+      log.error('hand-over to Flex failed', { caseNumber, error: String(err) });
+      await this.close('flex_failed', 'flexcord');
+    }
+  }
+
+  private async onAgentJoined(event: AgentJoinedEvent): Promise<void> {
+    if (this.s.phase === 'closed' || this.s.caseNumber === undefined) {
+      log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
+      return;
+    }
+    const sameAgent = this.s.agent?.identity === event.agentIdentity;
+    this.s.phase = 'with_agent';
+    this.s.agent = { identity: event.agentIdentity, name: event.agentName };
+    this.model.touch(Date.now());
+    publishConversation(this.model);
+    if (sameAgent) return;
+    const text = say.agentJoined(event.agentName);
+    await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
+    await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
+    await this.updateCase(
+      { status: 'in_progress', assignedAgent: event.agentIdentity },
+      { eventId: `agent-joined:${event.eventId}`, actor: event.agentIdentity, action: 'agent_joined' },
+    );
+  }
+
+  private async onAgentMessage(event: AgentMessageEvent): Promise<void> {
+    if (this.s.phase === 'closed' || this.s.caseNumber === undefined) {
+      log.warn('agent message for a conversation that has no open case', { eventId: event.eventId });
+      return;
+    }
+    // Webhooks can arrive out of order: a message from an agent means the agent is here.
+    if (this.s.agent?.identity !== event.agentIdentity) {
+      await this.onAgentJoined({
+        eventId: `${event.eventId}:join`,
+        agentIdentity: event.agentIdentity,
+        agentName: event.agentName,
+      });
+    }
+    this.model.touch(Date.now());
+    await this.send({
+      kind: 'agent_message',
+      dedupeKey: event.eventId,
+      text: event.text,
+      agentName: event.agentName,
+      attachments: event.attachments,
+    });
+    await this.appendTranscript([agentEntry(event)]);
+  }
+
+  private async escalate(): Promise<void> {
+    const caseNumber = this.s.caseNumber;
+    this.s.escalated = true;
+    publishConversation(this.model);
+    const minutes = Math.max(1, Math.ceil(this.model.timings.agentSlaSeconds / 60));
+    await this.send({
+      kind: 'notice',
+      dedupeKey: `${this.s.episodeKey}:sla`,
+      text: say.slaBreached(minutes),
+    });
+    if (this.s.handoff) {
+      try {
+        await flex.escalateFlexTask({ handoff: this.s.handoff, priority: ESCALATED_TASK_PRIORITY });
+      } catch (err) {
+        log.warn('could not raise the Flex task priority', { error: String(err) });
+      }
+    }
+    if (caseNumber !== undefined) {
+      await this.updateCase(
+        { priority: 'high' },
+        {
+          eventId: `${this.s.episodeKey}:sla`,
+          actor: 'flexcord',
+          action: 'escalated',
+          detail: 'agent SLA missed',
+        },
+      );
+    }
+  }
+
+  /** Closes once, whoever asks: Flex side, case (reason), user notice, then the rating offer. */
+  private async close(reason: CloseReason, actor: string): Promise<void> {
+    if (this.s.phase === 'closed') return;
+    const key = this.s.episodeKey;
+    this.s.phase = 'closed';
+    this.s.closeReason = reason;
+    publishConversation(this.model);
+
+    if (this.s.flexConversation) {
+      try {
+        await flex.closeFlexConversation({ conversation: this.s.flexConversation, handoff: this.s.handoff });
+      } catch (err) {
+        log.warn('could not close the Flex side', { error: String(err) });
+      }
+    }
+    const caseNumber = this.s.caseNumber;
+    const text = say.closed(reason, caseNumber);
+    if (caseNumber !== undefined) {
+      await this.appendTranscript([systemEntry(`${key}:closed`, text, new Date())]);
+      await this.updateCase(
+        { status: 'closed', closeReason: reason },
+        { eventId: `${key}:closed`, actor, action: 'closed', detail: reason },
+      );
+    }
+    await this.send({ kind: 'notice', dedupeKey: `${key}:closed`, text });
+    if (caseNumber !== undefined) {
+      await this.send({
+        kind: 'rating_prompt',
+        dedupeKey: `${key}:rating-prompt`,
+        text: say.RATING_PROMPT,
+        buttons: ['rating'],
+      });
+      this.s.pendingRating = { caseNumber, until: Date.now() + this.model.ratingWindowMs() };
+    }
+  }
+
+  private async onRating(event: RatingEvent): Promise<void> {
+    const pending = this.s.pendingRating;
+    if (!pending) {
+      log.info('rating outside the rating window ignored', { eventId: event.eventId });
+      return;
+    }
+    this.s.pendingRating = undefined;
+    await this.updateCaseNumber(
+      pending.caseNumber,
+      { rating: event.rating },
+      {
+        eventId: event.eventId,
+        actor: this.model.user.userName,
+        action: 'rated',
+        detail: `${event.rating}/5`,
+      },
+    );
+    await this.send({
+      kind: 'notice',
+      dedupeKey: `rated:${event.eventId}`,
+      text: say.ratingThanks(event.rating),
+    });
+  }
+
+  /** Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. */
+  private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
+    const channel = this.s.channel!;
+    try {
+      await discord.sendToDiscord({ ...message, channel });
+    } catch (err) {
+      if (!isDmClosed(err) || channel.kind !== 'dm') {
+        log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
+        return;
+      }
+      try {
+        this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
+        publishConversation(this.model);
+        await discord.sendToDiscord({ ...message, channel: this.s.channel });
+      } catch (fallbackErr) {
+        log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
+      }
+    }
+  }
+
+  private async appendTranscript(entries: TranscriptEntry[]): Promise<void> {
+    const caseNumber = this.s.caseNumber;
+    if (caseNumber === undefined) return;
+    try {
+      await cases.appendTranscript({ caseNumber, entries });
+    } catch (err) {
+      log.error('could not append to the case transcript', { caseNumber, error: String(err) });
+    }
+  }
+
+  private async updateCase(
+    changes: Parameters<typeof cases.updateCase>[0]['changes'],
+    event: Parameters<typeof cases.updateCase>[0]['event'],
+  ): Promise<void> {
+    if (this.s.caseNumber === undefined) return;
+    await this.updateCaseNumber(this.s.caseNumber, changes, event);
+  }
+
+  private async updateCaseNumber(
+    caseNumber: number,
+    changes: Parameters<typeof cases.updateCase>[0]['changes'],
+    event: Parameters<typeof cases.updateCase>[0]['event'],
+  ): Promise<void> {
+    try {
+      await cases.updateCase({ caseNumber, changes, event });
+    } catch (err) {
+      log.error('could not update the case', { caseNumber, action: event.action, error: String(err) });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { SupportActivities } from '../../activities/support-activity-types';
+import { NON_RETRYABLE_SUPPORT_FAILURES, SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
+
+/*
+ * The support workflow's view of its activities, with retry policies per integration. 429, 5xx and network errors
+ * retry with capped exponential backoff (an adapter's `nextRetryDelay` from Retry-After takes precedence);
+ * the named failure types never retry.
+ */
+
+const nonRetryableErrorTypes = NON_RETRYABLE_SUPPORT_FAILURES;
+
+export const discord = proxyActivities<Pick<SupportActivities, 'openSupportChannel' | 'sendToDiscord'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes,
+  },
+});
+
+export const flex = proxyActivities<
+  Pick<
+    SupportActivities,
+    | 'ensureFlexConversation'
+    | 'postCustomerMessage'
+    | 'handToFlex'
+    | 'escalateFlexTask'
+    | 'closeFlexConversation'
+  >
+>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes,
+  },
+});
+
+/** The case store is ours and must not lose a line: retry longer. */
+export const cases = proxyActivities<
+  Pick<SupportActivities, 'openCase' | 'appendTranscript' | 'updateCase' | 'getCaseTranscript'>
+>({
+  startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes,
+  },
+});
+
+/** A slow search is worth less than a quick "I can't search right now". */
+export const kb = proxyActivities<Pick<SupportActivities, 'searchKnowledgeBase'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '500 milliseconds',
+    maximumInterval: '2 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes,
+  },
+});
+
+export function isDmClosed(err: unknown): boolean {
+  return failureType(err) === SUPPORT_FAILURE_TYPES.discordDmClosed;
+}
+
+export function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}

@@ -1,0 +1,215 @@
+import type { FlexConversationRef, FlexHandoffRef } from '../../activities/twilio/port';
+import type { TranscriptEntry } from '../../shared/case-types';
+import type {
+  AgentJoinedEvent,
+  AgentMessageEvent,
+  ArticleHit,
+  ConversationState,
+  DiscordChannelRef,
+  DiscordUserRef,
+  FlexClosedEvent,
+  RatingEvent,
+  StartSupportInput,
+  SupportPhase,
+  SupportTimings,
+  UserActionEvent,
+  UserMessageEvent,
+} from '../../shared/support-types';
+
+/** An inbound event waiting for the main loop; handlers only queue these. */
+export type InboxItem =
+  | { kind: 'user_message'; event: UserMessageEvent }
+  | { kind: 'request_human'; event: UserActionEvent }
+  | { kind: 'user_close'; event: UserActionEvent }
+  | { kind: 'rating'; event: RatingEvent }
+  | { kind: 'agent_joined'; event: AgentJoinedEvent }
+  | { kind: 'agent_message'; event: AgentMessageEvent }
+  | { kind: 'flex_closed'; event: FlexClosedEvent };
+
+/**
+ * What a conversation carries into its next run after continue-as-new: small on purpose. The transcript is in the
+ * case store; only the lines written before a case exists (bounded) travel here.
+ */
+export interface CarriedState {
+  /** Identifies one conversation within the workflow id (a fresh one starts after a close); keys case idempotency. */
+  episodeKey: string;
+  phase: SupportPhase;
+  channel?: DiscordChannelRef;
+  caseNumber?: number;
+  flexConversation?: FlexConversationRef;
+  handoff?: FlexHandoffRef;
+  agent?: { identity: string; name: string };
+  /** The most recent inbound event ids, so a duplicate delivered after continue-as-new still changes nothing. */
+  seenEventIds: string[];
+  lastActivityAt: number;
+  reminderSent: boolean;
+  waitingSince?: number;
+  escalated: boolean;
+  pendingRating?: { caseNumber: number; until: number };
+  botTranscript: TranscriptEntry[];
+  suggestedArticles: ArticleHit[];
+  closeReason?: string;
+  /** The greeting for `/helpme` was posted in this conversation. */
+  greeted: boolean;
+  /** How many runs this conversation has had, for the operator's details line. */
+  run: number;
+}
+
+export interface SupportWorkflowInput extends StartSupportInput {
+  /** Set by continue-as-new. */
+  resume?: CarriedState;
+  /** Continue-as-new after this many inbound events in one run, besides whenever the server suggests it. */
+  continueAsNewAfterEvents?: number;
+}
+
+export const MAX_SEEN_EVENT_IDS = 256;
+export const MAX_BOT_TRANSCRIPT = 40;
+export const MAX_SUGGESTED_ARTICLES = 6;
+export const DEFAULT_RATING_WINDOW_SECONDS = 24 * 60 * 60;
+
+/** The conversation's state. Handlers call `receive`; only the main loop changes the rest. */
+export class ConversationModel {
+  readonly inbox: InboxItem[] = [];
+  /** Set when an `openConversation` update should be answered with a greeting. */
+  greetingPending = false;
+  /** Why the conversation cannot go on at all (no channel could be opened). */
+  fatal?: string;
+  eventsThisRun = 0;
+  private readonly seen: Set<string>;
+
+  private constructor(
+    readonly user: DiscordUserRef,
+    readonly timings: SupportTimings,
+    readonly preferThread: boolean,
+    public state: CarriedState,
+  ) {
+    this.seen = new Set(state.seenEventIds);
+  }
+
+  static start(input: SupportWorkflowInput, episodeKey: string, now: number): ConversationModel {
+    if (input.resume) {
+      return new ConversationModel(input.user, input.timings, input.preferThread, {
+        ...input.resume,
+        run: input.resume.run + 1,
+      });
+    }
+    return new ConversationModel(
+      input.user,
+      input.timings,
+      input.preferThread,
+      freshState(episodeKey, now, 1, input.channel),
+    );
+  }
+
+  get phase(): SupportPhase {
+    return this.state.phase;
+  }
+
+  /** Queues an event unless its idempotency key was seen before; returns whether it was new. */
+  receive(item: InboxItem): boolean {
+    const id = `${item.kind}:${item.event.eventId}`;
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    this.state.seenEventIds.push(id);
+    if (this.state.seenEventIds.length > MAX_SEEN_EVENT_IDS) {
+      const dropped = this.state.seenEventIds.shift();
+      if (dropped !== undefined) this.seen.delete(dropped);
+    }
+    this.inbox.push(item);
+    this.eventsThisRun += 1;
+    return true;
+  }
+
+  /** A closed conversation that hears from the user again starts a fresh one on the same channel. */
+  reopen(episodeKey: string, now: number): void {
+    const { channel, seenEventIds, pendingRating, run } = this.state;
+    this.state = { ...freshState(episodeKey, now, run, channel), seenEventIds, pendingRating };
+  }
+
+  touch(now: number): void {
+    this.state.lastActivityAt = now;
+    this.state.reminderSent = false;
+  }
+
+  ratingWindowMs(): number {
+    return (this.timings.ratingWindowSeconds ?? DEFAULT_RATING_WINDOW_SECONDS) * 1000;
+  }
+
+  /** The next moment a timer must fire (reminder, inactivity close, SLA, end of the rating window), if any. */
+  nextDeadline(): number | undefined {
+    const deadlines = [
+      this.reminderAt(),
+      this.inactivityCloseAt(),
+      this.slaAt(),
+      this.state.pendingRating?.until,
+    ];
+    const set = deadlines.filter((d): d is number => d !== undefined);
+    return set.length > 0 ? Math.min(...set) : undefined;
+  }
+
+  reminderAt(): number | undefined {
+    const { inactivityReminderSeconds, inactivitySeconds } = this.timings;
+    if (!this.inactivityApplies() || this.state.reminderSent) return undefined;
+    if (inactivityReminderSeconds <= 0 || inactivityReminderSeconds >= inactivitySeconds) return undefined;
+    return this.state.lastActivityAt + inactivityReminderSeconds * 1000;
+  }
+
+  inactivityCloseAt(): number | undefined {
+    return this.inactivityApplies()
+      ? this.state.lastActivityAt + this.timings.inactivitySeconds * 1000
+      : undefined;
+  }
+
+  slaAt(): number | undefined {
+    const { phase, waitingSince, escalated } = this.state;
+    if (phase !== 'waiting_for_agent' || waitingSince === undefined || escalated) return undefined;
+    return waitingSince + this.timings.agentSlaSeconds * 1000;
+  }
+
+  /** Nobody closes a conversation for silence while the user is waiting for an agent: the SLA covers that. */
+  private inactivityApplies(): boolean {
+    return this.state.phase === 'bot' || this.state.phase === 'with_agent';
+  }
+
+  isFinished(): boolean {
+    return (
+      this.state.phase === 'closed' &&
+      this.state.pendingRating === undefined &&
+      this.inbox.length === 0 &&
+      !this.greetingPending
+    );
+  }
+
+  view(): ConversationState {
+    const { phase, channel, caseNumber, agent, flexConversation } = this.state;
+    return {
+      phase,
+      user: this.user,
+      channel,
+      caseNumber,
+      agent,
+      twilioConversationSid: flexConversation?.conversationSid,
+    };
+  }
+
+  /** The state for continue-as-new; the inbox must be empty by then. */
+  carry(): CarriedState {
+    return { ...this.state, seenEventIds: [...this.state.seenEventIds] };
+  }
+}
+
+function freshState(episodeKey: string, now: number, run: number, channel?: DiscordChannelRef): CarriedState {
+  return {
+    episodeKey,
+    phase: 'bot',
+    channel,
+    seenEventIds: [],
+    lastActivityAt: now,
+    reminderSent: false,
+    escalated: false,
+    botTranscript: [],
+    suggestedArticles: [],
+    greeted: false,
+    run,
+  };
+}

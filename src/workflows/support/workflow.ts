@@ -1,0 +1,134 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  agentJoinedSignal,
+  agentMessageSignal,
+  conversationStateQuery,
+  flexClosedSignal,
+  openConversationUpdate,
+  ratingSignal,
+  requestHumanSignal,
+  userCloseSignal,
+  userMessageSignal,
+} from '../../shared/support-messages';
+import type { CloseReason, OpenConversationResult } from '../../shared/support-types';
+import { discord } from './activities';
+import { ConversationActions } from './actions';
+import { publishConversation } from './publish';
+import { ConversationModel, type InboxItem, type SupportWorkflowInput } from './state';
+
+export type { SupportWorkflowInput, CarriedState } from './state';
+
+export interface SupportOutcome {
+  caseNumber?: number;
+  closeReason?: CloseReason | string;
+}
+
+/**
+ * One Discord user's support conversation in one guild, from the first question to the rating: the FAQ bot, the
+ * hand-over to a Twilio Flex agent, the relay both ways, the close and the rating. Handlers only queue events (each
+ * deduplicated by its idempotency key); this loop does the I/O in order, fires the durable timers (inactivity
+ * reminder and close, agent SLA, rating window) and continues-as-new with a small state when history grows.
+ */
+export async function supportConversationWorkflow(input: SupportWorkflowInput): Promise<SupportOutcome> {
+  const model = ConversationModel.start(input, uuid4(), Date.now());
+  const act = new ConversationActions(model, workflowInfo().workflowId);
+
+  registerHandlers(model);
+  publishConversation(model);
+
+  if (!model.state.channel) {
+    try {
+      model.state.channel = await discord.openSupportChannel({
+        user: model.user,
+        preferThread: model.preferThread,
+      });
+      publishConversation(model);
+    } catch (err) {
+      model.fatal = `could not open a support channel: ${(err as Error).message}`;
+      log.error('support conversation cannot start', { error: model.fatal });
+      await condition(allHandlersFinished);
+      return {};
+    }
+  }
+
+  const continueAsNewDue = () =>
+    workflowInfo().continueAsNewSuggested ||
+    (input.continueAsNewAfterEvents !== undefined && model.eventsThisRun >= input.continueAsNewAfterEvents);
+
+  for (;;) {
+    const deadline = model.nextDeadline();
+    const hasWork = () =>
+      model.inbox.length > 0 || model.greetingPending || model.isFinished() || continueAsNewDue();
+    if (deadline === undefined) await condition(hasWork);
+    else await condition(hasWork, Math.max(0, deadline - Date.now()));
+
+    if (model.greetingPending) {
+      model.greetingPending = false;
+      await act.greet();
+    }
+    for (let item = model.inbox.shift(); item !== undefined; item = model.inbox.shift()) {
+      await act.handle(item);
+    }
+    await act.fireDueTimers(Date.now());
+
+    if (model.isFinished()) {
+      await condition(allHandlersFinished);
+      if (model.isFinished())
+        return { caseNumber: model.state.caseNumber, closeReason: model.state.closeReason };
+    }
+    if (continueAsNewDue() && model.inbox.length === 0 && !model.greetingPending) {
+      await condition(allHandlersFinished);
+      if (model.inbox.length === 0 && !model.greetingPending) {
+        const { resume: _previous, ...start } = input;
+        await continueAsNew<typeof supportConversationWorkflow>({ ...start, resume: model.carry() });
+      }
+    }
+  }
+}
+
+function registerHandlers(model: ConversationModel): void {
+  const queue = (item: InboxItem) => {
+    if (!model.receive(item))
+      log.info('duplicate event ignored', { kind: item.kind, eventId: item.event.eventId });
+  };
+  setHandler(userMessageSignal, (event) => queue({ kind: 'user_message', event }));
+  setHandler(requestHumanSignal, (event) => queue({ kind: 'request_human', event }));
+  setHandler(userCloseSignal, (event) => queue({ kind: 'user_close', event }));
+  setHandler(ratingSignal, (event) => queue({ kind: 'rating', event }));
+  setHandler(agentJoinedSignal, (event) => queue({ kind: 'agent_joined', event }));
+  setHandler(agentMessageSignal, (event) => queue({ kind: 'agent_message', event }));
+  setHandler(flexClosedSignal, (event) => queue({ kind: 'flex_closed', event }));
+  setHandler(conversationStateQuery, () => model.view());
+  setHandler(openConversationUpdate, async (): Promise<OpenConversationResult> => {
+    let created = false;
+    if (model.phase === 'closed') {
+      // `/helpme` after a close: a new conversation on the same channel, with its own case.
+      model.reopen(uuid4(), Date.now());
+      publishConversation(model);
+      created = true;
+    } else if (!model.state.greeted) {
+      // Nothing said yet in this conversation: this call is what started it.
+      created =
+        model.inbox.length === 0 &&
+        model.state.botTranscript.length === 0 &&
+        model.state.caseNumber === undefined;
+    }
+    if (created) {
+      model.state.greeted = true;
+      model.greetingPending = true;
+    }
+    await condition(() => model.state.channel !== undefined || model.fatal !== undefined);
+    if (!model.state.channel)
+      throw ApplicationFailure.nonRetryable(model.fatal ?? 'no channel', 'NoSupportChannel');
+    return { channel: model.state.channel, phase: model.phase, created };
+  });
+}
