@@ -1,0 +1,31 @@
+import { type FlexPort } from './port';
+import { toActivityFailure } from './retry-policy';
+
+/**
+ * The Twilio Flex activities. Each wraps one FlexPort call and turns Twilio errors into retryable or permanent
+ * ApplicationFailures (see retry-policy.ts); the port methods themselves are idempotent, so retries are safe.
+ */
+export function createTwilioActivities(port: FlexPort) {
+  return {
+    ensureFlexConversation: (input: Parameters<FlexPort['ensureConversation']>[0]) =>
+      mapped('ensureFlexConversation', () => port.ensureConversation(input)),
+    postCustomerMessage: (input: Parameters<FlexPort['postCustomerMessage']>[0]) =>
+      mapped('postCustomerMessage', () => port.postCustomerMessage(input)),
+    handToFlex: (input: Parameters<FlexPort['handToFlex']>[0]) =>
+      mapped('handToFlex', () => port.handToFlex(input)),
+    escalateFlexTask: (input: Parameters<FlexPort['escalate']>[0]) =>
+      mapped('escalateFlexTask', () => port.escalate(input)),
+    closeFlexConversation: (input: Parameters<FlexPort['close']>[0]) =>
+      mapped('closeFlexConversation', () => port.close(input)),
+  };
+}
+
+export type TwilioActivities = ReturnType<typeof createTwilioActivities>;
+
+async function mapped<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toActivityFailure(err, operation);
+  }
+}

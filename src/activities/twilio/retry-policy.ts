@@ -1,0 +1,41 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { TwilioApiError } from './twilio-api-error';
+
+const TOO_MANY_REQUESTS_CODE = 20429;
+
+/**
+ * Turns whatever a Twilio call threw into what Temporal should do next:
+ * - 429 / 20429, 5xx and network failures stay retryable, with Twilio's Retry-After as the next delay;
+ * - any other 4xx is permanent: retrying a bad request or a missing resource only burns quota.
+ */
+export function toActivityFailure(err: unknown, operation: string): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof TwilioApiError) {
+    const what = `${operation}: Twilio answered ${err.status}${err.code ? ` (code ${err.code})` : ''} to ${err.method} ${err.path}: ${err.message}${err.moreInfo ? ` (see ${err.moreInfo})` : ''}`;
+    const details = [{ status: err.status, code: err.code, moreInfo: err.moreInfo }];
+    if (isRetryable(err)) {
+      return ApplicationFailure.create({
+        type: 'TwilioRetryable',
+        message: what,
+        details,
+        nextRetryDelay: err.retryAfterSeconds !== undefined ? `${err.retryAfterSeconds}s` : undefined,
+      });
+    }
+    return ApplicationFailure.create({
+      type: 'TwilioRequestRejected',
+      message: what,
+      details,
+      nonRetryable: true,
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return ApplicationFailure.create({
+    type: 'TwilioUnreachable',
+    message: `${operation}: could not reach Twilio: ${message}`,
+    cause: err instanceof Error ? err : undefined,
+  });
+}
+
+export function isRetryable(err: TwilioApiError): boolean {
+  return err.status === 429 || err.code === TOO_MANY_REQUESTS_CODE || err.status >= 500;
+}

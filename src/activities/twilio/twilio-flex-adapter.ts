@@ -1,0 +1,283 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { type Twilio } from 'twilio';
+import { type Attachment } from '../../shared/support-types';
+import { customerIdentity } from './identity';
+import { type FlexConversationRef, type FlexHandoffRef, type FlexPort } from './port';
+import { TwilioApiError } from './twilio-api-error';
+
+/** Conversation events flexcord listens to on each conversation's scoped webhook. */
+export const CONVERSATION_WEBHOOK_FILTERS = [
+  'onMessageAdded',
+  'onParticipantAdded',
+  'onConversationStateUpdated',
+];
+
+/** Interaction channel states in which a handoff is still alive and can be reused. */
+const LIVE_CHANNEL_STATES = new Set(['setup', 'active', 'pause', 'transfer']);
+
+export interface TwilioFlexOptions {
+  client: Twilio;
+  workspaceSid: string;
+  workflowSid: string;
+  /** TaskRouter task channel unique name; Flex chat uses `chat`. */
+  taskChannel: string;
+  /** Unset: the account's default Conversations service (the one Flex uses unless configured otherwise). */
+  conversationsServiceSid?: string;
+  /** Public URL of `POST /twilio/conversations`; the workflow id is added as a query parameter. */
+  conversationsWebhookUrl: string;
+  /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
+  timers: { inactive: string; closed: string };
+  /** How long handToFlex waits for Flex to finish setting up the interaction channel. */
+  interactionSetup?: { attempts: number; intervalMs: number };
+}
+
+/** The conversation attributes flexcord writes; other keys (Flex's own) are kept as they are. */
+interface FlexcordConversationAttributes {
+  flexcordWorkflowId?: string;
+  flexcordInteractionSid?: string;
+  flexcordChannelSid?: string;
+  [key: string]: unknown;
+}
+
+/** FlexPort on the real twilio client: Conversations for messages, Flex Interactions for routing. */
+export class TwilioFlexAdapter implements FlexPort {
+  constructor(private readonly options: TwilioFlexOptions) {}
+
+  async ensureConversation(
+    input: Parameters<FlexPort['ensureConversation']>[0],
+  ): Promise<FlexConversationRef> {
+    const identity = customerIdentity(input.user.userId);
+    const conversationSid =
+      (await this.findOpenConversation(identity, input.workflowId)) ??
+      (await this.fetchOrCreateConversation(input));
+    await this.ensureCustomerParticipant(conversationSid, identity, input.user.userName);
+    await this.ensureWebhook(conversationSid, this.webhookUrlFor(input.workflowId));
+    return { conversationSid, customerIdentity: identity };
+  }
+
+  async postCustomerMessage(
+    input: Parameters<FlexPort['postCustomerMessage']>[0],
+  ): Promise<{ messageSid: string }> {
+    const messages = this.conversation(input.conversation.conversationSid).messages;
+    // A retried activity may have posted already: look for the Discord message id among the latest messages.
+    const recent = await messages.list({ order: 'desc', limit: 30 });
+    const already = recent.find((m) => parseAttributes(m.attributes).discordMessageId === input.dedupeKey);
+    if (already) return { messageSid: already.sid };
+    const created = await messages.create({
+      author: input.conversation.customerIdentity,
+      body: messageBody(input.text, input.attachments),
+      attributes: JSON.stringify({ discordMessageId: input.dedupeKey }),
+    });
+    return { messageSid: created.sid };
+  }
+
+  async handToFlex(input: Parameters<FlexPort['handToFlex']>[0]): Promise<FlexHandoffRef> {
+    const conversation = this.conversation(input.conversation.conversationSid);
+    const attributes = parseAttributes(
+      (await conversation.fetch()).attributes,
+    ) as FlexcordConversationAttributes;
+    const reusable = await this.liveHandoff(attributes);
+    if (reusable) return reusable;
+
+    const interaction = await this.options.client.flexApi.v1.interaction.create({
+      channel: {
+        type: 'chat',
+        initiated_by: 'customer',
+        properties: { media_channel_sid: input.conversation.conversationSid },
+      },
+      routing: {
+        properties: {
+          workspace_sid: this.options.workspaceSid,
+          workflow_sid: this.options.workflowSid,
+          task_channel_unique_name: this.options.taskChannel,
+          attributes: {
+            ...input.taskAttributes,
+            caseNumber: input.caseNumber,
+            customerAddress: input.conversation.customerIdentity,
+            conversationSid: input.conversation.conversationSid,
+            flexcordWorkflowId: input.workflowId,
+          },
+        },
+      },
+    });
+    const handoff: FlexHandoffRef = {
+      interactionSid: interaction.sid,
+      channelSid: (interaction.channel as { sid: string }).sid,
+    };
+    // Remembered on the conversation so a retried handoff finds it instead of opening a second Flex task.
+    await conversation.update({
+      attributes: JSON.stringify({
+        ...attributes,
+        flexcordInteractionSid: handoff.interactionSid,
+        flexcordChannelSid: handoff.channelSid,
+      }),
+    });
+    await this.waitForChannelSetup(handoff);
+    return handoff;
+  }
+
+  async escalate(input: Parameters<FlexPort['escalate']>[0]): Promise<void> {
+    const workspace = this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid);
+    // Flex writes the interaction channel sid into the task attributes; only tasks still waiting matter.
+    const tasks = await workspace.tasks.list({
+      evaluateTaskAttributes: `flexInteractionChannelSid == "${input.handoff.channelSid}"`,
+      assignmentStatus: ['pending', 'reserved'],
+      limit: 20,
+    });
+    for (const task of tasks) {
+      if (task.priority < input.priority)
+        await workspace.tasks(task.sid).update({ priority: input.priority });
+    }
+  }
+
+  async close(input: Parameters<FlexPort['close']>[0]): Promise<void> {
+    if (input.handoff) {
+      const channel = this.options.client.flexApi.v1
+        .interaction(input.handoff.interactionSid)
+        .channels(input.handoff.channelSid);
+      const current = await ignoreNotFound(channel.fetch());
+      if (current && LIVE_CHANNEL_STATES.has(current.status)) await channel.update({ status: 'closed' });
+    }
+    const conversation = this.conversation(input.conversation.conversationSid);
+    const current = await ignoreNotFound(conversation.fetch());
+    if (current && current.state !== 'closed') await conversation.update({ state: 'closed' });
+  }
+
+  // ---- helpers ----
+
+  private get conversations() {
+    const v1 = this.options.client.conversations.v1;
+    // The service-scoped resources have the same shape as the default-service ones.
+    return this.options.conversationsServiceSid
+      ? (v1.services(this.options.conversationsServiceSid) as unknown as Pick<
+          typeof v1,
+          'conversations' | 'participantConversations'
+        >)
+      : v1;
+  }
+
+  private conversation(sid: string) {
+    return this.conversations.conversations(sid);
+  }
+
+  private webhookUrlFor(workflowId: string): string {
+    const url = new URL(this.options.conversationsWebhookUrl);
+    url.searchParams.set('workflowId', workflowId);
+    return url.toString();
+  }
+
+  private async findOpenConversation(identity: string, workflowId: string): Promise<string | undefined> {
+    const list = await this.conversations.participantConversations.list({ identity, limit: 50 });
+    const open = list.find(
+      (pc) =>
+        pc.conversationState !== 'closed' &&
+        parseAttributes(pc.conversationAttributes).flexcordWorkflowId === workflowId,
+    );
+    return open?.conversationSid;
+  }
+
+  private async fetchOrCreateConversation(
+    input: Parameters<FlexPort['ensureConversation']>[0],
+  ): Promise<string> {
+    // The unique name makes creation idempotent: a retry after a lost answer finds the conversation it made.
+    const uniqueName = `flexcord-${input.workflowId}-case-${input.caseNumber}`;
+    const existing = await ignoreNotFound(this.conversations.conversations(uniqueName).fetch());
+    if (existing && existing.state !== 'closed') return existing.sid;
+    const created = await this.conversations.conversations.create({
+      friendlyName: `Discord: ${input.user.userName} (case #${input.caseNumber})`,
+      uniqueName: existing ? undefined : uniqueName,
+      attributes: JSON.stringify({
+        flexcordWorkflowId: input.workflowId,
+        caseNumber: input.caseNumber,
+        discordUserId: input.user.userId,
+        discordGuildId: input.user.guildId,
+        discordChannelId: input.channel.channelId,
+        discordChannelKind: input.channel.kind,
+      }),
+      'timers.inactive': this.options.timers.inactive,
+      'timers.closed': this.options.timers.closed,
+    });
+    return created.sid;
+  }
+
+  private async ensureCustomerParticipant(conversationSid: string, identity: string, userName: string) {
+    try {
+      await this.conversation(conversationSid).participants.create({
+        identity,
+        attributes: JSON.stringify({ friendlyName: userName }),
+      });
+    } catch (err) {
+      // 409: already a participant (a reused conversation, or a retry after a lost answer).
+      if (!(err instanceof TwilioApiError && err.status === 409)) throw err;
+    }
+  }
+
+  private async ensureWebhook(conversationSid: string, url: string) {
+    const webhooks = this.conversation(conversationSid).webhooks;
+    const existing = await webhooks.list({ limit: 20 });
+    if (existing.some((w) => (w.configuration as { url?: string } | null)?.url === url)) return;
+    await webhooks.create({
+      target: 'webhook',
+      'configuration.url': url,
+      'configuration.method': 'post',
+      'configuration.filters': CONVERSATION_WEBHOOK_FILTERS,
+    });
+  }
+
+  private async liveHandoff(attributes: FlexcordConversationAttributes): Promise<FlexHandoffRef | undefined> {
+    const { flexcordInteractionSid: interactionSid, flexcordChannelSid: channelSid } = attributes;
+    if (!interactionSid || !channelSid) return undefined;
+    const channel = await ignoreNotFound(
+      this.options.client.flexApi.v1.interaction(interactionSid).channels(channelSid).fetch(),
+    );
+    return channel && LIVE_CHANNEL_STATES.has(channel.status) ? { interactionSid, channelSid } : undefined;
+  }
+
+  /** Interaction creation is asynchronous: Flex may still fail the channel after answering 200. */
+  private async waitForChannelSetup(handoff: FlexHandoffRef): Promise<void> {
+    const { attempts, intervalMs } = this.options.interactionSetup ?? { attempts: 5, intervalMs: 400 };
+    const channel = this.options.client.flexApi.v1
+      .interaction(handoff.interactionSid)
+      .channels(handoff.channelSid);
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const current = await channel.fetch();
+      if (current.status === 'failed') {
+        throw ApplicationFailure.create({
+          type: 'FlexHandoffFailed',
+          message: `Flex could not set up interaction channel ${handoff.channelSid}: ${current.errorMessage ?? 'no reason given'} (error ${current.errorCode ?? 'unknown'})`,
+          nonRetryable: true,
+          details: [{ errorCode: current.errorCode, errorMessage: current.errorMessage, ...handoff }],
+        });
+      }
+      if (current.status !== 'setup') return;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    // Still in setup: routing continues in Flex; a later failure surfaces as task.canceled.
+  }
+}
+
+function parseAttributes(raw: string | null | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Media in Conversations needs an upload to Twilio's media service; links keep Discord as the file host. */
+function messageBody(text: string, attachments: Attachment[]): string {
+  const links = attachments.map((a) => (a.name ? `${a.name}: ${a.url}` : a.url));
+  const body = [text, ...links].filter((part) => part.trim() !== '').join('\n');
+  return body || '(empty message)';
+}
+
+async function ignoreNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof TwilioApiError && err.status === 404) return undefined;
+    throw err;
+  }
+}

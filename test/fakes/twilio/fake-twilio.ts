@@ -1,0 +1,887 @@
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
+import { FaultQueue, type Fault } from './faults';
+import {
+  conversationJson,
+  durationMs,
+  interactionChannelJson,
+  interactionJson,
+  messageJson,
+  participantConversationJson,
+  participantJson,
+  ROLE_PARTICIPANT,
+  taskJson,
+  webhookJson,
+  type Conversation,
+  type Interaction,
+  type Message,
+  type Participant,
+  type Task,
+} from './model';
+import { newSid, twilioError } from './sids';
+import { TwilioSpecs, type Product } from './spec-check';
+import { WebhookSender, type Delivery } from './webhook-sender';
+
+export interface FakeTwilioOptions {
+  accountSid?: string;
+  authToken?: string;
+  /** Also accepted as credentials, like a Twilio API key and secret. */
+  apiKey?: { sid: string; secret: string };
+  /** The workspace's Event Callback URL (TaskRouter events); unset means TaskRouter sends none. */
+  taskrouterCallbackUrl?: string;
+  /** How many fetches an interaction channel stays in `setup` before becoming active. */
+  interactionSetupFetches?: number;
+}
+
+interface Call {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  form: Record<string, unknown>;
+  webhooksEnabled: boolean;
+}
+type Answer = { status?: number; body?: unknown };
+type Handler = (call: Call) => Answer;
+
+export interface RecordedRequest {
+  method: string;
+  product: string;
+  path: string;
+  query: Record<string, unknown>;
+  form: Record<string, unknown>;
+  status: number;
+}
+
+class FakeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A local Twilio for tests and the offline sandbox: Conversations, Flex Interactions and TaskRouter tasks with
+ * real state, Twilio-shaped JSON and errors, signed webhooks, an agent you can drive, and injectable faults.
+ * Every request and answer is checked against Twilio's OpenAPI specs; problems collect in `specViolations`.
+ */
+export class FakeTwilio {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly serviceSid = newSid('IS');
+  readonly workspaceSid = newSid('WS');
+  readonly workflowSid = newSid('WW');
+  readonly faults = new FaultQueue();
+  readonly requests: RecordedRequest[] = [];
+  readonly specViolations: string[] = [];
+  readonly conversations = new Map<string, Conversation>();
+  readonly interactions = new Map<string, Interaction>();
+  readonly tasks = new Map<string, Task>();
+  private readonly webhooks: WebhookSender;
+  private readonly specs = new TwilioSpecs();
+  private server?: Server;
+  private failNextSetup?: { code: number; message: string };
+
+  constructor(private readonly options: FakeTwilioOptions = {}) {
+    this.accountSid = options.accountSid ?? newSid('AC');
+    this.authToken = options.authToken ?? newSid('').slice(0, 32);
+    this.webhooks = new WebhookSender(this.authToken);
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error('the fake Twilio is not started');
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get deliveries(): Delivery[] {
+    return this.webhooks.deliveries;
+  }
+
+  async start(): Promise<this> {
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server = app.listen(0, '127.0.0.1');
+      this.server.once('listening', resolve).once('error', reject);
+    });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.webhooks.settle();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  // ---- test controls ----
+
+  fail(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  /** The next `count` webhooks are lost. */
+  dropWebhooks(count: number): void {
+    this.webhooks.drop(count);
+  }
+
+  /** The next interaction channel Flex sets up ends in `failed` with this error. */
+  failNextInteractionSetup(error = { code: 45000, message: 'Interaction channel setup failed' }): void {
+    this.failNextSetup = error;
+  }
+
+  /** Waits until every webhook sent so far has been answered. */
+  settle(): Promise<void> {
+    return this.webhooks.settle();
+  }
+
+  conversation(sid: string): Conversation {
+    const c = this.conversations.get(sid);
+    if (!c) throw new Error(`no conversation ${sid}`);
+    return c;
+  }
+
+  taskFor(conversationSid: string): Task | undefined {
+    return [...this.tasks.values()].find((t) => t.attributes.conversationSid === conversationSid);
+  }
+
+  // ---- the agent, as Flex would act for them ----
+
+  /** An agent accepts the reservation for the conversation's task and joins the conversation. */
+  async agentAccepts(
+    conversationSid: string,
+    agent: { identity: string; name: string },
+  ): Promise<Participant> {
+    const c = this.conversation(conversationSid);
+    const task = this.taskFor(conversationSid);
+    if (task) {
+      task.status = 'assigned';
+      task.reservationSid = newSid('WR');
+      task.workerSid = newSid('WK');
+      task.updatedAt = new Date();
+    }
+    const participant = this.addParticipant(c, agent.identity, '{}');
+    const sends = [
+      this.conversationEvent(c, 'onParticipantAdded', participantAddedParams(c, participant), 'API'),
+    ];
+    if (task) {
+      sends.push(
+        this.taskrouterEvent(task, 'reservation.accepted', {
+          ResourceType: 'reservation',
+          ResourceSid: task.reservationSid!,
+          ReservationSid: task.reservationSid!,
+          WorkerSid: task.workerSid!,
+          WorkerName: agent.name,
+          WorkerAttributes: JSON.stringify({
+            contact_uri: `client:${agent.identity}`,
+            full_name: agent.name,
+          }),
+        }),
+      );
+    }
+    await Promise.all(sends);
+    return participant;
+  }
+
+  /** The agent types a reply in Flex (an SDK action, so the conversation's webhooks fire). */
+  async agentReplies(conversationSid: string, text: string, identity?: string): Promise<Message> {
+    const c = this.conversation(conversationSid);
+    const author =
+      identity ?? [...c.participants].reverse().find((p) => !p.identity?.startsWith('discord:'))?.identity;
+    if (!author) throw new Error('no agent has joined this conversation');
+    const message = this.addMessage(c, author, text, '{}');
+    await this.conversationEvent(c, 'onMessageAdded', messageAddedParams(c, message), 'SDK', author);
+    return message;
+  }
+
+  /** The agent ends the chat in Flex: the task wraps up, the conversation closes, then the task completes. */
+  async agentCloses(conversationSid: string): Promise<void> {
+    const c = this.conversation(conversationSid);
+    const task = this.taskFor(conversationSid);
+    const interaction = [...this.interactions.values()].find(
+      (i) => i.channel.mediaChannelSid === conversationSid,
+    );
+    if (interaction) interaction.channel.status = 'closed';
+    if (task) await this.setTaskStatus(task, 'wrapping', 'task.wrapup');
+    await this.setConversationState(c, 'closed', true);
+    if (task) await this.setTaskStatus(task, 'completed', 'task.completed', 'Issue resolved');
+  }
+
+  /** The task is canceled before anyone accepts it (e.g. it timed out in the queue). */
+  async cancelTask(conversationSid: string, reason = 'Task TTL Exceeded'): Promise<void> {
+    const task = this.taskFor(conversationSid);
+    if (!task) throw new Error('no task for this conversation');
+    await this.setTaskStatus(task, 'canceled', 'task.canceled', reason);
+  }
+
+  // ---- HTTP ----
+
+  private async handle(req: Request, res: Response): Promise<void> {
+    const [, product = '', ...rest] = req.path.split('/');
+    const path = `/${rest.join('/')}`;
+    const query = { ...(req.query as Record<string, unknown>) };
+    const form = { ...((req.body ?? {}) as Record<string, unknown>) };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const operation = this.specs.findOperation(product as Product, req.method, path);
+      if (operation) this.specViolations.push(...this.specs.checkResponse(operation, status, body));
+      this.requests.push({ method: req.method, product, path, query, form, status });
+      res.status(status).set(headers);
+      if (body === undefined) res.end();
+      else res.json(body);
+    };
+
+    const operation = this.specs.findOperation(product as Product, req.method, path);
+    if (!operation) {
+      this.specViolations.push(`${req.method} ${product}${path}: not an operation in Twilio's specs`);
+      return send(404, twilioError(404, 20404, `The requested resource ${path} was not found`));
+    }
+    this.specViolations.push(...this.specs.checkRequest(operation, query, form));
+    if (!this.authorised(req.headers.authorization)) {
+      return send(401, twilioError(401, 20003, 'Authentication Error - invalid username'));
+    }
+
+    const fault = this.faults.take(req.method, path);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.status) {
+      const code = fault.code ?? (fault.status === 429 ? 20429 : fault.status >= 500 ? 20500 : 20001);
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+      return send(fault.status, twilioError(fault.status, code, fault.message ?? 'Injected fault'), headers);
+    }
+
+    const route = this.route(product, req.method, normalisePath(path));
+    if (!route)
+      return send(404, twilioError(404, 20404, `The fake does not implement ${req.method} ${path}`));
+    try {
+      const webhooksEnabled = String(req.headers['x-twilio-webhook-enabled'] ?? '').toLowerCase() === 'true';
+      const answer = route.handler({ params: route.params, query, form, webhooksEnabled });
+      send(answer.status ?? this.specs.successStatus(operation), answer.body);
+    } catch (err) {
+      if (err instanceof FakeError) return send(err.status, twilioError(err.status, err.code, err.message));
+      send(500, twilioError(500, 20500, `Internal Server Error: ${(err as Error).message}`));
+    }
+  }
+
+  private authorised(header: string | undefined): boolean {
+    if (!header?.startsWith('Basic ')) return false;
+    const [user, pass] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+    if (user === this.accountSid && pass === this.authToken) return true;
+    return !!this.options.apiKey && user === this.options.apiKey.sid && pass === this.options.apiKey.secret;
+  }
+
+  private route(product: string, method: string, path: string) {
+    for (const [p, m, pattern, handler] of this.routes()) {
+      if (p !== product || m !== method) continue;
+      const match = pattern.exec(path);
+      if (match) return { handler, params: match.groups ?? {} };
+    }
+    return undefined;
+  }
+
+  private routes(): [string, string, RegExp, Handler][] {
+    const C = 'conversations';
+    const conv = '/v1/Conversations/(?<conv>[^/]+)';
+    return [
+      [C, 'POST', /^\/v1\/Conversations$/, (c) => this.createConversation(c)],
+      [
+        C,
+        'GET',
+        /^\/v1\/Conversations$/,
+        () =>
+          this.page(
+            'conversations',
+            [...this.conversations.values()].map((x) => this.convJson(x)),
+          ),
+      ],
+      [C, 'GET', re(`^${conv}$`), (c) => ({ body: this.convJson(this.findConversation(c.params.conv!)) })],
+      [C, 'POST', re(`^${conv}$`), (c) => this.updateConversation(c)],
+      [C, 'DELETE', re(`^${conv}$`), (c) => this.deleteConversation(c)],
+      [C, 'POST', re(`^${conv}/Participants$`), (c) => this.createParticipant(c)],
+      [
+        C,
+        'GET',
+        re(`^${conv}/Participants$`),
+        (c) => {
+          const x = this.findConversation(c.params.conv!);
+          return this.page(
+            'participants',
+            x.participants.map((p) => participantJson(this.accountSid, x, p)),
+          );
+        },
+      ],
+      [C, 'POST', re(`^${conv}/Messages$`), (c) => this.createMessage(c)],
+      [C, 'GET', re(`^${conv}/Messages$`), (c) => this.listMessages(c)],
+      [C, 'POST', re(`^${conv}/Webhooks$`), (c) => this.createWebhook(c)],
+      [
+        C,
+        'GET',
+        re(`^${conv}/Webhooks$`),
+        (c) => {
+          const x = this.findConversation(c.params.conv!);
+          return this.page(
+            'webhooks',
+            x.webhooks.map((w) => webhookJson(this.accountSid, x, w)),
+          );
+        },
+      ],
+      [C, 'GET', /^\/v1\/ParticipantConversations$/, (c) => this.participantConversations(c)],
+      ['flex-api', 'POST', /^\/v1\/Interactions$/, (c) => this.createInteraction(c)],
+      [
+        'flex-api',
+        'GET',
+        /^\/v1\/Interactions\/(?<kd>[^/]+)$/,
+        (c) => ({ body: interactionJson(this.findInteraction(c.params.kd!)) }),
+      ],
+      [
+        'flex-api',
+        'GET',
+        /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)$/,
+        (c) => this.fetchChannel(c),
+      ],
+      [
+        'flex-api',
+        'POST',
+        /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)$/,
+        (c) => this.updateChannel(c),
+      ],
+      ['taskrouter', 'GET', /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Tasks$/, (c) => this.listTasks(c)],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Tasks\/(?<wt>[^/]+)$/,
+        (c) => ({ body: taskJson(this.accountSid, this.findTask(c)) }),
+      ],
+      [
+        'taskrouter',
+        'POST',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Tasks\/(?<wt>[^/]+)$/,
+        (c) => this.updateTask(c),
+      ],
+    ];
+  }
+
+  // ---- Conversations ----
+
+  private convJson(c: Conversation) {
+    return conversationJson(this.accountSid, this.serviceSid, c);
+  }
+
+  private findConversation(sidOrUniqueName: string): Conversation {
+    const found =
+      this.conversations.get(sidOrUniqueName) ??
+      [...this.conversations.values()].find((c) => c.uniqueName === sidOrUniqueName);
+    if (!found)
+      throw new FakeError(
+        404,
+        20404,
+        `The requested resource /Conversations/${sidOrUniqueName} was not found`,
+      );
+    return found;
+  }
+
+  private createConversation({ form }: Call): Answer {
+    const uniqueName = str(form.UniqueName) ?? null;
+    if (uniqueName && [...this.conversations.values()].some((c) => c.uniqueName === uniqueName)) {
+      throw new FakeError(409, 50353, `Conversation with provided unique name already exists`);
+    }
+    const attributes = str(form.Attributes) ?? '{}';
+    assertJson(attributes, 'Attributes');
+    for (const [name, min] of [
+      ['Timers.Inactive', 60_000],
+      ['Timers.Closed', 600_000],
+    ] as const) {
+      const value = str(form[name]);
+      const ms = durationMs(value);
+      if (value !== undefined && (ms === undefined || ms < min)) {
+        throw new FakeError(
+          400,
+          50300,
+          `${name} must be an ISO 8601 duration of at least ${min / 60_000} minutes`,
+        );
+      }
+    }
+    const now = new Date();
+    const c: Conversation = {
+      sid: newSid('CH'),
+      uniqueName,
+      friendlyName: str(form.FriendlyName) ?? null,
+      attributes,
+      state: (str(form.State) as Conversation['state']) ?? 'active',
+      timers: { inactive: str(form['Timers.Inactive']), closed: str(form['Timers.Closed']) },
+      createdAt: now,
+      updatedAt: now,
+      participants: [],
+      messages: [],
+      webhooks: [],
+    };
+    this.conversations.set(c.sid, c);
+    return { body: this.convJson(c) };
+  }
+
+  private updateConversation({ params, form, webhooksEnabled }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    if (form.Attributes !== undefined) {
+      assertJson(str(form.Attributes)!, 'Attributes');
+      c.attributes = str(form.Attributes)!;
+    }
+    if (form.FriendlyName !== undefined) c.friendlyName = str(form.FriendlyName)!;
+    if (form['Timers.Inactive'] !== undefined) c.timers.inactive = str(form['Timers.Inactive']);
+    if (form['Timers.Closed'] !== undefined) c.timers.closed = str(form['Timers.Closed']);
+    c.updatedAt = new Date();
+    const state = str(form.State) as Conversation['state'] | undefined;
+    if (state && state !== c.state) void this.setConversationState(c, state, webhooksEnabled);
+    return { body: this.convJson(c) };
+  }
+
+  private deleteConversation({ params }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    this.conversations.delete(c.sid);
+    return { body: undefined };
+  }
+
+  private addParticipant(c: Conversation, identity: string, attributes: string): Participant {
+    if (c.participants.some((p) => p.identity === identity)) {
+      throw new FakeError(409, 50433, 'Participant already exists');
+    }
+    const p: Participant = {
+      sid: newSid('MB'),
+      identity,
+      attributes,
+      roleSid: ROLE_PARTICIPANT,
+      createdAt: new Date(),
+    };
+    c.participants.push(p);
+    return p;
+  }
+
+  private createParticipant({ params, form, webhooksEnabled }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    const identity = str(form.Identity);
+    if (!identity) throw new FakeError(400, 50300, 'Identity or MessagingBinding.Address is required');
+    const attributes = str(form.Attributes) ?? '{}';
+    assertJson(attributes, 'Attributes');
+    const p = this.addParticipant(c, identity, attributes);
+    if (webhooksEnabled)
+      void this.conversationEvent(c, 'onParticipantAdded', participantAddedParams(c, p), 'API');
+    return { body: participantJson(this.accountSid, c, p) };
+  }
+
+  private addMessage(c: Conversation, author: string, body: string, attributes: string): Message {
+    if (c.state === 'closed') throw new FakeError(409, 50438, 'The conversation is closed');
+    const m: Message = {
+      sid: newSid('IM'),
+      index: c.messages.length,
+      author,
+      body,
+      attributes,
+      participantSid: c.participants.find((p) => p.identity === author)?.sid ?? null,
+      createdAt: new Date(),
+    };
+    c.messages.push(m);
+    c.updatedAt = m.createdAt;
+    if (c.state === 'inactive') c.state = 'active';
+    return m;
+  }
+
+  private createMessage({ params, form, webhooksEnabled }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    const body = str(form.Body);
+    if (!body && !form.MediaSid && !form.ContentSid)
+      throw new FakeError(400, 50009, 'Body, media or content is required');
+    const attributes = str(form.Attributes) ?? '{}';
+    assertJson(attributes, 'Attributes');
+    const m = this.addMessage(c, str(form.Author) ?? 'system', body ?? '', attributes);
+    if (webhooksEnabled) void this.conversationEvent(c, 'onMessageAdded', messageAddedParams(c, m), 'API');
+    return { body: messageJson(this.accountSid, c, m) };
+  }
+
+  private listMessages({ params, query }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    const ordered = str(query.Order) === 'desc' ? [...c.messages].reverse() : c.messages;
+    const size = Math.min(Number(str(query.PageSize) ?? 50), 100);
+    return this.page(
+      'messages',
+      ordered.slice(0, size).map((m) => messageJson(this.accountSid, c, m)),
+      size,
+    );
+  }
+
+  private createWebhook({ params, form }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    const target = str(form.Target) as 'webhook' | 'trigger' | 'studio' | undefined;
+    if (!target) throw new FakeError(400, 50300, 'Target is required');
+    const url = str(form['Configuration.Url']) ?? null;
+    if (target === 'webhook' && !url) throw new FakeError(400, 50300, 'Configuration.Url is required');
+    if (c.webhooks.length >= 5) throw new FakeError(400, 50350, 'Too many webhooks for this conversation');
+    const filters = form['Configuration.Filters'];
+    const w = {
+      sid: newSid('WH'),
+      target,
+      url,
+      method: str(form['Configuration.Method']) ?? 'post',
+      filters: Array.isArray(filters) ? filters.map(String) : filters ? [String(filters)] : [],
+      createdAt: new Date(),
+    };
+    c.webhooks.push(w);
+    return { body: webhookJson(this.accountSid, c, w) };
+  }
+
+  private participantConversations({ query }: Call): Answer {
+    const identity = str(query.Identity);
+    if (!identity) throw new FakeError(400, 50300, 'Identity or Address is required');
+    const rows = [...this.conversations.values()].flatMap((c) =>
+      c.participants
+        .filter((p) => p.identity === identity)
+        .map((p) => participantConversationJson(this.accountSid, this.serviceSid, c, p)),
+    );
+    return this.page('conversations', rows);
+  }
+
+  private async setConversationState(
+    c: Conversation,
+    state: Conversation['state'],
+    notify: boolean,
+  ): Promise<void> {
+    const from = c.state;
+    c.state = state;
+    c.updatedAt = new Date();
+    if (!notify) return;
+    await this.conversationEvent(
+      c,
+      'onConversationStateUpdated',
+      {
+        ChatServiceSid: this.serviceSid,
+        StateUpdated: c.updatedAt.toISOString(),
+        StateFrom: from,
+        StateTo: state,
+        ConversationSid: c.sid,
+        Reason: 'API',
+      },
+      'API',
+    );
+  }
+
+  /** Sends an event to every scoped webhook of the conversation whose filters include it. */
+  private async conversationEvent(
+    c: Conversation,
+    eventType: string,
+    params: Record<string, string>,
+    source: 'SDK' | 'API',
+    clientIdentity?: string,
+  ): Promise<void> {
+    const body: Record<string, string> = {
+      AccountSid: this.accountSid,
+      EventType: eventType,
+      Source: source,
+    };
+    if (clientIdentity) body.ClientIdentity = clientIdentity;
+    Object.assign(body, params);
+    const targets = c.webhooks.filter(
+      (w) => w.target === 'webhook' && w.url && w.filters.includes(eventType),
+    );
+    await Promise.all(targets.map((w) => this.webhooks.send(w.url!, body)));
+  }
+
+  // ---- Flex Interactions ----
+
+  private findInteraction(sid: string): Interaction {
+    const found = this.interactions.get(sid);
+    if (!found) throw new FakeError(404, 20404, `The requested resource /Interactions/${sid} was not found`);
+    return found;
+  }
+
+  private createInteraction({ form }: Call): Answer {
+    const channel = parseJsonParam(form.Channel, 'Channel') as {
+      type?: string;
+      initiated_by?: string;
+      properties?: { media_channel_sid?: string };
+    };
+    const routing = parseJsonParam(form.Routing, 'Routing') as {
+      properties?: {
+        workspace_sid?: string;
+        workflow_sid?: string;
+        task_channel_unique_name?: string;
+        attributes?: Record<string, unknown>;
+      };
+    };
+    const media = channel.properties?.media_channel_sid;
+    if (!channel.type || !media)
+      throw new FakeError(400, 45001, 'Channel type and properties.media_channel_sid are required');
+    const conversation = this.findConversation(media);
+    const props = routing.properties ?? {};
+    if (props.workspace_sid !== this.workspaceSid)
+      throw new FakeError(400, 45002, `Unknown workspace ${props.workspace_sid}`);
+    if (props.workflow_sid !== this.workflowSid)
+      throw new FakeError(400, 45003, `Unknown workflow ${props.workflow_sid}`);
+
+    const interactionSid = newSid('KD');
+    const channelSid = newSid('UO');
+    const now = new Date();
+    const task: Task = {
+      sid: newSid('WT'),
+      workspaceSid: this.workspaceSid,
+      workflowSid: this.workflowSid,
+      taskChannel: props.task_channel_unique_name ?? 'default',
+      // Flex adds its own keys next to the ones the caller routes with.
+      attributes: {
+        ...props.attributes,
+        conversationSid: conversation.sid,
+        channelType: channel.type,
+        initiatedBy: channel.initiated_by ?? 'customer',
+        direction: 'inbound',
+        flexInteractionSid: interactionSid,
+        flexInteractionChannelSid: channelSid,
+        conversations: { media: [{ type: 'ChatTranscript', sid: conversation.sid }] },
+      },
+      status: 'pending',
+      priority: 0,
+      reason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.tasks.set(task.sid, task);
+    const failWith = this.failNextSetup;
+    this.failNextSetup = undefined;
+    const interaction: Interaction = {
+      sid: interactionSid,
+      taskSid: task.sid,
+      channel: {
+        sid: channelSid,
+        interactionSid,
+        type: channel.type,
+        status: 'setup',
+        mediaChannelSid: conversation.sid,
+        errorCode: null,
+        errorMessage: null,
+        setupFetchesLeft: this.options.interactionSetupFetches ?? 1,
+        failWith,
+      },
+      routing: {
+        reservation: null,
+        properties: {
+          sid: task.sid,
+          workspace_sid: task.workspaceSid,
+          workflow_sid: task.workflowSid,
+          task_channel_unique_name: task.taskChannel,
+          assignment_status: task.status,
+          priority: task.priority,
+          attributes: JSON.stringify(task.attributes),
+          date_created: Math.floor(now.getTime() / 1000),
+          age: 0,
+        },
+      },
+    };
+    this.interactions.set(interactionSid, interaction);
+    return { body: interactionJson(interaction) };
+  }
+
+  private fetchChannel({ params }: Call): Answer {
+    const ch = this.findInteraction(params.kd!).channel;
+    if (ch.sid !== params.uo)
+      throw new FakeError(404, 20404, `The requested resource /Channels/${params.uo} was not found`);
+    const body = interactionChannelJson(ch);
+    if (ch.status === 'setup') {
+      ch.setupFetchesLeft -= 1;
+      if (ch.setupFetchesLeft < 0) {
+        ch.status = ch.failWith ? 'failed' : 'active';
+        ch.errorCode = ch.failWith?.code ?? null;
+        ch.errorMessage = ch.failWith?.message ?? null;
+        return { body: interactionChannelJson(ch) };
+      }
+    }
+    return { body };
+  }
+
+  private updateChannel({ params, form }: Call): Answer {
+    const interaction = this.findInteraction(params.kd!);
+    const ch = interaction.channel;
+    if (ch.sid !== params.uo)
+      throw new FakeError(404, 20404, `The requested resource /Channels/${params.uo} was not found`);
+    const status = str(form.Status);
+    if (status !== 'closed' && status !== 'inactive')
+      throw new FakeError(400, 45004, `Status must be closed or inactive`);
+    if (ch.status === 'closed') throw new FakeError(400, 45005, 'The channel is already closed');
+    const routing = form.Routing ? (parseJsonParam(form.Routing, 'Routing') as { status?: string }) : {};
+    ch.status = status;
+    const task = this.tasks.get(interaction.taskSid);
+    // Per the Flex docs: without a routing status, the channel's tasks move to wrapping.
+    if (task && !['canceled', 'completed'].includes(task.status)) {
+      const next = routing.status === 'closed' ? 'completed' : 'wrapping';
+      void this.setTaskStatus(task, next, next === 'completed' ? 'task.completed' : 'task.wrapup');
+    }
+    return { body: interactionChannelJson(ch) };
+  }
+
+  // ---- TaskRouter ----
+
+  private findTask({ params }: Call): Task {
+    const task = this.tasks.get(params.wt!);
+    if (!task || task.workspaceSid !== params.ws)
+      throw new FakeError(404, 20404, `The requested resource /Tasks/${params.wt} was not found`);
+    return task;
+  }
+
+  private listTasks({ params, query }: Call): Answer {
+    if (params.ws !== this.workspaceSid)
+      throw new FakeError(404, 20404, `The requested resource /Workspaces/${params.ws} was not found`);
+    const statuses =
+      query.AssignmentStatus === undefined
+        ? undefined
+        : ([] as unknown[]).concat(query.AssignmentStatus).map(String);
+    const expression = str(query.EvaluateTaskAttributes);
+    const matches = expression ? attributeMatcher(expression) : () => true;
+    const rows = [...this.tasks.values()]
+      .filter((t) => (!statuses || statuses.includes(t.status)) && matches(t.attributes))
+      .map((t) => taskJson(this.accountSid, t));
+    return this.page('tasks', rows);
+  }
+
+  private updateTask(call: Call): Answer {
+    const task = this.findTask(call);
+    const { form } = call;
+    if (form.Priority !== undefined) task.priority = Number(form.Priority);
+    if (form.Attributes !== undefined)
+      task.attributes = parseJsonParam(form.Attributes, 'Attributes') as Record<string, unknown>;
+    const status = str(form.AssignmentStatus) as Task['status'] | undefined;
+    if (status === 'canceled' || status === 'completed' || status === 'wrapping') {
+      void this.setTaskStatus(
+        task,
+        status,
+        `task.${status === 'wrapping' ? 'wrapup' : status}`,
+        str(form.Reason),
+      );
+    }
+    task.updatedAt = new Date();
+    return { body: taskJson(this.accountSid, task) };
+  }
+
+  private async setTaskStatus(
+    task: Task,
+    status: Task['status'],
+    event: string,
+    reason?: string,
+  ): Promise<void> {
+    task.status = status;
+    task.reason = reason ?? task.reason;
+    task.updatedAt = new Date();
+    const extra: Record<string, string> = { ResourceType: 'task', ResourceSid: task.sid };
+    if (status === 'completed' && reason) extra.TaskCompletedReason = reason;
+    if (status === 'canceled' && reason) extra.TaskCanceledReason = reason;
+    await this.taskrouterEvent(task, event, extra);
+  }
+
+  private async taskrouterEvent(task: Task, eventType: string, extra: Record<string, string>): Promise<void> {
+    const url = this.options.taskrouterCallbackUrl;
+    if (!url) return;
+    await this.webhooks.send(url, {
+      EventType: eventType,
+      AccountSid: this.accountSid,
+      WorkspaceSid: task.workspaceSid,
+      WorkspaceName: 'Flex Task Assignment',
+      EventDescription: `${eventType} for ${task.sid}`,
+      Timestamp: String(Math.floor(Date.now() / 1000)),
+      TaskSid: task.sid,
+      TaskAttributes: JSON.stringify(task.attributes),
+      TaskAge: String(Math.floor((Date.now() - task.createdAt.getTime()) / 1000)),
+      TaskPriority: String(task.priority),
+      TaskAssignmentStatus: task.status,
+      TaskQueueSid: 'WQ' + task.sid.slice(2),
+      WorkflowSid: task.workflowSid,
+      Sid: newSid('EV'),
+      ...extra,
+    });
+  }
+
+  // ---- paging ----
+
+  /** Twilio's "next-gen" list shape: the records under `key`, and a meta block with one page. */
+  private page(key: string, records: unknown[], pageSize = 50): Answer {
+    return {
+      body: {
+        [key]: records,
+        meta: {
+          page: 0,
+          page_size: pageSize,
+          first_page_url: `https://example.twilio.com/v1/${key}?PageSize=${pageSize}&Page=0`,
+          previous_page_url: null,
+          url: `https://example.twilio.com/v1/${key}?PageSize=${pageSize}&Page=0`,
+          next_page_url: null,
+          key,
+        },
+      },
+    };
+  }
+}
+
+function re(source: string): RegExp {
+  return new RegExp(source);
+}
+
+/** Service-scoped paths (`/v1/Services/IS.../Conversations/...`) act on the same store as the default service. */
+function normalisePath(path: string): string {
+  return path.replace(/^\/v1\/Services\/IS[0-9a-fA-F]{32}\//, '/v1/');
+}
+
+function str(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? String(value[0]) : String(value);
+}
+
+function assertJson(value: string, name: string): void {
+  try {
+    JSON.parse(value);
+  } catch {
+    throw new FakeError(400, 50351, `${name} must be valid JSON`);
+  }
+}
+
+function parseJsonParam(value: unknown, name: string): unknown {
+  const text = str(value);
+  if (text === undefined) throw new FakeError(400, 20001, `Missing required parameter ${name}`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new FakeError(400, 20001, `${name} must be a JSON object`);
+  }
+}
+
+/** The subset of TaskRouter's expression language flexcord uses: `key == "value"` joined by AND. */
+function attributeMatcher(expression: string): (attributes: Record<string, unknown>) => boolean {
+  const clauses = expression.split(/\s+AND\s+/i).map((clause) => {
+    const m = /^\s*([\w.]+)\s*==\s*"([^"]*)"\s*$/.exec(clause);
+    if (!m) throw new FakeError(400, 20001, `Unsupported EvaluateTaskAttributes expression: ${clause}`);
+    return { key: m[1]!, value: m[2]! };
+  });
+  return (attributes) => clauses.every(({ key, value }) => String(attributes[key]) === value);
+}
+
+function participantAddedParams(c: Conversation, p: Participant): Record<string, string> {
+  return {
+    ConversationSid: c.sid,
+    ParticipantSid: p.sid,
+    DateCreated: p.createdAt.toISOString(),
+    Identity: p.identity ?? '',
+    RoleSid: p.roleSid,
+    Attributes: p.attributes,
+    'MessagingBinding.Type': 'CHAT',
+  };
+}
+
+function messageAddedParams(c: Conversation, m: Message): Record<string, string> {
+  const params: Record<string, string> = {
+    ConversationSid: c.sid,
+    MessageSid: m.sid,
+    Index: String(m.index),
+    DateCreated: m.createdAt.toISOString(),
+    Body: m.body ?? '',
+    Author: m.author,
+    Attributes: m.attributes,
+  };
+  if (m.participantSid) params.ParticipantSid = m.participantSid;
+  return params;
+}

@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
+import { createTwilioActivities } from '../src/activities/twilio/activities';
+import { createTwilioClient } from '../src/activities/twilio/twilio-client';
+import { TwilioFlexAdapter } from '../src/activities/twilio/twilio-flex-adapter';
+import { FakeTwilio } from './fakes/twilio/fake-twilio';
+
+const WEBHOOK_URL = 'https://bridge.example.com/twilio/conversations';
+const user = { guildId: '290926798626357999', userId: '53908232506183680', userName: 'Mason' };
+const channel = { channelId: '1539998169117622272', kind: 'thread' as const };
+const workflowId = `support-${user.guildId}-${user.userId}`;
+
+describe('Twilio Flex activities against the local Twilio fake', () => {
+  let fake: FakeTwilio;
+  let activities: ReturnType<typeof createTwilioActivities>;
+
+  beforeEach(async () => {
+    fake = await new FakeTwilio().start();
+    const client = createTwilioClient({
+      accountSid: fake.accountSid,
+      authToken: fake.authToken,
+      apiBaseUrl: fake.url,
+    });
+    const adapter = new TwilioFlexAdapter({
+      client,
+      workspaceSid: fake.workspaceSid,
+      workflowSid: fake.workflowSid,
+      taskChannel: 'chat',
+      conversationsWebhookUrl: WEBHOOK_URL,
+      timers: { inactive: 'PT12H', closed: 'P2D' },
+      interactionSetup: { attempts: 5, intervalMs: 10 },
+    });
+    activities = createTwilioActivities(adapter);
+  });
+
+  afterEach(async () => {
+    await fake.stop();
+    assert.deepEqual(fake.specViolations, [], 'requests and answers must match Twilio OpenAPI specs');
+  });
+
+  const ensure = (caseNumber = 7) =>
+    activities.ensureFlexConversation({ workflowId, user, channel, caseNumber });
+
+  it('creates the conversation with the customer, a scoped webhook and timers, then reuses it', async () => {
+    const ref = await ensure();
+    assert.equal(ref.customerIdentity, `discord:${user.userId}`);
+    const conv = fake.conversation(ref.conversationSid);
+    assert.match(conv.sid, /^CH[0-9a-f]{32}$/);
+    assert.deepEqual(JSON.parse(conv.attributes), {
+      flexcordWorkflowId: workflowId,
+      caseNumber: 7,
+      discordUserId: user.userId,
+      discordGuildId: user.guildId,
+      discordChannelId: channel.channelId,
+      discordChannelKind: 'thread',
+    });
+    assert.deepEqual(conv.timers, { inactive: 'PT12H', closed: 'P2D' });
+    assert.deepEqual(
+      conv.participants.map((p) => p.identity),
+      [`discord:${user.userId}`],
+    );
+    assert.equal(conv.webhooks.length, 1);
+    assert.equal(conv.webhooks[0]!.url, `${WEBHOOK_URL}?workflowId=${workflowId}`);
+    assert.deepEqual(conv.webhooks[0]!.filters, [
+      'onMessageAdded',
+      'onParticipantAdded',
+      'onConversationStateUpdated',
+    ]);
+
+    const again = await ensure();
+    assert.deepEqual(again, ref);
+    assert.equal(fake.conversations.size, 1);
+    assert.equal(conv.participants.length, 1);
+    assert.equal(conv.webhooks.length, 1);
+  });
+
+  it('opens a new conversation once the previous one is closed', async () => {
+    const first = await ensure(7);
+    fake.conversation(first.conversationSid).state = 'closed';
+    const second = await ensure(8);
+    assert.notEqual(second.conversationSid, first.conversationSid);
+  });
+
+  it('posts customer messages as the customer, once per Discord message id', async () => {
+    const ref = await ensure();
+    const input = {
+      conversation: ref,
+      text: 'I still cannot log in',
+      attachments: [{ url: 'https://cdn.discordapp.com/a/shot.png', name: 'shot.png' }],
+      dedupeKey: '1539998180459020288',
+    };
+    const first = await activities.postCustomerMessage(input);
+    const retry = await activities.postCustomerMessage(input);
+    assert.equal(retry.messageSid, first.messageSid);
+    const messages = fake.conversation(ref.conversationSid).messages;
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0]!.author, `discord:${user.userId}`);
+    assert.equal(messages[0]!.body, 'I still cannot log in\nshot.png: https://cdn.discordapp.com/a/shot.png');
+    assert.deepEqual(JSON.parse(messages[0]!.attributes), { discordMessageId: '1539998180459020288' });
+  });
+
+  it('hands the conversation to Flex with routing and task attributes, and reuses a live handoff', async () => {
+    const ref = await ensure();
+    const handoff = await activities.handToFlex({
+      conversation: ref,
+      workflowId,
+      caseNumber: 7,
+      taskAttributes: { summary: 'Cannot log in', suggestedArticles: ['account/reset-password.md'] },
+    });
+    assert.match(handoff.interactionSid, /^KD[0-9a-f]{32}$/);
+    assert.match(handoff.channelSid, /^UO[0-9a-f]{32}$/);
+    const task = fake.taskFor(ref.conversationSid)!;
+    assert.equal(task.taskChannel, 'chat');
+    assert.equal(task.workflowSid, fake.workflowSid);
+    assert.equal(task.attributes.caseNumber, 7);
+    assert.equal(task.attributes.summary, 'Cannot log in');
+    assert.equal(task.attributes.flexcordWorkflowId, workflowId);
+    assert.equal(fake.interactions.get(handoff.interactionSid)!.channel.status, 'active');
+
+    const again = await activities.handToFlex({
+      conversation: ref,
+      workflowId,
+      caseNumber: 7,
+      taskAttributes: {},
+    });
+    assert.deepEqual(again, handoff);
+    assert.equal(fake.interactions.size, 1);
+  });
+
+  it('reports a failed interaction channel as a permanent failure with Flex reason', async () => {
+    const ref = await ensure();
+    fake.failNextInteractionSetup({ code: 45000, message: 'No such task channel' });
+    const err = await activities
+      .handToFlex({ conversation: ref, workflowId, caseNumber: 7, taskAttributes: {} })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof ApplicationFailure);
+    assert.equal(err.type, 'FlexHandoffFailed');
+    assert.equal(err.nonRetryable, true);
+    assert.match(err.message, /No such task channel.*45000/);
+  });
+
+  it('raises the priority of the waiting task', async () => {
+    const ref = await ensure();
+    const handoff = await activities.handToFlex({
+      conversation: ref,
+      workflowId,
+      caseNumber: 7,
+      taskAttributes: {},
+    });
+    await activities.escalateFlexTask({ handoff, priority: 50 });
+    assert.equal(fake.taskFor(ref.conversationSid)!.priority, 50);
+  });
+
+  it('closes the interaction channel and the conversation; closing twice is fine', async () => {
+    const ref = await ensure();
+    const handoff = await activities.handToFlex({
+      conversation: ref,
+      workflowId,
+      caseNumber: 7,
+      taskAttributes: {},
+    });
+    await activities.closeFlexConversation({ conversation: ref, handoff });
+    await activities.closeFlexConversation({ conversation: ref, handoff });
+    assert.equal(fake.interactions.get(handoff.interactionSid)!.channel.status, 'closed');
+    assert.equal(fake.conversation(ref.conversationSid).state, 'closed');
+    assert.equal(fake.taskFor(ref.conversationSid)!.status, 'wrapping');
+  });
+
+  describe('errors', () => {
+    it('429 with Retry-After is retryable after the delay Twilio asked for', async () => {
+      fake.fail({ status: 429, code: 20429, retryAfterSeconds: 3, match: { method: 'GET' } });
+      const err = await ensure().catch((e: unknown) => e);
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.nonRetryable, false);
+      assert.equal(err.type, 'TwilioRetryable');
+      assert.equal(err.nextRetryDelay, '3s');
+      assert.match(err.message, /429 \(code 20429\)/);
+    });
+
+    it('a 500 is retryable without a fixed delay', async () => {
+      fake.fail({ status: 503, match: { method: 'POST', path: /^\/v1\/Conversations$/ } });
+      const err = await ensure().catch((e: unknown) => e);
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.nonRetryable, false);
+      assert.equal(err.nextRetryDelay, undefined);
+      // and the retry goes through
+      await ensure();
+    });
+
+    it('a network failure is retryable', async () => {
+      const port = new URL(fake.url).port;
+      await fake.stop();
+      const client = createTwilioClient({
+        accountSid: fake.accountSid,
+        authToken: fake.authToken,
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+      });
+      const adapter = new TwilioFlexAdapter({
+        client,
+        workspaceSid: fake.workspaceSid,
+        workflowSid: fake.workflowSid,
+        taskChannel: 'chat',
+        conversationsWebhookUrl: WEBHOOK_URL,
+        timers: { inactive: 'PT12H', closed: 'P2D' },
+      });
+      const err = await createTwilioActivities(adapter)
+        .ensureFlexConversation({ workflowId, user, channel, caseNumber: 1 })
+        .catch((e: unknown) => e);
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.type, 'TwilioUnreachable');
+      assert.equal(err.nonRetryable, false);
+      fake = await new FakeTwilio().start(); // afterEach stops it
+    });
+
+    it('a 400 is permanent and says what Twilio rejected', async () => {
+      const ref = await ensure();
+      fake.fail({
+        status: 400,
+        code: 50009,
+        message: 'Body, media or content is required',
+        match: { method: 'POST', path: /Messages$/ },
+      });
+      const err = await activities
+        .postCustomerMessage({ conversation: ref, text: 'hi', attachments: [], dedupeKey: '1' })
+        .catch((e: unknown) => e);
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.nonRetryable, true);
+      assert.equal(err.type, 'TwilioRequestRejected');
+      assert.match(
+        err.message,
+        /postCustomerMessage: Twilio answered 400 \(code 50009\) to POST .*\/Messages: Body, media or content is required/,
+      );
+    });
+
+    it('wrong credentials are permanent (401)', async () => {
+      const client = createTwilioClient({
+        accountSid: fake.accountSid,
+        authToken: 'wrong',
+        apiBaseUrl: fake.url,
+      });
+      const adapter = new TwilioFlexAdapter({
+        client,
+        workspaceSid: fake.workspaceSid,
+        workflowSid: fake.workflowSid,
+        taskChannel: 'chat',
+        conversationsWebhookUrl: WEBHOOK_URL,
+        timers: { inactive: 'PT12H', closed: 'P2D' },
+      });
+      const err = await createTwilioActivities(adapter)
+        .ensureFlexConversation({ workflowId, user, channel, caseNumber: 1 })
+        .catch((e: unknown) => e);
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.nonRetryable, true);
+      assert.match(err.message, /401 \(code 20003\)/);
+    });
+  });
+});
