@@ -1,0 +1,39 @@
+import { type DiscordPort } from './port';
+import { toActivityFailure } from './errors';
+import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
+
+export interface DiscordDeps {
+  discord: DiscordPort;
+}
+
+async function translated<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}
+
+/** The Discord side of the support workflow; every failure is classed retryable or not by toActivityFailure. */
+export function createDiscordActivities(port: DiscordPort) {
+  return {
+    async openSupportChannel(input: {
+      user: DiscordUserRef;
+      preferThread: boolean;
+    }): Promise<DiscordChannelRef> {
+      return translated(() => port.openSupportChannel(input));
+    },
+    async sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }> {
+      return translated(() => port.send(message));
+    },
+    async sendDirectMessage(input: {
+      userId: string;
+      dedupeKey: string;
+      text: string;
+    }): Promise<{ delivered: boolean }> {
+      return translated(() => port.sendDirectMessage(input));
+    },
+  };
+}
+
+export type DiscordActivities = ReturnType<typeof createDiscordActivities>;

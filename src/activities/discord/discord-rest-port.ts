@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { REST } from '@discordjs/rest';
+import {
+  type APIChannel,
+  type APIMessage,
+  type APIThreadChannel,
+  ChannelType,
+  Routes,
+  type RESTGetAPIGuildThreadsResult,
+} from 'discord-api-types/v10';
+import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
+import { isDmClosed } from './errors';
+import { type DiscordPort } from './port';
+import { renderMessage } from './render-message';
+
+export interface DiscordRestPortOptions {
+  token: string;
+  /** Overrides the API base (tests point it at the local fake). */
+  apiUrl?: string;
+  /** The channel private support threads are opened in; otherwise the guild's channel named `supportChannelName`. */
+  supportChannelId?: string;
+  supportChannelName?: string;
+}
+
+/** Builds the REST client the worker uses: rate limits and server errors surface, so Temporal decides retries. */
+export function createDiscordRest(options: { token: string; apiUrl?: string }): REST {
+  return new REST({
+    ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    rejectOnRateLimit: () => true,
+    retries: 0,
+    timeout: 15_000,
+  }).setToken(options.token);
+}
+
+/** Discord nonces are at most 25 characters; a hash keeps each part of a logical message distinct and stable. */
+export function nonceFor(dedupeKey: string, part: number): string {
+  return createHash('sha256').update(`${dedupeKey}#${part}`).digest('base64url').slice(0, 25);
+}
+
+export function supportThreadName(user: DiscordUserRef): string {
+  // The user id keeps the name unique, so a retried activity finds the thread it already made.
+  return `help-${user.userName.slice(0, 60)}-${user.userId}`;
+}
+
+/** DiscordPort on Discord's REST API only: the worker never opens a gateway connection. */
+export class DiscordRestPort implements DiscordPort {
+  constructor(
+    private readonly rest: REST,
+    private readonly options: Pick<DiscordRestPortOptions, 'supportChannelId' | 'supportChannelName'> = {},
+  ) {}
+
+  async openSupportChannel(input: {
+    user: DiscordUserRef;
+    preferThread: boolean;
+  }): Promise<DiscordChannelRef> {
+    if (!input.preferThread) {
+      const dm = (await this.rest.post(Routes.userChannels(), {
+        body: { recipient_id: input.user.userId },
+      })) as APIChannel;
+      return { channelId: dm.id, kind: 'dm' };
+    }
+    return { channelId: await this.privateThreadFor(input.user), kind: 'thread' };
+  }
+
+  async send(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }> {
+    const messageIds: string[] = [];
+    for (const [part, body] of renderMessage(message).entries()) {
+      const posted = (await this.rest.post(Routes.channelMessages(message.channel.channelId), {
+        body: { ...body, nonce: nonceFor(message.dedupeKey, part), enforce_nonce: true },
+      })) as APIMessage;
+      messageIds.push(posted.id);
+    }
+    return { messageIds };
+  }
+
+  async sendDirectMessage(input: {
+    userId: string;
+    dedupeKey: string;
+    text: string;
+  }): Promise<{ delivered: boolean }> {
+    const dm = (await this.rest.post(Routes.userChannels(), {
+      body: { recipient_id: input.userId },
+    })) as APIChannel;
+    try {
+      await this.send({
+        channel: { channelId: dm.id, kind: 'dm' },
+        dedupeKey: input.dedupeKey,
+        kind: 'notice',
+        text: input.text,
+      });
+      return { delivered: true };
+    } catch (err) {
+      if (isDmClosed(err)) return { delivered: false };
+      throw err;
+    }
+  }
+
+  private async privateThreadFor(user: DiscordUserRef): Promise<string> {
+    const parentId = await this.supportChannelId(user.guildId);
+    const name = supportThreadName(user);
+    const active = (await this.rest.get(
+      Routes.guildActiveThreads(user.guildId),
+    )) as RESTGetAPIGuildThreadsResult;
+    const existing = active.threads.find(
+      (t) => t.name === name && (t as APIThreadChannel).parent_id === parentId,
+    );
+    const threadId =
+      existing?.id ??
+      (
+        (await this.rest.post(Routes.threads(parentId), {
+          body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 1440 },
+        })) as APIChannel
+      ).id;
+    // Private threads are visible to their members and to staff with Manage Threads (see setup-channels).
+    await this.rest.put(Routes.threadMembers(threadId, user.userId));
+    return threadId;
+  }
+
+  private async supportChannelId(guildId: string): Promise<string> {
+    if (this.options.supportChannelId) return this.options.supportChannelId;
+    const wanted = this.options.supportChannelName ?? 'support';
+    const channels = (await this.rest.get(Routes.guildChannels(guildId))) as APIChannel[];
+    const found = channels.find((c) => 'name' in c && c.name === wanted && c.type === ChannelType.GuildText);
+    if (!found)
+      throw new Error(`guild ${guildId} has no #${wanted} channel; run \`flexcord setup-channels\``);
+    return found.id;
+  }
+}

@@ -1,0 +1,99 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from 'discord-api-types/v10';
+import { encodeCustomId } from '../../shared/discord-custom-ids';
+import type { ArticleHit, ConversationButton, OutboundDiscordMessage } from '../../shared/support-types';
+import { splitText } from './split-text';
+
+/** One REST message body; a logical message may need several (long text). */
+export interface DiscordMessageBody {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: APIActionRowComponent<APIButtonComponent>[];
+}
+
+// Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+const EMBED = { perMessage: 10, title: 256, description: 4096, total: 6000 } as const;
+/** Suggestions stay short: a user skims three articles, they do not read three pages. */
+const EXCERPT_LENGTH = 350;
+const ARTICLE_COLOUR = 0x5865f2;
+
+const clip = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+
+export function articleEmbeds(articles: ArticleHit[]): APIEmbed[] {
+  const embeds: APIEmbed[] = [];
+  let total = 0;
+  for (const article of articles.slice(0, EMBED.perMessage)) {
+    const embed: APIEmbed = {
+      title: clip(article.title, EMBED.title),
+      description: clip(article.excerpt, Math.min(EXCERPT_LENGTH, EMBED.description)),
+      color: ARTICLE_COLOUR,
+      ...(isHttpUrl(article.url) ? { url: article.url } : {}),
+    };
+    const size = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);
+    if (total + size > EMBED.total) break;
+    total += size;
+    embeds.push(embed);
+  }
+  return embeds;
+}
+
+export function buttonRows(buttons: ConversationButton[]): APIActionRowComponent<APIButtonComponent>[] {
+  const actions: APIButtonComponent[] = [];
+  if (buttons.includes('request_human')) {
+    actions.push(button(encodeCustomId({ kind: 'request_human' }), 'Talk to a human', ButtonStyle.Primary));
+  }
+  if (buttons.includes('close')) {
+    actions.push(button(encodeCustomId({ kind: 'close' }), 'Close', ButtonStyle.Danger));
+  }
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  if (actions.length > 0) rows.push({ type: ComponentType.ActionRow, components: actions });
+  if (buttons.includes('rating')) {
+    const ratings = ([1, 2, 3, 4, 5] as const).map((rating) =>
+      button(encodeCustomId({ kind: 'rating', rating }), '★'.repeat(rating), ButtonStyle.Secondary),
+    );
+    rows.push({ type: ComponentType.ActionRow, components: ratings });
+  }
+  return rows;
+}
+
+/**
+ * Turns the workflow's message into REST bodies: the agent's name on agent messages, attachments as links, text split
+ * on word boundaries, and article embeds plus buttons on the last part (so the buttons sit under the whole answer).
+ */
+export function renderMessage(message: OutboundDiscordMessage): DiscordMessageBody[] {
+  let text = message.text;
+  if (message.kind === 'agent_message' && message.agentName)
+    text = `**${message.agentName}** (support): ${text}`;
+  const links = (message.attachments ?? []).map((a) => `📎 [${a.name ?? 'attachment'}](${a.url})`);
+  if (links.length > 0) text = [text, ...links].join('\n');
+
+  const bodies: DiscordMessageBody[] = splitText(text).map((content) => ({ content }));
+  const embeds = articleEmbeds(message.articles ?? []);
+  const components = buttonRows(message.buttons ?? []);
+  if (embeds.length === 0 && components.length === 0) return bodies.length > 0 ? bodies : [{ content: '…' }];
+  const last = bodies.pop() ?? {};
+  bodies.push({
+    ...last,
+    ...(embeds.length > 0 ? { embeds } : {}),
+    ...(components.length > 0 ? { components } : {}),
+  });
+  return bodies;
+}
+
+function button(
+  customId: string,
+  label: string,
+  style: ButtonStyle.Primary | ButtonStyle.Danger | ButtonStyle.Secondary,
+): APIButtonComponent {
+  return { type: ComponentType.Button, custom_id: customId, label, style };
+}
+
+function isHttpUrl(url: string): boolean {
+  return /^https?:\/\//.test(url);
+}

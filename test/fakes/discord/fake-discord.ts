@@ -1,0 +1,571 @@
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+import express from 'express';
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  ComponentType,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+} from 'discord-api-types/v10';
+import { DiscordHttpError } from './http-error';
+import { FakeGateway, type GatewaySession } from './gateway';
+import {
+  channelJson,
+  type FakeChannel,
+  type FakeGuild,
+  type FakeMessage,
+  type FakeUser,
+  newChannel,
+  newMessage,
+  userJson,
+} from './model';
+import { OpenApiChecker } from './openapi-checker';
+import { FakeRateLimiter, type RateLimitRule } from './rate-limiter';
+import { createRestRouter } from './rest';
+import { snowflake } from './snowflake';
+
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  type: InteractionType;
+  userId: string;
+  guildId?: string;
+  channelId: string;
+  dispatchedAt: number;
+  callback?: { type: InteractionResponseType; data?: Record<string, unknown>; at: number };
+  deferredFlags?: number;
+  /** The first (or deferred-then-edited) reply. */
+  original?: FakeMessage;
+  followUps: FakeMessage[];
+  /** For component interactions: the message the button sat on. */
+  message?: FakeMessage;
+  missedDeadline?: boolean;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  applicationId?: string;
+  /** Route buckets; defaults to Discord's 5 messages per 5 s per channel. */
+  rateLimits?: RateLimitRule[];
+  /** Discord's 3-second window to acknowledge an interaction. */
+  interactionDeadlineMs?: number;
+}
+
+const ADMINISTRATOR = 1n << 3n;
+const EVERYONE_PERMISSIONS = 2248473465835073n & ~ADMINISTRATOR;
+
+/**
+ * A local Discord for tests and the offline sandbox: REST v10 (the subset flexcord uses) plus the gateway, on one
+ * 127.0.0.1 port. It plays the users too: DMs, slash commands, modal submits and button presses.
+ *
+ *   const discord = await new FakeDiscord().start();
+ *   new Client({ intents, rest: { api: discord.apiUrl } }).login(discord.token);
+ */
+export class FakeDiscord {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly interactionDeadlineMs: number;
+  readonly botUser: FakeUser;
+  readonly users = new Map<string, FakeUser>();
+  readonly guilds = new Map<string, FakeGuild>();
+  readonly channels = new Map<string, FakeChannel>();
+  readonly messages = new Map<string, FakeMessage[]>();
+  readonly interactions = new Map<string, FakeInteraction>();
+  /** Registered slash commands by scope: `global` or a guild id. */
+  readonly commands = new Map<string, { id: string; name: string; [key: string]: unknown }[]>();
+  readonly checker = new OpenApiChecker();
+  readonly rateLimiter: FakeRateLimiter;
+  readonly requestLog: { method: string; path: string; body: unknown }[] = [];
+  readonly unhandled: string[] = [];
+  private readonly injected: {
+    method: string;
+    path: RegExp;
+    status: number;
+    code: number;
+    message: string;
+    retryAfter?: number;
+  }[] = [];
+  private readonly gateway: FakeGateway;
+  private server?: http.Server;
+
+  constructor(options: FakeDiscordOptions = {}) {
+    this.token = options.token ?? 'fake-bot-token';
+    this.applicationId = options.applicationId ?? snowflake();
+    this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
+    this.rateLimiter = new FakeRateLimiter(
+      options.rateLimits ?? [{ route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 }],
+    );
+    this.botUser = this.addUser('flexcord-bot', { bot: true });
+    this.gateway = new FakeGateway({ onIdentify: (s) => this.identify(s) });
+  }
+
+  // ---- lifecycle ----
+
+  async start(): Promise<this> {
+    const app = express();
+    app.use('/api/v10', createRestRouter(this));
+    this.server = http.createServer(app);
+    this.server.on('upgrade', (req, socket, head) => {
+      if (req.url?.startsWith('/gateway')) this.gateway.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  get url(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Pass as discord.js / @discordjs/rest `rest.api` (the client appends `/v10`). */
+  get apiUrl(): string {
+    return `${this.url}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `${this.url.replace('http', 'ws')}/gateway`;
+  }
+
+  get heartbeatAcks(): number {
+    return this.gateway.heartbeatsAcked.count;
+  }
+
+  /** Resolves once a bot has identified over the gateway. */
+  async waitForGatewaySession(timeoutMs = 10_000): Promise<void> {
+    await waitFor(() => this.gateway.hasIdentifiedSession(), timeoutMs, 'a gateway session');
+  }
+
+  // ---- world building ----
+
+  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean } = {}): FakeUser {
+    const user: FakeUser = {
+      id: snowflake(),
+      username,
+      bot: opts.bot ?? false,
+      dmsClosed: opts.dmsClosed ?? false,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  /** A guild with the bot in it and a `#support` text channel. */
+  addGuild(name: string, ownerId?: string): { guild: FakeGuild; supportChannel: FakeChannel } {
+    const id = snowflake();
+    const guild: FakeGuild = {
+      id,
+      name,
+      ownerId: ownerId ?? this.botUser.id,
+      members: new Map(),
+      roles: [{ id, name: '@everyone' }],
+    };
+    this.guilds.set(id, guild);
+    guild.members.set(this.botUser.id, { userId: this.botUser.id, roles: [], admin: false });
+    const supportChannel = this.addChannel(
+      newChannel({ type: ChannelType.GuildText, guildId: id, name: 'support' }),
+    );
+    return { guild, supportChannel };
+  }
+
+  addRole(guildId: string, name: string): string {
+    const role = { id: snowflake(), name };
+    this.requireGuild(guildId).roles.push(role);
+    return role.id;
+  }
+
+  addMember(guildId: string, userId: string, opts: { roles?: string[]; admin?: boolean } = {}): void {
+    this.requireGuild(guildId).members.set(userId, {
+      userId,
+      roles: opts.roles ?? [],
+      admin: opts.admin ?? false,
+    });
+  }
+
+  addChannel(channel: FakeChannel): FakeChannel {
+    this.channels.set(channel.id, channel);
+    this.messages.set(channel.id, []);
+    if (channel.type === ChannelType.PrivateThread || channel.type === ChannelType.PublicThread) {
+      this.gateway.dispatch(
+        GatewayDispatchEvents.ThreadCreate,
+        { ...this.channelJson(channel.id), newly_created: true },
+        GatewayIntentBits.Guilds,
+      );
+    } else if (channel.guildId) {
+      this.gateway.dispatch(
+        GatewayDispatchEvents.ChannelCreate,
+        this.channelJson(channel.id),
+        GatewayIntentBits.Guilds,
+      );
+    }
+    return channel;
+  }
+
+  dmChannelFor(userId: string): FakeChannel {
+    const existing = [...this.channels.values()].find(
+      (c) => c.type === ChannelType.DM && c.recipientId === userId,
+    );
+    return existing ?? this.addChannel(newChannel({ type: ChannelType.DM, recipientId: userId }));
+  }
+
+  // ---- reading state (for assertions and the REST layer) ----
+
+  requireChannel(id: string): FakeChannel {
+    const channel = this.channels.get(id);
+    if (!channel) throw httpError(404, 10003, 'Unknown Channel');
+    return channel;
+  }
+
+  requireGuild(id: string): FakeGuild {
+    const guild = this.guilds.get(id);
+    if (!guild) throw httpError(404, 10004, 'Unknown Guild');
+    return guild;
+  }
+
+  guildChannels(guildId: string): FakeChannel[] {
+    return [...this.channels.values()].filter(
+      (c) =>
+        c.guildId === guildId && c.type !== ChannelType.PrivateThread && c.type !== ChannelType.PublicThread,
+    );
+  }
+
+  channelByName(guildId: string, name: string): FakeChannel | undefined {
+    return this.guildChannels(guildId).find((c) => c.name === name);
+  }
+
+  messagesIn(channelId: string): FakeMessage[] {
+    return this.messages.get(channelId) ?? [];
+  }
+
+  userJson(id: string) {
+    return userJson(this.users.get(id)!);
+  }
+
+  channelJson(id: string): Record<string, unknown> {
+    return channelJson(this.requireChannel(id), this.users, this.messagesIn(id).length);
+  }
+
+  memberJson(guildId: string, userId: string) {
+    const member = this.requireGuild(guildId).members.get(userId);
+    return {
+      user: this.userJson(userId),
+      roles: member?.roles ?? [],
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      nick: null,
+      avatar: null,
+      banner: null,
+      premium_since: null,
+      communication_disabled_until: null,
+    };
+  }
+
+  /** Stores a message and dispatches MESSAGE_CREATE, as Discord does for the bot's own messages too. */
+  addMessage(message: FakeMessage): void {
+    const channel = this.requireChannel(message.channel_id);
+    this.messagesIn(channel.id).push(message);
+    const isDm = channel.type === ChannelType.DM;
+    const intent = isDm ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages;
+    this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, undefined, intent, (s) => ({
+      ...message,
+      // Without the privileged intent, guild messages arrive with empty content (unless they mention the bot).
+      content:
+        isDm || message.author.id === this.botUser.id || (s.intents & GatewayIntentBits.MessageContent) !== 0
+          ? message.content
+          : '',
+      channel_type: channel.type,
+      ...(channel.guildId
+        ? { guild_id: channel.guildId, member: this.memberJson(channel.guildId, message.author.id) }
+        : {}),
+    }));
+  }
+
+  /** A reply to an interaction; ephemeral ones are seen only by the user and are not stored in the channel. */
+  interactionMessage(interaction: FakeInteraction, data: Record<string, unknown>): FakeMessage {
+    const channel = this.requireChannel(interaction.channelId);
+    const flags = Number(data.flags ?? 0);
+    const message = newMessage(channel, this.botUser, {
+      content: data.content as string | undefined,
+      embeds: data.embeds as FakeMessage['embeds'] | undefined,
+      components: data.components as unknown[] | undefined,
+      flags,
+    });
+    Object.assign(message, { webhook_id: this.applicationId, application_id: this.applicationId });
+    if ((flags & MessageFlags.Ephemeral) === 0) this.addMessage(message);
+    return message;
+  }
+
+  // ---- fault injection ----
+
+  /** The next request matching `method` and `path` fails with this status and Discord error code. */
+  failNext(
+    method: string,
+    path: RegExp,
+    failure: { status: number; code?: number; message?: string; retryAfter?: number },
+  ): void {
+    this.injected.push({ method, path, code: 0, message: 'injected failure', ...failure });
+  }
+
+  takeInjectedFailure(method: string, path: string) {
+    const i = this.injected.findIndex((f) => f.method === method && f.path.test(path));
+    return i < 0 ? undefined : this.injected.splice(i, 1)[0];
+  }
+
+  // ---- playing users ----
+
+  /** The user writes to the bot in their DM channel. */
+  userSendsDm(userId: string, content: string): FakeMessage {
+    const channel = this.dmChannelFor(userId);
+    const message = newMessage(channel, this.users.get(userId)!, { content });
+    this.addMessage(message);
+    return message;
+  }
+
+  /** The user writes in a guild channel or thread. */
+  userSendsInChannel(userId: string, channelId: string, content: string): FakeMessage {
+    const message = newMessage(this.requireChannel(channelId), this.users.get(userId)!, { content });
+    this.addMessage(message);
+    return message;
+  }
+
+  runSlashCommand(
+    userId: string,
+    channelId: string,
+    name: string,
+    options: Record<string, string | number | boolean> = {},
+  ): FakeInteraction {
+    const channel = this.requireChannel(channelId);
+    const scope = channel.guildId ?? 'global';
+    const command = [...(this.commands.get(scope) ?? []), ...(this.commands.get('global') ?? [])].find(
+      (c) => c.name === name,
+    );
+    const data = {
+      id: command?.id ?? snowflake(),
+      name,
+      type: 1,
+      ...(channel.guildId ? { guild_id: channel.guildId } : {}),
+      options: Object.entries(options).map(([optionName, value]) => ({
+        name: optionName,
+        type:
+          typeof value === 'number'
+            ? ApplicationCommandOptionType.Integer
+            : typeof value === 'boolean'
+              ? ApplicationCommandOptionType.Boolean
+              : ApplicationCommandOptionType.String,
+        value,
+      })),
+    };
+    return this.dispatchInteraction(InteractionType.ApplicationCommand, userId, channel, data);
+  }
+
+  /** Submits a modal the bot showed, with the current Label-wrapped component format. */
+  submitModal(
+    userId: string,
+    channelId: string,
+    customId: string,
+    fields: Record<string, string>,
+  ): FakeInteraction {
+    const components = Object.entries(fields).map(([fieldId, value], i) => ({
+      type: ComponentType.Label,
+      id: i * 2 + 1,
+      component: { type: ComponentType.TextInput, id: i * 2 + 2, custom_id: fieldId, value },
+    }));
+    return this.dispatchInteraction(InteractionType.ModalSubmit, userId, this.requireChannel(channelId), {
+      custom_id: customId,
+      components,
+    });
+  }
+
+  pressButton(userId: string, message: FakeMessage, customId: string): FakeInteraction {
+    return this.dispatchInteraction(
+      InteractionType.MessageComponent,
+      userId,
+      this.requireChannel(message.channel_id),
+      { custom_id: customId, component_type: ComponentType.Button },
+      message,
+    );
+  }
+
+  /** Waits until the bot answered the interaction with something the user can read (not just "thinking"). */
+  async waitForReply(interaction: FakeInteraction, timeoutMs = 10_000): Promise<FakeInteraction> {
+    await waitFor(
+      () =>
+        interaction.callback !== undefined &&
+        (interaction.callback.type !== InteractionResponseType.DeferredChannelMessageWithSource ||
+          interaction.original !== undefined),
+      timeoutMs,
+      `a reply to interaction ${interaction.id}`,
+    );
+    return interaction;
+  }
+
+  async waitForMessage(
+    channelId: string,
+    predicate: (m: FakeMessage) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<FakeMessage> {
+    let found: FakeMessage | undefined;
+    await waitFor(
+      () => (found = this.messagesIn(channelId).find(predicate)) !== undefined,
+      timeoutMs,
+      `a message in ${channelId}`,
+    );
+    return found!;
+  }
+
+  /** Text of an interaction's visible answer (content plus embed titles/descriptions). */
+  static replyText(interaction: FakeInteraction): string {
+    const m = interaction.original ?? (interaction.callback?.data as FakeMessage | undefined);
+    if (!m) return '';
+    return [m.content ?? '', ...(m.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? ''])].join(
+      '\n',
+    );
+  }
+
+  // ---- internals ----
+
+  private dispatchInteraction(
+    type: InteractionType,
+    userId: string,
+    channel: FakeChannel,
+    data: unknown,
+    message?: FakeMessage,
+  ): FakeInteraction {
+    const interaction: FakeInteraction = {
+      id: snowflake(),
+      token: `itoken-${snowflake()}`,
+      type,
+      userId,
+      guildId: channel.guildId,
+      channelId: channel.id,
+      dispatchedAt: Date.now(),
+      followUps: [],
+      message,
+    };
+    this.interactions.set(interaction.id, interaction);
+    const guild = channel.guildId ? this.guilds.get(channel.guildId) : undefined;
+    const member = guild?.members.get(userId);
+    const permissions = member?.admin ? EVERYONE_PERMISSIONS | ADMINISTRATOR : EVERYONE_PERMISSIONS;
+    const payload = {
+      id: interaction.id,
+      application_id: this.applicationId,
+      type,
+      data,
+      token: interaction.token,
+      version: 1,
+      channel_id: channel.id,
+      channel: { ...this.channelJson(channel.id), ...(channel.guildId ? { guild_id: channel.guildId } : {}) },
+      app_permissions: String(EVERYONE_PERMISSIONS),
+      locale: 'en-US',
+      entitlements: [],
+      attachment_size_limit: 10_485_760,
+      ...(message ? { message } : {}),
+      ...(guild
+        ? {
+            guild_id: guild.id,
+            guild: { id: guild.id, features: [], locale: 'en-US' },
+            guild_locale: 'en-US',
+            member: { ...this.memberJson(guild.id, userId), permissions: String(permissions) },
+            authorizing_integration_owners: { '0': guild.id },
+            context: 0,
+          }
+        : { user: this.userJson(userId), authorizing_integration_owners: { '1': userId }, context: 1 }),
+    };
+    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    return interaction;
+  }
+
+  private identify(session: GatewaySession): { ready: unknown; guilds: unknown[] } {
+    const guilds = [...this.guilds.values()];
+    return {
+      ready: {
+        v: 10,
+        user: { ...this.userJson(this.botUser.id), verified: true, mfa_enabled: false },
+        guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+        session_id: session.id,
+        resume_gateway_url: this.gatewayUrl,
+        shard: [0, 1],
+        application: { id: this.applicationId, flags: 0 },
+      },
+      guilds: guilds.map((g) => this.guildCreate(g)),
+    };
+  }
+
+  private guildCreate(g: FakeGuild): unknown {
+    return {
+      id: g.id,
+      name: g.name,
+      icon: null,
+      owner_id: g.ownerId,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      roles: g.roles.map((r, position) => ({
+        id: r.id,
+        name: r.name,
+        color: 0,
+        hoist: false,
+        icon: null,
+        unicode_emoji: null,
+        position,
+        permissions: String(EVERYONE_PERMISSIONS),
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      })),
+      emojis: [],
+      stickers: [],
+      features: [],
+      mfa_level: 0,
+      application_id: null,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+      public_updates_channel_id: null,
+      nsfw_level: 0,
+      premium_progress_bar_enabled: false,
+      joined_at: new Date(0).toISOString(),
+      large: false,
+      unavailable: false,
+      member_count: g.members.size,
+      voice_states: [],
+      members: [this.memberJson(g.id, this.botUser.id)],
+      channels: this.guildChannels(g.id).map((c) => this.channelJson(c.id)),
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+    };
+  }
+}
+
+function httpError(status: number, code: number, message: string): Error {
+  return new DiscordHttpError(status, code, message);
+}
+
+export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

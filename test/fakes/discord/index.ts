@@ -1,0 +1,3 @@
+export { FakeDiscord, type FakeDiscordOptions, type FakeInteraction, waitFor } from './fake-discord';
+export { type FakeChannel, type FakeGuild, type FakeMessage, type FakeUser } from './model';
+export { LIMITS } from './limits';
