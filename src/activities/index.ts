@@ -1,15 +1,17 @@
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
+import { createDiscordActivities, type DiscordDeps } from './discord/activities';
 
 /**
  * Everything the worker's activities need, built once from config by the entry point (src/app/dependencies.ts)
  * and replaced by fakes in tests.
  */
-export type ActivityDeps = DiagnosticsDeps;
+export type ActivityDeps = DiagnosticsDeps & DiscordDeps;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps),
+    ...createDiscordActivities(deps.discord),
   };
 }
 

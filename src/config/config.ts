@@ -23,6 +23,11 @@ export interface Config {
     staffRoleId?: string;
     supportChannelId?: string;
     preferThreads: boolean;
+    /** The guild DMs belong to when the bot serves one server (a DM does not say which guild). */
+    guildId?: string;
+    supportChannelName: string;
+    /** Channel names `setup-channels` creates and the bot's /bug and /new_feature commands expect. */
+    channels: { announcements: string; bugReports: string; featureRequests: string };
   };
   twilio: {
     accountSid?: string;
@@ -64,6 +69,13 @@ export function toConfig(env: Env): Config {
       staffRoleId: env.DISCORD_STAFF_ROLE_ID,
       supportChannelId: env.DISCORD_SUPPORT_CHANNEL_ID,
       preferThreads: env.DISCORD_PREFER_THREADS,
+      guildId: env.DISCORD_GUILD_ID,
+      supportChannelName: env.DISCORD_SUPPORT_CHANNEL_NAME,
+      channels: {
+        announcements: env.DISCORD_ANNOUNCEMENTS_CHANNEL,
+        bugReports: env.DISCORD_BUG_CHANNEL,
+        featureRequests: env.DISCORD_FEATURE_CHANNEL,
+      },
     },
     twilio: {
       accountSid: env.TWILIO_ACCOUNT_SID,

@@ -29,6 +29,11 @@ export const envSchema = z.object({
   DISCORD_STAFF_ROLE_ID: optionalString,
   DISCORD_SUPPORT_CHANNEL_ID: optionalString,
   DISCORD_PREFER_THREADS: booleanFlag(false),
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_SUPPORT_CHANNEL_NAME: z.string().min(1).default('support'),
+  DISCORD_ANNOUNCEMENTS_CHANNEL: z.string().min(1).default('announcements'),
+  DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
+  DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
