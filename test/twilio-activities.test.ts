@@ -225,7 +225,7 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
         .catch((e: unknown) => e);
       assert.ok(err instanceof ApplicationFailure);
       assert.equal(err.nonRetryable, true);
-      assert.equal(err.type, 'TwilioRequestRejected');
+      assert.equal(err.type, 'BadRequest');
       assert.match(
         err.message,
         /postCustomerMessage: Twilio answered 400 \(code 50009\) to POST .*\/Messages: Body, media or content is required/,
@@ -251,6 +251,7 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
         .catch((e: unknown) => e);
       assert.ok(err instanceof ApplicationFailure);
       assert.equal(err.nonRetryable, true);
+      assert.equal(err.type, 'Forbidden');
       assert.match(err.message, /401 \(code 20003\)/);
     });
   });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { TwilioApiError } from './twilio-api-error';
 
 const TOO_MANY_REQUESTS_CODE = 20429;
@@ -21,8 +22,12 @@ export function toActivityFailure(err: unknown, operation: string): ApplicationF
         nextRetryDelay: err.retryAfterSeconds !== undefined ? `${err.retryAfterSeconds}s` : undefined,
       });
     }
+    const type =
+      err.status === 401 || err.status === 403
+        ? SUPPORT_FAILURE_TYPES.forbidden
+        : SUPPORT_FAILURE_TYPES.badRequest;
     return ApplicationFailure.create({
-      type: 'TwilioRequestRejected',
+      type,
       message: what,
       details,
       nonRetryable: true,

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { isCustomerIdentity, readableAgentName } from '../../activities/twilio/identity';
+import { type AgentEvent } from '../../temporal/support-client';
+
+/*
+ * Conversations post-event webhooks (form-encoded; field names from Twilio's Conversations webhook reference).
+ * Unknown parameters are allowed: Twilio adds fields over time, and they are part of the signature anyway.
+ */
+
+const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`));
+const jsonText = z.string().optional();
+
+export const conversationEventSchema = z.discriminatedUnion('EventType', [
+  z.looseObject({
+    EventType: z.literal('onMessageAdded'),
+    ConversationSid: sid('CH'),
+    MessageSid: sid('IM'),
+    Author: z.string().default(''),
+    Body: z.string().default(''),
+    DateCreated: z.string().optional(),
+    Attributes: jsonText,
+    Media: jsonText,
+  }),
+  z.looseObject({
+    EventType: z.literal('onParticipantAdded'),
+    ConversationSid: sid('CH'),
+    ParticipantSid: sid('MB'),
+    Identity: z.string().optional(),
+    Attributes: jsonText,
+  }),
+  z.looseObject({
+    EventType: z.literal('onConversationStateUpdated'),
+    ConversationSid: sid('CH'),
+    StateTo: z.string(),
+    StateFrom: z.string().optional(),
+    Reason: z.string().optional(),
+  }),
+]);
+
+/** Event types flexcord does not subscribe to but may receive from a service-level webhook. */
+const eventTypeOnly = z.looseObject({ EventType: z.string().min(1), ConversationSid: sid('CH').optional() });
+
+export type ConversationEvent = z.infer<typeof conversationEventSchema>;
+
+export type Mapped =
+  { kind: 'signal'; dedupeKey: string; event: AgentEvent } | { kind: 'ignore'; reason: string };
+
+/**
+ * What a Conversations event means for the support workflow. `agentNames` supplies display names learnt when
+ * agents joined (TaskRouter knows the worker's full name; the message webhook only has the identity).
+ */
+export function mapConversationEvent(
+  event: ConversationEvent,
+  agentNames: { get(key: string): string | undefined },
+): Mapped {
+  switch (event.EventType) {
+    case 'onMessageAdded': {
+      // Our own posts of the customer's Discord messages come back here: never relay them to Discord.
+      if (!event.Author || isCustomerIdentity(event.Author))
+        return { kind: 'ignore', reason: 'customer_echo' };
+      const mediaNames = mediaFileNames(event.Media);
+      const text = [event.Body, ...mediaNames.map((n) => `[attachment: ${n}]`)].filter(Boolean).join('\n');
+      return {
+        kind: 'signal',
+        dedupeKey: `message:${event.MessageSid}`,
+        event: {
+          kind: 'message',
+          eventId: event.MessageSid,
+          agentIdentity: event.Author,
+          agentName:
+            agentNames.get(nameKey(event.ConversationSid, event.Author)) ?? readableAgentName(event.Author),
+          text,
+          attachments: [],
+          sentAt: normaliseDate(event.DateCreated),
+        },
+      };
+    }
+    case 'onParticipantAdded': {
+      if (!event.Identity) return { kind: 'ignore', reason: 'non_chat_participant' };
+      if (isCustomerIdentity(event.Identity)) return { kind: 'ignore', reason: 'customer_joined' };
+      return {
+        kind: 'signal',
+        dedupeKey: `participant:${event.ParticipantSid}`,
+        event: {
+          kind: 'joined',
+          eventId: event.ParticipantSid,
+          agentIdentity: event.Identity,
+          agentName: displayName(event.Attributes) ?? readableAgentName(event.Identity),
+        },
+      };
+    }
+    case 'onConversationStateUpdated': {
+      if (event.StateTo !== 'closed') return { kind: 'ignore', reason: `state_${event.StateTo}` };
+      return {
+        kind: 'signal',
+        // A conversation closes once: its sid identifies the event.
+        dedupeKey: `closed:${event.ConversationSid}`,
+        event: { kind: 'closed', eventId: `${event.ConversationSid}:closed`, reason: 'agent_closed' },
+      };
+    }
+  }
+}
+
+/** Parses a webhook body: a known event, an event type we ignore, or invalid (400). */
+export function parseConversationEvent(
+  body: unknown,
+): { ok: true; event: ConversationEvent } | { ok: true; ignored: string } | { ok: false; error: string } {
+  const parsed = conversationEventSchema.safeParse(body);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const other = eventTypeOnly.safeParse(body);
+  if (
+    other.success &&
+    !['onMessageAdded', 'onParticipantAdded', 'onConversationStateUpdated'].includes(other.data.EventType)
+  ) {
+    return { ok: true, ignored: other.data.EventType };
+  }
+  return {
+    ok: false,
+    error: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+  };
+}
+
+export function nameKey(conversationSid: string, identity: string): string {
+  return `${conversationSid}|${identity}`;
+}
+
+function displayName(attributes: string | undefined): string | undefined {
+  const parsed = parseJson(attributes);
+  for (const key of ['friendlyName', 'friendly_name', 'full_name', 'name']) {
+    const value = parsed[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  return undefined;
+}
+
+function mediaFileNames(media: string | undefined): string[] {
+  if (!media) return [];
+  try {
+    const parsed: unknown = JSON.parse(media);
+    if (!Array.isArray(parsed)) return [];
+    return parsed.map((m: { filename?: unknown }) => (typeof m?.filename === 'string' ? m.filename : 'file'));
+  } catch {
+    return [];
+  }
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function normaliseDate(value: string | undefined): string {
+  const time = value ? Date.parse(value) : NaN;
+  return Number.isNaN(time) ? new Date().toISOString() : new Date(time).toISOString();
+}
