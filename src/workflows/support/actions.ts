@@ -58,6 +58,8 @@ export class ConversationActions {
         return this.onAgentMessage(item.event);
       case 'flex_closed':
         return this.close(item.event.reason, 'agent');
+      case 'reopen':
+        return this.reopenIfClosed();
     }
   }
 
@@ -94,11 +96,14 @@ export class ConversationActions {
     if (slaAt !== undefined && now >= slaAt) await this.escalate();
   }
 
+  private reopenIfClosed(): void {
+    if (this.s.phase !== 'closed') return;
+    this.model.reopen(uuid4(), Date.now());
+    publishConversation(this.model);
+  }
+
   private async onUserMessage(event: UserMessageEvent): Promise<void> {
-    if (this.s.phase === 'closed') {
-      this.model.reopen(uuid4(), Date.now());
-      publishConversation(this.model);
-    }
+    this.reopenIfClosed();
     this.model.touch(Date.now());
     const entry = userEntry(this.model.user, event);
 
@@ -344,7 +349,8 @@ export class ConversationActions {
     const text = say.closed(reason, caseNumber);
     if (caseNumber !== undefined) {
       await this.appendTranscript([systemEntry(`${key}:closed`, text, new Date())]);
-      await this.updateCase(
+      await this.updateCaseNumber(
+        caseNumber,
         { status: 'closed', closeReason: reason },
         { eventId: `${key}:closed`, actor, action: 'closed', detail: reason },
       );

@@ -238,7 +238,7 @@ const bareTarget = new RegExp(`^(?:${STRONG}|${WEAK})$`);
 /** True when the message asks for a human rather than for an answer. */
 export function isHumanRequest(text: string): boolean {
   const normalised = normaliseForMatching(text);
-  if (normalised.length === 0 || normalised.length > 200) return false;
+  if (normalised.length === 0) return false;
   const words = normalised.split(' ');
   const polite = words.filter((w) => !POLITENESS.has(w)).join(' ');
   if (DIRECT_PHRASES.includes(polite)) return true;

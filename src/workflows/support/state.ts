@@ -24,7 +24,9 @@ export type InboxItem =
   | { kind: 'rating'; event: RatingEvent }
   | { kind: 'agent_joined'; event: AgentJoinedEvent }
   | { kind: 'agent_message'; event: AgentMessageEvent }
-  | { kind: 'flex_closed'; event: FlexClosedEvent };
+  | { kind: 'flex_closed'; event: FlexClosedEvent }
+  /** `/helpme` after a close: the main loop starts a fresh conversation once the close has finished. */
+  | { kind: 'reopen'; event: { eventId: string } };
 
 /**
  * What a conversation carries into its next run after continue-as-new: small on purpose. The transcript is in the

@@ -111,9 +111,11 @@ function registerHandlers(model: ConversationModel): void {
   setHandler(openConversationUpdate, async (): Promise<OpenConversationResult> => {
     let created = false;
     if (model.phase === 'closed') {
-      // `/helpme` after a close: a new conversation on the same channel, with its own case.
-      model.reopen(uuid4(), Date.now());
-      publishConversation(model);
+      // `/helpme` after a close: a new conversation on the same channel, with its own case. The main loop does the
+      // switch, so a close still in progress finishes on the old case first.
+      const previous = model.state.episodeKey;
+      model.receive({ kind: 'reopen', event: { eventId: uuid4() } });
+      await condition(() => model.state.episodeKey !== previous);
       created = true;
     } else if (!model.state.greeted) {
       // Nothing said yet in this conversation: this call is what started it.

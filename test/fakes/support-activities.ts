@@ -1,0 +1,151 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { SupportActivities } from '../../src/activities/support-activity-types';
+import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../../src/shared/case-types';
+import type { ArticleHit, OutboundDiscordMessage } from '../../src/shared/support-types';
+
+/**
+ * In-memory stand-ins for every activity the support workflow calls, recording each call. Writes are idempotent
+ * the way the real adapters promise (dedupe keys, case idempotency keys, transcript entry ids), so tests can check
+ * that the workflow sends each key once and that duplicates change nothing.
+ */
+export interface FakeCase {
+  input: NewCase;
+  transcript: TranscriptEntry[];
+  changes: CaseChanges[];
+  events: CaseEventInput[];
+}
+
+export interface FakeSupportOptions {
+  search?: (query: string, limit: number) => ArticleHit[];
+  /** Called before each Discord send; throw to simulate a failure. */
+  beforeSend?: (message: OutboundDiscordMessage, attempt: number) => void;
+  handToFlexFails?: boolean;
+}
+
+export class FakeSupportWorld {
+  readonly sent: OutboundDiscordMessage[] = [];
+  readonly sendAttempts: OutboundDiscordMessage[] = [];
+  readonly channelsOpened: { preferThread: boolean }[] = [];
+  readonly cases = new Map<number, FakeCase>();
+  readonly flexMessages: {
+    conversationSid: string;
+    text: string;
+    dedupeKey: string;
+    attachments: unknown[];
+  }[] = [];
+  readonly handoffs: { caseNumber: number; taskAttributes: Record<string, unknown> }[] = [];
+  readonly escalations: { interactionSid: string; priority: number }[] = [];
+  readonly flexClosed: { conversationSid: string; interactionSid?: string }[] = [];
+  readonly searches: string[] = [];
+  private nextCase = 1;
+
+  constructor(private readonly options: FakeSupportOptions = {}) {}
+
+  activities(): SupportActivities {
+    return {
+      openSupportChannel: async ({ user, preferThread }) => {
+        this.channelsOpened.push({ preferThread });
+        return preferThread
+          ? { channelId: `thread-${user.userId}`, kind: 'thread' }
+          : { channelId: `dm-${user.userId}`, kind: 'dm' };
+      },
+      sendToDiscord: async (message) => {
+        this.sendAttempts.push(message);
+        const attempt = this.sendAttempts.filter((m) => m.dedupeKey === message.dedupeKey).length;
+        this.options.beforeSend?.(message, attempt);
+        const already = this.sent.findIndex(
+          (m) => m.dedupeKey === message.dedupeKey && m.channel.channelId === message.channel.channelId,
+        );
+        if (already < 0) this.sent.push(message);
+        return { messageIds: [`msg-${this.sent.length}`] };
+      },
+      ensureFlexConversation: async ({ caseNumber }) => ({
+        conversationSid: `CH${String(caseNumber).padStart(32, '0')}`,
+        customerIdentity: 'discord:user',
+      }),
+      postCustomerMessage: async ({ conversation, text, attachments, dedupeKey }) => {
+        if (!this.flexMessages.some((m) => m.dedupeKey === dedupeKey)) {
+          this.flexMessages.push({
+            conversationSid: conversation.conversationSid,
+            text,
+            attachments,
+            dedupeKey,
+          });
+        }
+        return { messageSid: `IM-${dedupeKey}` };
+      },
+      handToFlex: async ({ caseNumber, taskAttributes }) => {
+        if (this.options.handToFlexFails) {
+          throw ApplicationFailure.nonRetryable('Flex rejected the interaction', 'BadRequest');
+        }
+        this.handoffs.push({ caseNumber, taskAttributes });
+        return { interactionSid: `KD${caseNumber}`, channelSid: `UO${caseNumber}` };
+      },
+      escalateFlexTask: async ({ handoff, priority }) => {
+        this.escalations.push({ interactionSid: handoff.interactionSid, priority });
+      },
+      closeFlexConversation: async ({ conversation, handoff }) => {
+        this.flexClosed.push({
+          conversationSid: conversation.conversationSid,
+          interactionSid: handoff?.interactionSid,
+        });
+      },
+      openCase: async (input) => {
+        for (const [caseNumber, existing] of this.cases) {
+          if (existing.input.idempotencyKey === input.idempotencyKey) return { caseNumber };
+        }
+        const caseNumber = this.nextCase++;
+        this.cases.set(caseNumber, {
+          input,
+          transcript: [...(input.transcript ?? [])],
+          changes: [],
+          events: [],
+        });
+        return { caseNumber };
+      },
+      appendTranscript: async ({ caseNumber, entries }) => {
+        const c = this.mustCase(caseNumber);
+        for (const e of entries) if (!c.transcript.some((t) => t.entryId === e.entryId)) c.transcript.push(e);
+      },
+      updateCase: async ({ caseNumber, changes, event }) => {
+        const c = this.mustCase(caseNumber);
+        if (c.events.some((e) => e.eventId === event.eventId)) return;
+        c.changes.push(changes);
+        c.events.push(event);
+      },
+      getCaseTranscript: async ({ caseNumber }) => [...this.mustCase(caseNumber).transcript],
+      searchKnowledgeBase: async ({ query, limit }) => {
+        this.searches.push(query);
+        return (this.options.search?.(query, limit) ?? []).slice(0, limit);
+      },
+    };
+  }
+
+  /** The case's current fields, folding every recorded change in order. */
+  caseView(caseNumber: number): CaseChanges {
+    return Object.assign({}, ...this.mustCase(caseNumber).changes) as CaseChanges;
+  }
+
+  sentOfKind(kind: OutboundDiscordMessage['kind']): OutboundDiscordMessage[] {
+    return this.sent.filter((m) => m.kind === kind);
+  }
+
+  mustCase(caseNumber: number): FakeCase {
+    const c = this.cases.get(caseNumber);
+    if (!c) throw ApplicationFailure.nonRetryable(`no case #${caseNumber}`, 'BadRequest');
+    return c;
+  }
+}
+
+export const REFUND_ARTICLE: ArticleHit = {
+  id: 'purchases/refunds.md',
+  title: 'Asking for a refund',
+  excerpt: 'Purchases made in the last 14 days can be refunded through the store you bought from.',
+  url: 'https://help.example.com/refunds',
+  score: 12.5,
+};
+
+/** A search that knows one article, about refunds. */
+export function refundSearch(query: string): ArticleHit[] {
+  return /refund|money back/i.test(query) ? [REFUND_ARTICLE] : [];
+}
