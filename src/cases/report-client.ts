@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
+import type { CaseDetail, CaseFilter, CaseStore } from '../activities/cases/port';
+import type { CaseSummary } from '../shared/case-types';
+import {
+  addNoteUpdate,
+  assignUpdate,
+  closeReportUpdate,
+  fileReportUpdate,
+  markDuplicateUpdate,
+  REPORT_WORKFLOW_TYPE,
+} from '../shared/report-messages';
+import {
+  type FileReportInput,
+  REPORT_TYPES,
+  reportWorkflowId,
+  type ReportOutcome,
+  type ReportType,
+  type StaffActionResult,
+} from '../shared/report-types';
+import type { reportWorkflow } from '../workflows/reports/report-workflow';
+import { CaseNotFoundError } from './errors';
+
+/**
+ * How the bot, the REST API and the CLI work with cases.
+ *
+ * Reads (list, show) go straight to the store: they change nothing, and staff expect them to work while the worker
+ * is down. Every change to a bug or feature report goes through its workflow, which is what tells the reporter;
+ * record-keeping on cases without a running workflow (a note on a support case or on a report already closed) is
+ * written to the store directly, with the same idempotent event ids.
+ */
+
+/** Files a bug report or feature request and answers with its case number. Filing the same key twice files once. */
+export async function fileReport(
+  client: Client,
+  request: { taskQueue: string; input: FileReportInput },
+): Promise<{ caseNumber: number; workflowId: string }> {
+  const workflowId = reportWorkflowId(request.input.idempotencyKey);
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof reportWorkflow>(REPORT_WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue: request.taskQueue,
+    args: [{ report: request.input }],
+    // A retry while the report is open reaches the same workflow; one after it ended must not file it again.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+  try {
+    const { caseNumber } = await client.workflow.executeUpdateWithStart(fileReportUpdate, {
+      startWorkflowOperation,
+    });
+    return { caseNumber, workflowId };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const outcome: ReportOutcome = await client.workflow
+      .getHandle<typeof reportWorkflow>(workflowId)
+      .result();
+    return { caseNumber: outcome.caseNumber, workflowId };
+  }
+}
+
+export type CaseOperationErrorCode = 'not_found' | 'conflict' | 'invalid';
+
+/** A staff operation that cannot be done; `code` maps to 404, 409 and 400 in the API. */
+export class CaseOperationError extends Error {
+  override name = 'CaseOperationError';
+  constructor(
+    readonly code: CaseOperationErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StaffContext {
+  /** Who acts, for the case's event log: `discord:<user id>`, `api`, `cli:<user>`. */
+  actor: string;
+  /** Makes the operation idempotent (a Discord interaction id, an Idempotency-Key header); random when absent. */
+  eventId?: string;
+}
+
+export interface OperationResult {
+  caseNumber: number;
+  /** The report's phase after the action, for reports; absent when the store was written directly. */
+  phase?: StaffActionResult['phase'];
+  reporterNotified?: boolean;
+}
+
+export interface CaseOperations {
+  list(filter: CaseFilter): Promise<CaseSummary[]>;
+  listForUser(guildId: string, userId: string): Promise<CaseSummary[]>;
+  listForGuild(guildId: string, filter?: Omit<CaseFilter, 'guildId'>): Promise<CaseSummary[]>;
+  show(caseNumber: number): Promise<CaseDetail>;
+  close(
+    caseNumber: number,
+    input: { reason: string; resolution?: 'resolved' | 'declined' },
+    ctx: StaffContext,
+  ): Promise<OperationResult>;
+  assign(caseNumber: number, input: { agent: string }, ctx: StaffContext): Promise<OperationResult>;
+  note(caseNumber: number, input: { note: string }, ctx: StaffContext): Promise<OperationResult>;
+  linkDuplicate(
+    caseNumber: number,
+    input: { originalCaseNumber: number; note?: string },
+    ctx: StaffContext,
+  ): Promise<OperationResult>;
+}
+
+export function createCaseOperations(deps: { client: Client; store: CaseStore }): CaseOperations {
+  const { client, store } = deps;
+
+  async function load(caseNumber: number): Promise<CaseDetail> {
+    const found = await store.getCase(caseNumber);
+    if (!found) throw new CaseOperationError('not_found', `case #${caseNumber} does not exist`);
+    return found;
+  }
+
+  const isReport = (c: CaseSummary): c is CaseSummary & { type: ReportType; workflowId: string } =>
+    (REPORT_TYPES as readonly string[]).includes(c.type) && c.workflowId !== undefined;
+
+  /** Runs a staff update on the report's workflow; `ended` handles a workflow that is no longer running. */
+  async function viaWorkflow(
+    found: CaseSummary & { workflowId: string },
+    run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<StaffActionResult>,
+    ended: () => Promise<OperationResult>,
+  ): Promise<OperationResult> {
+    try {
+      return await run(client.workflow.getHandle(found.workflowId));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return ended();
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        throw new CaseOperationError('conflict', `case #${found.number}: ${err.cause.message}`);
+      }
+      throw err;
+    }
+  }
+
+  const closedAlready = (found: CaseSummary) => async (): Promise<never> => {
+    throw new CaseOperationError('conflict', `case #${found.number} is already ${found.status}`);
+  };
+
+  const directly = async (caseNumber: number, write: () => Promise<void>): Promise<OperationResult> => {
+    try {
+      await write();
+    } catch (err) {
+      if (err instanceof CaseNotFoundError) throw new CaseOperationError('not_found', err.message);
+      throw err;
+    }
+    return { caseNumber };
+  };
+
+  return {
+    list: (filter) => store.listCases(filter),
+    listForUser: (guildId, userId) => store.listCases({ guildId, reporterId: userId }),
+    listForGuild: (guildId, filter = {}) => store.listCases({ ...filter, guildId }),
+    show: load,
+
+    async close(caseNumber, input, ctx) {
+      const found = await load(caseNumber);
+      const eventId = ctx.eventId ?? randomUUID();
+      if (!isReport(found)) {
+        throw new CaseOperationError(
+          'conflict',
+          `case #${caseNumber} is a support conversation: it is closed from Flex or by the user in Discord`,
+        );
+      }
+      const action = {
+        eventId,
+        actor: ctx.actor,
+        resolution: input.resolution ?? 'resolved',
+        note: input.reason,
+      };
+      return viaWorkflow(
+        found,
+        (h) => h.executeUpdate(closeReportUpdate, { args: [action] }),
+        closedAlready(found),
+      );
+    },
+
+    async assign(caseNumber, input, ctx) {
+      const found = await load(caseNumber);
+      const eventId = ctx.eventId ?? randomUUID();
+      const writeDirectly = () =>
+        directly(caseNumber, () =>
+          store.updateCase(
+            caseNumber,
+            { assignedAgent: input.agent },
+            { eventId, actor: ctx.actor, action: 'assigned', detail: input.agent },
+          ),
+        );
+      if (!isReport(found)) return writeDirectly();
+      const action = { eventId, actor: ctx.actor, agent: input.agent };
+      return viaWorkflow(found, (h) => h.executeUpdate(assignUpdate, { args: [action] }), writeDirectly);
+    },
+
+    async note(caseNumber, input, ctx) {
+      const found = await load(caseNumber);
+      const eventId = ctx.eventId ?? randomUUID();
+      const writeDirectly = () =>
+        directly(caseNumber, () =>
+          store.updateCase(caseNumber, {}, { eventId, actor: ctx.actor, action: 'note', detail: input.note }),
+        );
+      if (!isReport(found)) return writeDirectly();
+      const action = { eventId, actor: ctx.actor, note: input.note };
+      return viaWorkflow(found, (h) => h.executeUpdate(addNoteUpdate, { args: [action] }), writeDirectly);
+    },
+
+    async linkDuplicate(caseNumber, input, ctx) {
+      if (caseNumber === input.originalCaseNumber) {
+        throw new CaseOperationError('invalid', 'a case cannot duplicate itself');
+      }
+      const [found, original] = await Promise.all([load(caseNumber), load(input.originalCaseNumber)]);
+      const eventId = ctx.eventId ?? randomUUID();
+      if (!isReport(found)) {
+        return directly(caseNumber, () =>
+          store.linkCases(
+            { caseNumber, linkedCaseNumber: original.number, kind: 'duplicate_of' },
+            { eventId, actor: ctx.actor, action: 'linked_duplicate', detail: input.note },
+          ),
+        );
+      }
+      const action = {
+        eventId,
+        actor: ctx.actor,
+        originalCaseNumber: original.number,
+        ...(isReport(original) ? { originalWorkflowId: original.workflowId } : {}),
+        ...(input.note ? { note: input.note } : {}),
+      };
+      return viaWorkflow(
+        found,
+        (h) => h.executeUpdate(markDuplicateUpdate, { args: [action] }),
+        closedAlready(found),
+      );
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/* The vocabulary of bug and feature reports, shared by the report workflow, its clients and the API. Pure code. */
+import type { CasePriority, CaseStatus, CaseType, Reporter } from './case-types';
+
+export const REPORT_PHASES = ['open', 'triaged', 'resolved', 'declined'] as const;
+export type ReportPhase = (typeof REPORT_PHASES)[number];
+export type ReportType = Extract<CaseType, 'bug' | 'feature'>;
+export const REPORT_TYPES: readonly ReportType[] = ['bug', 'feature'];
+
+/** What the case store shows for each phase: a report is "in progress" once staff triaged it. */
+export const STATUS_OF_PHASE: Record<ReportPhase, CaseStatus> = {
+  open: 'open',
+  triaged: 'in_progress',
+  resolved: 'resolved',
+  declined: 'closed',
+};
+
+export function isFinalPhase(phase: ReportPhase): boolean {
+  return phase === 'resolved' || phase === 'declined';
+}
+
+export interface FileReportInput {
+  /** The Discord interaction id of the modal submit (or an API request id): filing twice files once. */
+  idempotencyKey: string;
+  type: ReportType;
+  guildId: string;
+  reporter: Reporter;
+  title: string;
+  description: string;
+  /** The modal's fields, by label. */
+  fields: Record<string, string>;
+}
+
+/** Every staff action carries its own idempotency key, so a retried request applies once. */
+export interface StaffAction {
+  eventId: string;
+  /** Who acted, e.g. `discord:<user id>`, `api`, `flex:<agent identity>`: goes into the case's event log. */
+  actor: string;
+}
+
+export interface TriageAction extends StaffAction {
+  priority?: CasePriority;
+  note?: string;
+}
+
+export interface CloseReportAction extends StaffAction {
+  resolution: 'resolved' | 'declined';
+  /** Sent to the reporter. */
+  note: string;
+}
+
+export interface AssignAction extends StaffAction {
+  agent: string;
+}
+
+export interface NoteAction extends StaffAction {
+  note: string;
+}
+
+export interface MarkDuplicateAction extends StaffAction {
+  originalCaseNumber: number;
+  /** The original's workflow, when it has one: it then tells this reporter too when it is resolved. */
+  originalWorkflowId?: string;
+  note?: string;
+}
+
+/** Sent by a duplicate's workflow to the original's, so the original can notify every reporter at the end. */
+export interface DuplicateLinkedEvent {
+  eventId: string;
+  caseNumber: number;
+  reporterId: string;
+}
+
+export interface StaffActionResult {
+  caseNumber: number;
+  phase: ReportPhase;
+  /** For actions that message the reporter: false when their DMs are closed. */
+  reporterNotified?: boolean;
+}
+
+export interface ReportState {
+  caseNumber?: number;
+  type: ReportType;
+  phase: ReportPhase;
+  guildId: string;
+  reporter: Reporter;
+  title: string;
+  priority: CasePriority;
+  assignedAgent?: string;
+  duplicateOf?: number;
+  duplicates: { caseNumber: number; reporterId: string }[];
+  resolutionNote?: string;
+}
+
+export interface ReportWorkflowInput {
+  report: FileReportInput;
+  /** Set by continue-as-new: the state so far and the staff actions already applied. */
+  carried?: { state: ReportState; applied: [string, StaffActionResult][] };
+}
+
+export interface ReportOutcome {
+  caseNumber: number;
+  phase: ReportPhase;
+  duplicateOf?: number;
+}
+
+/** One workflow per filed report, keyed by the filing's idempotency key. */
+export function reportWorkflowId(idempotencyKey: string): string {
+  return `report-${idempotencyKey}`;
+}

@@ -1,0 +1,318 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { CaseActivities } from '../../activities/cases/activities';
+import type { DiscordPort } from '../../activities/discord/port';
+import {
+  addNoteUpdate,
+  assignUpdate,
+  closeReportUpdate,
+  duplicateLinkedSignal,
+  fileReportUpdate,
+  markDuplicateUpdate,
+  reportStateQuery,
+  triageUpdate,
+} from '../../shared/report-messages';
+import {
+  isFinalPhase,
+  STATUS_OF_PHASE,
+  type ReportOutcome,
+  type ReportPhase,
+  type ReportState,
+  type ReportWorkflowInput,
+  type StaffAction,
+  type StaffActionResult,
+} from '../../shared/report-types';
+import { CaseNumberKey, CaseStatusKey, CaseTypeKey } from '../../shared/search-attributes';
+import { closedNotice, duplicateNotice, originalClosedNotice } from './notices';
+
+const cases = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const discord = proxyActivities<Pick<DiscordPort, 'sendDirectMessage'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
+
+/** Applied staff actions remembered across continue-as-new, so a late retry of an old action is still a no-op. */
+const REMEMBERED_ACTIONS = 200;
+
+/** Work a handler queued for the main loop: the store write and DMs for one accepted staff action. */
+interface Effect {
+  eventId: string;
+  phase: ReportPhase;
+  run(caseNumber: number): Promise<{ reporterNotified?: boolean }>;
+}
+
+/**
+ * One bug report or feature request, from filing to resolution: open → triaged → resolved | declined (a duplicate
+ * is declined and linked to its original). Staff act through updates; handlers only check and change state, and
+ * queue the I/O, which the main loop runs in order. The reporter gets a DM when the report is resolved, declined or
+ * marked a duplicate, and duplicates' reporters get one when the original is closed.
+ */
+export async function reportWorkflow(input: ReportWorkflowInput): Promise<ReportOutcome> {
+  const report = input.report;
+  const state: ReportState = input.carried?.state ?? {
+    type: report.type,
+    phase: 'open',
+    guildId: report.guildId,
+    reporter: report.reporter,
+    title: report.title,
+    priority: 'normal',
+    duplicates: [],
+  };
+  const applied = new Map<string, StaffActionResult>(input.carried?.applied ?? []);
+  const queued = new Set<string>();
+  const outbox: Effect[] = [];
+
+  setHandler(reportStateQuery, () => state);
+  setHandler(fileReportUpdate, async () => {
+    await condition(() => state.caseNumber !== undefined);
+    return { caseNumber: state.caseNumber! };
+  });
+
+  /** Registers a staff action: `check` throws to reject it, `apply` changes state and returns the I/O to run. */
+  function staffAction<A extends StaffAction>(
+    update: UpdateDefinition<StaffActionResult, [A]>,
+    check: (action: A) => void,
+    apply: (action: A) => Effect['run'],
+  ): void {
+    const seen = (a: A) => applied.has(a.eventId) || queued.has(a.eventId);
+    setHandler(
+      update,
+      async (action) => {
+        if (!seen(action)) {
+          await condition(() => state.caseNumber !== undefined);
+          // Checked again: another action may have been accepted while this one waited for the case number.
+          if (!seen(action)) {
+            check(action);
+            queued.add(action.eventId);
+            const run = apply(action);
+            outbox.push({ eventId: action.eventId, phase: state.phase, run });
+          }
+        }
+        await condition(() => applied.has(action.eventId));
+        return applied.get(action.eventId)!;
+      },
+      { validator: (action) => (seen(action) ? undefined : check(action)) },
+    );
+  }
+
+  const notOver = () => {
+    if (isFinalPhase(state.phase)) {
+      throw ApplicationFailure.create({
+        type: 'ReportClosed',
+        message: `the report is already ${state.phase}`,
+      });
+    }
+  };
+
+  staffAction(
+    triageUpdate,
+    () => {
+      if (state.phase !== 'open') {
+        throw ApplicationFailure.create({
+          type: 'InvalidTransition',
+          message: `the report is already ${state.phase}`,
+        });
+      }
+    },
+    (action) => {
+      state.phase = 'triaged';
+      if (action.priority) state.priority = action.priority;
+      return async (caseNumber) => {
+        await cases.updateCase({
+          caseNumber,
+          changes: {
+            status: STATUS_OF_PHASE.triaged,
+            ...(action.priority ? { priority: action.priority } : {}),
+          },
+          event: { eventId: action.eventId, actor: action.actor, action: 'triaged', detail: action.note },
+        });
+        return {};
+      };
+    },
+  );
+
+  staffAction(assignUpdate, notOver, (action) => {
+    state.assignedAgent = action.agent;
+    return async (caseNumber) => {
+      await cases.updateCase({
+        caseNumber,
+        changes: { assignedAgent: action.agent },
+        event: { eventId: action.eventId, actor: action.actor, action: 'assigned', detail: action.agent },
+      });
+      return {};
+    };
+  });
+
+  staffAction(addNoteUpdate, notOver, (action) => async (caseNumber) => {
+    await cases.updateCase({
+      caseNumber,
+      changes: {},
+      event: { eventId: action.eventId, actor: action.actor, action: 'note', detail: action.note },
+    });
+    return {};
+  });
+
+  staffAction(closeReportUpdate, notOver, (action) => {
+    state.phase = action.resolution;
+    state.resolutionNote = action.note;
+    const duplicates = [...state.duplicates];
+    return async (caseNumber) => {
+      await cases.updateCase({
+        caseNumber,
+        changes: { status: STATUS_OF_PHASE[action.resolution], closeReason: action.resolution },
+        event: {
+          eventId: action.eventId,
+          actor: action.actor,
+          action: action.resolution,
+          detail: action.note,
+        },
+      });
+      const reporterNotified = await tellReporter(
+        caseNumber,
+        action.eventId,
+        closedNotice(state, caseNumber, action.resolution, action.note),
+      );
+      for (const dup of duplicates) {
+        await discord.sendDirectMessage({
+          userId: dup.reporterId,
+          dedupeKey: `case-${dup.caseNumber}-original-${action.eventId}`,
+          text: originalClosedNotice(state, caseNumber, dup.caseNumber, action.resolution, action.note),
+        });
+      }
+      return { reporterNotified };
+    };
+  });
+
+  staffAction(
+    markDuplicateUpdate,
+    (action) => {
+      notOver();
+      if (action.originalCaseNumber === state.caseNumber) {
+        throw ApplicationFailure.create({ type: 'InvalidLink', message: 'a report cannot duplicate itself' });
+      }
+    },
+    (action) => {
+      state.phase = 'declined';
+      state.duplicateOf = action.originalCaseNumber;
+      return async (caseNumber) => {
+        await cases.linkCases({
+          caseNumber,
+          linkedCaseNumber: action.originalCaseNumber,
+          kind: 'duplicate_of',
+          event: {
+            eventId: action.eventId,
+            actor: action.actor,
+            action: 'linked_duplicate',
+            detail: action.note,
+          },
+        });
+        await cases.updateCase({
+          caseNumber,
+          changes: {
+            status: STATUS_OF_PHASE.declined,
+            closeReason: `duplicate_of:${action.originalCaseNumber}`,
+          },
+          event: { eventId: `${action.eventId}:close`, actor: action.actor, action: 'declined' },
+        });
+        if (action.originalWorkflowId) {
+          try {
+            await getExternalWorkflowHandle(action.originalWorkflowId).signal(duplicateLinkedSignal, {
+              eventId: action.eventId,
+              caseNumber,
+              reporterId: state.reporter.discordId,
+            });
+          } catch {
+            // The original's workflow has ended (it is closed already): nothing more to follow there.
+          }
+        }
+        const reporterNotified = await tellReporter(
+          caseNumber,
+          action.eventId,
+          duplicateNotice(state, caseNumber, action.originalCaseNumber, action.note),
+        );
+        return { reporterNotified };
+      };
+    },
+  );
+
+  setHandler(duplicateLinkedSignal, (event) => {
+    if (!state.duplicates.some((d) => d.caseNumber === event.caseNumber)) {
+      state.duplicates.push({ caseNumber: event.caseNumber, reporterId: event.reporterId });
+    }
+  });
+
+  /** DMs the reporter and logs on the case whether it reached them. */
+  async function tellReporter(caseNumber: number, eventId: string, text: string): Promise<boolean> {
+    const { delivered } = await discord.sendDirectMessage({
+      userId: state.reporter.discordId,
+      dedupeKey: `case-${caseNumber}-${eventId}`,
+      text,
+    });
+    await cases.updateCase({
+      caseNumber,
+      changes: {},
+      event: {
+        eventId: `${eventId}:dm`,
+        actor: 'flexcord',
+        action: delivered ? 'reporter_notified' : 'reporter_unreachable',
+      },
+    });
+    return delivered;
+  }
+
+  if (state.caseNumber === undefined) {
+    const opened = await cases.openCase({
+      idempotencyKey: report.idempotencyKey,
+      type: report.type,
+      guildId: report.guildId,
+      reporter: report.reporter,
+      title: report.title,
+      description: report.description,
+      fields: report.fields,
+      workflowId: workflowInfo().workflowId,
+    });
+    state.caseNumber = opened.caseNumber;
+  }
+  const caseNumber = state.caseNumber;
+  publish(state, caseNumber);
+
+  while (!(isFinalPhase(state.phase) && outbox.length === 0)) {
+    await condition(() => outbox.length > 0 || workflowInfo().continueAsNewSuggested);
+    const effect = outbox.shift();
+    if (effect) {
+      const result = await effect.run(caseNumber);
+      applied.set(effect.eventId, { caseNumber, phase: effect.phase, ...result });
+      queued.delete(effect.eventId);
+      publish(state, caseNumber);
+    } else if (outbox.length === 0 && allHandlersFinished()) {
+      await continueAsNew<typeof reportWorkflow>({
+        report,
+        carried: { state, applied: [...applied].slice(-REMEMBERED_ACTIONS) },
+      });
+    }
+  }
+  // Let callers of the last update get their answer before the workflow completes.
+  await condition(allHandlersFinished);
+  return { caseNumber, phase: state.phase, ...(state.duplicateOf ? { duplicateOf: state.duplicateOf } : {}) };
+}
+
+function publish(state: ReportState, caseNumber: number): void {
+  upsertSearchAttributes([
+    { key: CaseNumberKey, value: caseNumber },
+    { key: CaseTypeKey, value: state.type },
+    { key: CaseStatusKey, value: STATUS_OF_PHASE[state.phase] },
+  ]);
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCaseActivities } from '../../src/activities/cases/activities';
+import { type CaseDatabase, openCaseDatabase } from '../../src/cases/database';
+import { SqlCaseStore } from '../../src/cases/sql-case-store';
+import type { FileReportInput } from '../../src/shared/report-types';
+
+/** A case store on a fresh SQLite file, removed by `close()`. */
+export async function tempCaseStore(): Promise<{
+  store: SqlCaseStore;
+  database: CaseDatabase;
+  close(): Promise<void>;
+}> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcord-cases-'));
+  const database = await openCaseDatabase({ sqliteFile: path.join(dir, 'cases.db') });
+  return {
+    store: new SqlCaseStore(database.db),
+    database,
+    async close() {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SentDm {
+  userId: string;
+  dedupeKey: string;
+  text: string;
+}
+
+/**
+ * The activities a report workflow calls: the real case activities on `store`, and a fake Discord DM that records
+ * what it was asked to send (once per dedupe key, like the real adapter) and can refuse users whose DMs are closed.
+ */
+export function reportActivities(store: SqlCaseStore, options: { closedDms?: Set<string> } = {}) {
+  const sent: SentDm[] = [];
+  const attempts: SentDm[] = [];
+  const activities = {
+    ...createCaseActivities({ caseStore: store }),
+    async sendDirectMessage(input: SentDm): Promise<{ delivered: boolean }> {
+      attempts.push(input);
+      if (options.closedDms?.has(input.userId)) return { delivered: false };
+      if (!sent.some((s) => s.dedupeKey === input.dedupeKey)) sent.push(input);
+      return { delivered: true };
+    },
+  };
+  return { activities, sent, attempts };
+}
+
+let counter = 0;
+export function reportInput(overrides: Partial<FileReportInput> = {}): FileReportInput {
+  counter += 1;
+  return {
+    idempotencyKey: `interaction-${Date.now()}-${counter}`,
+    type: 'bug',
+    guildId: 'guild-1',
+    reporter: { discordId: 'user-1', name: 'Ada' },
+    title: 'Checkout button does nothing',
+    description: 'Pressing checkout on mobile does nothing.',
+    fields: { steps: 'open cart, press checkout', expected: 'payment page' },
+    ...overrides,
+  };
+}
