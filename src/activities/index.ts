@@ -1,3 +1,4 @@
+import { createCaseActivities, type CaseActivityDeps } from './cases/activities';
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
 
@@ -5,12 +6,13 @@ import { createDiscordActivities, type DiscordDeps } from './discord/activities'
  * Everything the worker's activities need, built once from config by the entry point (src/app/dependencies.ts)
  * and replaced by fakes in tests.
  */
-export type ActivityDeps = DiagnosticsDeps & DiscordDeps;
+export type ActivityDeps = DiagnosticsDeps & DiscordDeps & CaseActivityDeps;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps),
+    ...createCaseActivities(deps),
     ...createDiscordActivities(deps.discord),
   };
 }

@@ -1,6 +1,7 @@
 import { type Logger } from 'pino';
 import { type ActivityDeps } from '../activities';
 import { type Config } from '../config';
+import { openCaseStore } from '../cases';
 import { buildDiscordPort } from '../activities/discord/build-discord-port';
 
 /**
@@ -13,5 +14,7 @@ export async function buildActivityDeps(
   workerIdentity: string,
 ): Promise<{ deps: ActivityDeps; close(): Promise<void> }> {
   const discord = buildDiscordPort(config.discord, logger);
-  return { deps: { workerIdentity, discord }, close: async () => undefined };
+  const cases = await openCaseStore(config);
+  logger.info({ caseStore: cases.database.location }, 'case store ready');
+  return { deps: { workerIdentity, discord, caseStore: cases.store }, close: () => cases.close() };
 }
