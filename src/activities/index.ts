@@ -1,12 +1,14 @@
 import { createCaseActivities, type CaseActivityDeps } from './cases/activities';
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
+import { createTwilioActivities } from './twilio/activities';
+import { type FlexPort } from './twilio/port';
 
 /**
  * Everything the worker's activities need, built once from config by the entry point (src/app/dependencies.ts)
  * and replaced by fakes in tests.
  */
-export type ActivityDeps = DiagnosticsDeps & DiscordDeps & CaseActivityDeps;
+export type ActivityDeps = DiagnosticsDeps & DiscordDeps & { flex: FlexPort } & CaseActivityDeps;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
 export function createActivities(deps: ActivityDeps) {
@@ -14,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticsActivities(deps),
     ...createCaseActivities(deps),
     ...createDiscordActivities(deps.discord),
+    ...createTwilioActivities(deps.flex),
   };
 }
 

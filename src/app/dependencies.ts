@@ -3,6 +3,7 @@ import { type ActivityDeps } from '../activities';
 import { type Config } from '../config';
 import { openCaseStore } from '../cases';
 import { buildDiscordPort } from '../activities/discord/build-discord-port';
+import { buildFlexPort } from '../activities/twilio/build-flex-port';
 
 /**
  * The one place where real adapters (Discord REST, Twilio, the case store, the knowledge base) are built from
@@ -14,7 +15,8 @@ export async function buildActivityDeps(
   workerIdentity: string,
 ): Promise<{ deps: ActivityDeps; close(): Promise<void> }> {
   const discord = buildDiscordPort(config.discord, logger);
+  const flex = buildFlexPort(config, logger);
   const cases = await openCaseStore(config);
   logger.info({ caseStore: cases.database.location }, 'case store ready');
-  return { deps: { workerIdentity, discord, caseStore: cases.store }, close: () => cases.close() };
+  return { deps: { workerIdentity, discord, flex, caseStore: cases.store }, close: () => cases.close() };
 }

@@ -38,6 +38,10 @@ export interface Config {
     workflowSid?: string;
     conversationsServiceSid?: string;
     apiBaseUrl?: string;
+    /** TaskRouter task channel for handed-over conversations (Flex chat: `chat`). */
+    taskChannel: string;
+    /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
+    conversationTimers: { inactive: string; closed: string };
   };
   cases: { databaseUrl?: string; apiToken?: string };
   kb: { dir: string };
@@ -86,6 +90,11 @@ export function toConfig(env: Env): Config {
       workflowSid: env.TWILIO_FLEX_WORKFLOW_SID,
       conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
       apiBaseUrl: env.TWILIO_API_BASE_URL,
+      taskChannel: env.TWILIO_TASK_CHANNEL,
+      conversationTimers: {
+        inactive: env.TWILIO_CONVERSATION_INACTIVE_TIMER,
+        closed: env.TWILIO_CONVERSATION_CLOSED_TIMER,
+      },
     },
     cases: { databaseUrl: env.DATABASE_URL, apiToken: env.API_TOKEN },
     kb: { dir: path.resolve(env.KB_DIR) },

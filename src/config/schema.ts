@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { booleanFlag, durationSeconds, optionalString, optionalUrl, port } from './env-schema';
 
+/** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
+const isoDuration = (fallback: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO 8601 duration such as PT12H or P2D')
+      .default(fallback),
+  );
+
 /**
  * Every environment variable flexcord reads, by its own name, so a validation error can name the variable.
  * Temporal connection variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*) are read
@@ -43,6 +53,9 @@ export const envSchema = z.object({
   TWILIO_FLEX_WORKFLOW_SID: optionalString,
   TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
   TWILIO_API_BASE_URL: optionalUrl,
+  TWILIO_TASK_CHANNEL: z.string().min(1).default('chat'),
+  TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
+  TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
 
   DATABASE_URL: optionalString,
   API_TOKEN: optionalString,

@@ -1,5 +1,6 @@
 import { createWebhookApp } from '../../webhooks/app';
 import { listen } from '../../webhooks/http-server';
+import { twilioWebhookRouters } from '../../webhooks/twilio/mount';
 import { type RoleStarter } from '../role';
 
 export const startWebhooksRole: RoleStarter = async (ctx) => {
@@ -8,6 +9,7 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
     readiness: async () => {
       await ctx.client.connection.workflowService.getSystemInfo({});
     },
+    routers: [...twilioWebhookRouters(ctx)],
   });
   const server = await listen(app, ctx.config.http.port);
   ctx.logger.info({ port: server.port }, `webhook server listening on http://localhost:${server.port}`);
