@@ -1,0 +1,80 @@
+import MiniSearch from 'minisearch';
+import type { ArticleHit } from '../shared/support-types';
+import type { KbArticle } from './article';
+import { buildExcerpt } from './excerpt';
+import { processTerm, tokenize } from './terms';
+
+export interface RankingOptions {
+  /** Hits below this BM25 score are not a good answer; tuned on the labelled query set (bench/). */
+  minScore: number;
+  /** Hits scoring below this share of the best hit are dropped, so one strong answer is not padded with noise. */
+  minShareOfBest: number;
+}
+
+export const DEFAULT_RANKING: RankingOptions = { minScore: 6, minShareOfBest: 0.3 };
+
+/**
+ * A BM25 index (MiniSearch) over titles, tags and bodies, with fuzzy and prefix matching on the stemmed, synonym-
+ * folded terms from terms.ts. Immutable: a reload builds a new index and swaps it in.
+ */
+export class ArticleIndex {
+  private readonly search_: MiniSearch<KbArticle>;
+  private readonly byId: Map<string, KbArticle>;
+
+  constructor(
+    readonly articles: KbArticle[],
+    private readonly ranking: RankingOptions = DEFAULT_RANKING,
+  ) {
+    this.byId = new Map(articles.map((a) => [a.id, a]));
+    this.search_ = new MiniSearch<KbArticle>({
+      idField: 'id',
+      fields: ['title', 'tags', 'body'],
+      extractField: (doc, field) =>
+        field === 'tags' ? doc.tags.join(' ') : (doc as unknown as Record<string, string>)[field],
+      tokenize,
+      processTerm,
+      searchOptions: {
+        boost: { title: 3, tags: 2, body: 1 },
+        // Typos are forgiven on longer words only; short words fuzz into unrelated ones.
+        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+        prefix: (term) => term.length >= 4,
+        weights: { fuzzy: 0.4, prefix: 0.5 },
+        combineWith: 'OR',
+      },
+    });
+    this.search_.addAll(articles);
+  }
+
+  get size(): number {
+    return this.articles.length;
+  }
+
+  /** Every match with its raw score, best first: what staff see with `flexcord kb search`. */
+  rank(query: string): { article: KbArticle; score: number }[] {
+    return this.search_
+      .search(query)
+      .map((r) => ({ article: this.byId.get(String(r.id))!, score: r.score }))
+      .filter((r) => r.article !== undefined);
+  }
+
+  /** The good answers only (see RankingOptions), as the bot shows them. */
+  search(query: string, limit = 3): ArticleHit[] {
+    const ranked = this.rank(query);
+    const best = ranked[0]?.score ?? 0;
+    const cutoff = Math.max(this.ranking.minScore, best * this.ranking.minShareOfBest);
+    return ranked
+      .filter((r) => r.score >= cutoff)
+      .slice(0, limit)
+      .map(({ article, score }) => toHit(article, score, query));
+  }
+}
+
+export function toHit(article: KbArticle, score: number, query: string): ArticleHit {
+  return {
+    id: article.id,
+    title: article.title,
+    excerpt: buildExcerpt(article.body, query),
+    url: article.url,
+    score: Math.round(score * 1000) / 1000,
+  };
+}
