@@ -1,15 +1,17 @@
+import { mountCaseApi } from '../../webhooks/api/mount';
 import { createWebhookApp } from '../../webhooks/app';
 import { listen } from '../../webhooks/http-server';
 import { twilioWebhookRouters } from '../../webhooks/twilio/mount';
 import { type RoleStarter } from '../role';
 
 export const startWebhooksRole: RoleStarter = async (ctx) => {
+  const caseApi = await mountCaseApi(ctx);
   const app = createWebhookApp({
     logger: ctx.logger,
     readiness: async () => {
       await ctx.client.connection.workflowService.getSystemInfo({});
     },
-    routers: [...twilioWebhookRouters(ctx)],
+    routers: [...twilioWebhookRouters(ctx), caseApi.mount],
   });
   const server = await listen(app, ctx.config.http.port);
   ctx.logger.info({ port: server.port }, `webhook server listening on http://localhost:${server.port}`);
@@ -20,6 +22,7 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
     done,
     async stop() {
       await server.close();
+      await caseApi.close();
       resolveDone();
     },
   };

@@ -1,0 +1,99 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { CaseOperationError, type CaseOperations, type StaffContext } from '../../cases/report-client';
+import { bearerAuth } from './bearer-auth';
+import {
+  assignBody,
+  caseNumberParams,
+  closeBody,
+  idempotencyKey,
+  linkBody,
+  listQuery,
+  noteBody,
+} from './schemas';
+
+export interface CaseApiOptions {
+  apiToken?: string;
+  operations: CaseOperations;
+}
+
+const STATUS_OF_ERROR = { not_found: 404, conflict: 409, invalid: 400 } as const;
+
+/**
+ * The staff case API, mounted at /api: list and read cases, close, assign, note and link them. Changes go through
+ * the case operations (and so through the report workflows that notify reporters).
+ */
+export function caseApiRouter(options: CaseApiOptions): Router {
+  const ops = options.operations;
+  const router = express.Router();
+  router.use(bearerAuth(options.apiToken));
+  router.use(express.json({ limit: '32kb' }));
+
+  router.get('/cases', async (req, res) => {
+    const q = listQuery.parse(req.query);
+    const cases = await ops.list({
+      status: q.status,
+      type: q.type,
+      guildId: q.guild,
+      reporterId: q.reporter,
+      limit: q.limit,
+    });
+    res.json({ cases });
+  });
+
+  router.get('/cases/:number', async (req, res) => {
+    const { number } = caseNumberParams.parse(req.params);
+    res.json({ case: await ops.show(number) });
+  });
+
+  router.post('/cases/:number/close', async (req, res) => {
+    const { number } = caseNumberParams.parse(req.params);
+    const body = closeBody.parse(req.body);
+    res.json(
+      await ops.close(number, { reason: body.reason, resolution: body.resolution }, staff(req, body.actor)),
+    );
+  });
+
+  router.post('/cases/:number/assign', async (req, res) => {
+    const { number } = caseNumberParams.parse(req.params);
+    const body = assignBody.parse(req.body);
+    res.json(await ops.assign(number, { agent: body.agent }, staff(req, body.actor)));
+  });
+
+  router.post('/cases/:number/note', async (req, res) => {
+    const { number } = caseNumberParams.parse(req.params);
+    const body = noteBody.parse(req.body);
+    res.json(await ops.note(number, { note: body.note }, staff(req, body.actor)));
+  });
+
+  router.post('/cases/:number/link', async (req, res) => {
+    const { number } = caseNumberParams.parse(req.params);
+    const body = linkBody.parse(req.body);
+    res.json(
+      await ops.linkDuplicate(
+        number,
+        { originalCaseNumber: body.duplicateOf, ...(body.note ? { note: body.note } : {}) },
+        staff(req, body.actor),
+      ),
+    );
+  });
+
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof z.ZodError) {
+      res.status(400).json({
+        error: 'invalid_request',
+        issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    } else if (err instanceof CaseOperationError) {
+      res.status(STATUS_OF_ERROR[err.code]).json({ error: err.code, message: err.message });
+    } else {
+      next(err);
+    }
+  });
+  return router;
+}
+
+function staff(req: Request, actor: string | undefined): StaffContext {
+  const key = idempotencyKey.parse(req.get('idempotency-key'));
+  return { actor: `api:${actor ?? 'token'}`, ...(key ? { eventId: `api:${key}` } : {}) };
+}
