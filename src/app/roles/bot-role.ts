@@ -1,3 +1,8 @@
+import { startBot } from '../../bot/bot';
+import { createDiscordClient } from '../../bot/create-client';
+import { temporalConversations, temporalReports } from '../../bot/temporal-conversations';
+import { openCaseStore } from '../../cases';
+import { createCaseOperations } from '../../cases/report-client';
 import { requireSettings } from '../../config';
 import { type RoleStarter } from '../role';
 
@@ -6,5 +11,37 @@ export const startBotRole: RoleStarter = async (ctx) => {
     DISCORD_TOKEN: ctx.config.discord.token,
     DISCORD_APPLICATION_ID: ctx.config.discord.applicationId,
   });
-  throw new Error('The Discord bot role is not built yet (see issue: Discord bot).');
+  const taskQueue = ctx.config.temporal.taskQueue;
+  const caseStore = await openCaseStore(ctx.config);
+  const client = createDiscordClient({ apiUrl: ctx.config.discord.apiUrl });
+  let bot;
+  try {
+    bot = await startBot(
+      client,
+      {
+        logger: ctx.logger,
+        discord: ctx.config.discord,
+        timings: ctx.config.support,
+        conversations: temporalConversations(ctx.client, taskQueue),
+        reports: temporalReports(ctx.client, taskQueue),
+        cases: createCaseOperations({ client: ctx.client, store: caseStore.store }),
+      },
+      ctx.config.discord.token!,
+    );
+  } catch (err) {
+    await client.destroy();
+    await caseStore.close();
+    throw err;
+  }
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  return {
+    name: 'bot',
+    done,
+    async stop() {
+      await bot.stop();
+      await caseStore.close();
+      resolveDone();
+    },
+  };
 };

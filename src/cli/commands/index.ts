@@ -2,7 +2,6 @@ import { type Command } from 'commander';
 import { registerBundleWorkflowsCommand } from './bundle-workflows';
 import { registerDoctorCommand } from './doctor';
 import { registerKbCommand } from './kb';
-import { registerKbCommand } from './kb';
 import { registerRegisterCommandsCommand } from './register-commands';
 import { registerSetupChannelsCommand } from './setup-channels';
 import { registerStartCommand } from './start';

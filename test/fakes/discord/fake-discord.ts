@@ -345,6 +345,7 @@ export class FakeDiscord {
     channelId: string,
     name: string,
     options: Record<string, string | number | boolean> = {},
+    subcommand?: string,
   ): FakeInteraction {
     const channel = this.requireChannel(channelId);
     const scope = channel.guildId ?? 'global';
@@ -356,18 +357,25 @@ export class FakeDiscord {
       name,
       type: 1,
       ...(channel.guildId ? { guild_id: channel.guildId } : {}),
-      options: Object.entries(options).map(([optionName, value]) => ({
-        name: optionName,
-        type:
-          typeof value === 'number'
-            ? ApplicationCommandOptionType.Integer
-            : typeof value === 'boolean'
-              ? ApplicationCommandOptionType.Boolean
-              : ApplicationCommandOptionType.String,
-        value,
-      })),
+      options: this.commandOptions(options, subcommand),
     };
     return this.dispatchInteraction(InteractionType.ApplicationCommand, userId, channel, data);
+  }
+
+  private commandOptions(options: Record<string, string | number | boolean>, subcommand?: string): unknown[] {
+    const flat = Object.entries(options).map(([optionName, value]) => ({
+      name: optionName,
+      type:
+        typeof value === 'number'
+          ? ApplicationCommandOptionType.Integer
+          : typeof value === 'boolean'
+            ? ApplicationCommandOptionType.Boolean
+            : ApplicationCommandOptionType.String,
+      value,
+    }));
+    return subcommand
+      ? [{ name: subcommand, type: ApplicationCommandOptionType.Subcommand, options: flat }]
+      : flat;
   }
 
   /** Submits a modal the bot showed, with the current Label-wrapped component format. */

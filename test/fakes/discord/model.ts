@@ -149,7 +149,12 @@ export function newMessage(
     content: fields.content ?? '',
     author: userJson(author),
     attachments: [],
-    embeds: (fields.embeds ?? []).map((e) => ({ type: EmbedType.Rich, ...e })),
+    embeds: (fields.embeds ?? []).map((e) => ({
+      type: EmbedType.Rich,
+      ...e,
+      // Discord answers every field with an explicit `inline`.
+      ...(e.fields ? { fields: e.fields.map((f) => ({ inline: false, ...f })) } : {}),
+    })),
     components: numberComponents(fields.components ?? []) as APIMessage['components'],
     mentions: [],
     mention_roles: [],

@@ -14,6 +14,11 @@ type Handler = (
 export function createRestRouter(fake: FakeDiscord): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
+  // @discordjs/rest percent-encodes the `@` of `@original`; Discord accepts both spellings.
+  router.use((req, _res, next) => {
+    req.url = req.url.replace('/messages/%40original', '/messages/@original');
+    next();
+  });
 
   const route = (
     method: 'get' | 'post' | 'put' | 'patch' | 'delete',

@@ -1,0 +1,34 @@
+import { type Logger } from 'pino';
+import { type CaseOperations } from '../cases/report-client';
+import { type Config } from '../config';
+import type { FileReportInput } from '../shared/report-types';
+import type {
+  OpenConversationResult,
+  StartSupportInput,
+  SupportTimings,
+  UserMessageEvent,
+} from '../shared/support-types';
+import { type UserActionSignal } from '../temporal/support-client';
+
+/** The bot's way into support conversations (Temporal in production, a recorder in routing tests). */
+export interface SupportConversations {
+  open(input: StartSupportInput): Promise<OpenConversationResult>;
+  userMessage(input: StartSupportInput, event: UserMessageEvent): Promise<void>;
+  /** Throws ConversationNotFoundError when the user has no running conversation. */
+  action(workflowId: string, action: UserActionSignal): Promise<void>;
+  /** The guild of the user's running conversation, for DMs (which carry no guild). */
+  runningConversationGuild(userId: string): Promise<string | undefined>;
+}
+
+export interface Reports {
+  file(input: FileReportInput): Promise<{ caseNumber: number }>;
+}
+
+export interface BotDeps {
+  logger: Logger;
+  discord: Config['discord'];
+  timings: SupportTimings;
+  conversations: SupportConversations;
+  reports: Reports;
+  cases: Pick<CaseOperations, 'listForUser' | 'listForGuild' | 'show' | 'close'>;
+}

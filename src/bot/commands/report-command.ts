@@ -1,0 +1,21 @@
+import { type ChatInputCommandInteraction } from 'discord.js';
+import type { ReportType } from '../../shared/report-types';
+import { UserFacingError } from '../error-boundary';
+import { reportModal } from '../report-modals';
+import { type BotContext } from '../types';
+
+/** /bug and /new_feature: only in their own channel; the modal must be the first answer (it cannot be deferred). */
+export async function showReportModal(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+  type: ReportType,
+): Promise<void> {
+  const wanted =
+    type === 'bug' ? ctx.deps.discord.channels.bugReports : ctx.deps.discord.channels.featureRequests;
+  const channelName =
+    interaction.channel && 'name' in interaction.channel ? interaction.channel.name : undefined;
+  if (!interaction.inGuild() || channelName !== wanted) {
+    throw new UserFacingError(`Please use /${interaction.commandName} in the #${wanted} channel.`);
+  }
+  await interaction.showModal(reportModal(type));
+}

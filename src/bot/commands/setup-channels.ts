@@ -1,0 +1,30 @@
+import { MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { UserFacingError } from '../error-boundary';
+import { isAdmin } from '../permissions';
+import { setupChannels } from '../setup-channels';
+import { type SlashCommand } from '../types';
+
+export default {
+  data: {
+    name: 'setup_channels',
+    description: 'Admin: create or repair the announcements, bug-report and feature-request channels',
+    default_member_permissions: PermissionFlagsBits.Administrator.toString(),
+    contexts: [0],
+  },
+  async execute(interaction, ctx) {
+    // default_member_permissions hides the command from non-admins; a server can override that, so check again.
+    if (!isAdmin(interaction) || !interaction.guildId)
+      throw new UserFacingError('Only server administrators can do this.');
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const { channels, supportChannelName, staffRoleId } = ctx.deps.discord;
+    const result = await setupChannels(interaction.client.rest, {
+      guildId: interaction.guildId,
+      botUserId: interaction.client.user.id,
+      staffRoleId,
+      names: { ...channels, support: supportChannelName },
+    });
+    await interaction.editReply(
+      `Created: ${result.created.join(', ') || 'none'} · Repaired: ${result.repaired.join(', ') || 'none'} · Fine: ${result.unchanged.join(', ') || 'none'}`,
+    );
+  },
+} satisfies SlashCommand;

@@ -1,0 +1,56 @@
+import { type ButtonInteraction, MessageFlags } from 'discord.js';
+import { ConversationNotFoundError, type UserActionSignal } from '../../temporal/support-client';
+import { conversationUser } from '../conversation-target';
+import { type BotContext, type ButtonHandler } from '../types';
+
+async function signalConversation(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  action: UserActionSignal,
+  done: string,
+): Promise<void> {
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const { workflowId } = await conversationUser(interaction, ctx);
+  try {
+    await ctx.deps.conversations.action(workflowId, action);
+    await interaction.editReply(done);
+  } catch (err) {
+    if (!(err instanceof ConversationNotFoundError)) throw err;
+    await interaction.editReply(
+      'This support conversation has already ended. Use /helpme to start a new one.',
+    );
+  }
+}
+
+export const requestHumanButton: ButtonHandler<'request_human'> = {
+  kind: 'request_human',
+  execute: (interaction, _id, ctx) =>
+    signalConversation(
+      interaction,
+      ctx,
+      { signal: 'requestHuman', event: { eventId: interaction.id } },
+      'Asking a human to join. You can keep writing here meanwhile.',
+    ),
+};
+
+export const closeButton: ButtonHandler<'close'> = {
+  kind: 'close',
+  execute: (interaction, _id, ctx) =>
+    signalConversation(
+      interaction,
+      ctx,
+      { signal: 'userClose', event: { eventId: interaction.id } },
+      'Closing the conversation.',
+    ),
+};
+
+export const ratingButton: ButtonHandler<'rating'> = {
+  kind: 'rating',
+  execute: (interaction, id, ctx) =>
+    signalConversation(
+      interaction,
+      ctx,
+      { signal: 'rating', event: { eventId: interaction.id, rating: id.rating } },
+      `Thanks for rating us ${id.rating}/5!`,
+    ),
+};

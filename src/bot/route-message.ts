@@ -1,0 +1,59 @@
+import { ChannelType, type Message } from 'discord.js';
+import type { DiscordChannelRef, StartSupportInput, UserMessageEvent } from '../shared/support-types';
+import { guildForDm } from './locate-guild';
+import { type BotContext } from './types';
+
+/**
+ * A user's message in their DM with the bot or in their own support thread becomes a signal-with-start to their
+ * conversation, keyed by the Discord message id so a redelivered event changes nothing. Everything else (the bot's
+ * own messages, other bots, staff writing in a thread, ordinary channels) is ignored.
+ */
+export async function routeMessage(
+  message: Message,
+  ctx: BotContext,
+): Promise<'routed' | 'ignored' | 'no_guild'> {
+  if (message.author.bot || message.system) return 'ignored';
+  let guildId: string | undefined;
+  let channel: DiscordChannelRef;
+  if (message.channel.type === ChannelType.DM) {
+    guildId = await guildForDm(ctx.client, ctx.deps, message.author.id);
+    if (!guildId) {
+      await message.reply('Please run /helpme in the server you need help with first.');
+      return 'no_guild';
+    }
+    channel = { channelId: message.channelId, kind: 'dm' };
+  } else if (message.channel.type === ChannelType.PrivateThread && isUsersSupportThread(message)) {
+    guildId = message.guildId!;
+    channel = { channelId: message.channelId, kind: 'thread' };
+  } else {
+    return 'ignored';
+  }
+  const input: StartSupportInput = {
+    user: {
+      guildId,
+      userId: message.author.id,
+      userName: message.author.globalName ?? message.author.username,
+    },
+    timings: ctx.deps.timings,
+    preferThread: channel.kind === 'thread',
+    channel,
+  };
+  const event: UserMessageEvent = {
+    eventId: message.id,
+    text: message.content,
+    attachments: message.attachments.map((a) => ({
+      url: a.url,
+      name: a.name,
+      ...(a.contentType ? { contentType: a.contentType } : {}),
+    })),
+    sentAt: message.createdAt.toISOString(),
+  };
+  await ctx.deps.conversations.userMessage(input, event);
+  return 'routed';
+}
+
+/** Support threads are named `help-<name>-<user id>` by the Discord activities; only that user's words are routed. */
+function isUsersSupportThread(message: Message): boolean {
+  const name = ('name' in message.channel ? message.channel.name : null) ?? '';
+  return name.startsWith('help-') && name.endsWith(`-${message.author.id}`);
+}
