@@ -2,8 +2,6 @@ import { type Command } from 'commander';
 import { registerBundleWorkflowsCommand } from './bundle-workflows';
 import { registerDoctorCommand } from './doctor';
 import { registerKbCommand } from './kb';
-import { registerRegisterCommandsCommand } from './register-commands';
-import { registerSetupChannelsCommand } from './setup-channels';
 import { registerStartCommand } from './start';
 import { registerTemporalCommand } from './temporal';
 
@@ -13,7 +11,5 @@ export function registerCommands(program: Command): void {
   registerTemporalCommand(program);
   registerDoctorCommand(program);
   registerBundleWorkflowsCommand(program);
-  registerRegisterCommandsCommand(program);
-  registerSetupChannelsCommand(program);
   registerKbCommand(program);
 }
