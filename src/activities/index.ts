@@ -1,6 +1,7 @@
 import { createCaseActivities, type CaseActivityDeps } from './cases/activities';
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
+import { createKbActivities, type KbDeps } from './kb/activities';
 import { createTwilioActivities } from './twilio/activities';
 import { type FlexPort } from './twilio/port';
 
@@ -8,7 +9,7 @@ import { type FlexPort } from './twilio/port';
  * Everything the worker's activities need, built once from config by the entry point (src/app/dependencies.ts)
  * and replaced by fakes in tests.
  */
-export type ActivityDeps = DiagnosticsDeps & DiscordDeps & { flex: FlexPort } & CaseActivityDeps;
+export type ActivityDeps = DiagnosticsDeps & DiscordDeps & { flex: FlexPort } & CaseActivityDeps & KbDeps;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
 export function createActivities(deps: ActivityDeps) {
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCaseActivities(deps),
     ...createDiscordActivities(deps.discord),
     ...createTwilioActivities(deps.flex),
+    ...createKbActivities(deps),
   };
 }
 

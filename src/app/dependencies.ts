@@ -4,6 +4,7 @@ import { type Config } from '../config';
 import { openCaseStore } from '../cases';
 import { buildDiscordPort } from '../activities/discord/build-discord-port';
 import { buildFlexPort } from '../activities/twilio/build-flex-port';
+import { FileKnowledgeBase } from '../activities/kb/file-knowledge-base';
 
 /**
  * The one place where real adapters (Discord REST, Twilio, the case store, the knowledge base) are built from
@@ -18,5 +19,12 @@ export async function buildActivityDeps(
   const flex = buildFlexPort(config, logger);
   const cases = await openCaseStore(config);
   logger.info({ caseStore: cases.database.location }, 'case store ready');
-  return { deps: { workerIdentity, discord, flex, caseStore: cases.store }, close: () => cases.close() };
+  const knowledgeBase = await FileKnowledgeBase.open({ dir: config.kb.dir, watch: true, logger });
+  return {
+    deps: { workerIdentity, discord, flex, caseStore: cases.store, knowledgeBase },
+    close: async () => {
+      await knowledgeBase.close();
+      await cases.close();
+    },
+  };
 }
