@@ -13,6 +13,8 @@ export function requireTwilioSignature(options: {
 }): RequestHandler {
   // Kept exactly as configured (port, path prefix, even credentials): that is the URL entered in Twilio.
   const base = options.publicBaseUrl.replace(/\/+$/, '');
+  if (!URL.canParse(base))
+    throw new Error('the public base URL must be an absolute URL, e.g. https://support.example.com');
   return (req, res, next) => {
     const signature = req.header('x-twilio-signature');
     if (!signature) {
@@ -21,10 +23,24 @@ export function requireTwilioSignature(options: {
     }
     const url = `${base}${req.originalUrl}`;
     const params = (req.body ?? {}) as Record<string, unknown>;
-    if (!validateRequest(options.authToken, signature, url, params)) {
+    if (!isValid(options.authToken, signature, url, params)) {
       res.status(403).json({ error: 'invalid_signature' });
       return;
     }
     next();
   };
+}
+
+/** A request path that makes an unparsable URL cannot carry a valid signature: reject it rather than crash. */
+function isValid(
+  authToken: string,
+  signature: string,
+  url: string,
+  params: Record<string, unknown>,
+): boolean {
+  try {
+    return validateRequest(authToken, signature, url, params);
+  } catch {
+    return false;
+  }
 }

@@ -50,6 +50,8 @@ export interface RecordedRequest {
   query: Record<string, unknown>;
   form: Record<string, unknown>;
   status: number;
+  /** When the answer was sent (ms since epoch). */
+  at: number;
 }
 
 class FakeError extends Error {
@@ -229,7 +231,7 @@ export class FakeTwilio {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const operation = this.specs.findOperation(product as Product, req.method, path);
       if (operation) this.specViolations.push(...this.specs.checkResponse(operation, status, body));
-      this.requests.push({ method: req.method, product, path, query, form, status });
+      this.requests.push({ method: req.method, product, path, query, form, status, at: Date.now() });
       res.status(status).set(headers);
       if (body === undefined) res.end();
       else res.json(body);
