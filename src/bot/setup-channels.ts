@@ -115,7 +115,7 @@ export async function setupChannels(rest: REST, o: SetupChannelsOptions): Promis
     } else if (!sameOverwrites(current, wanted)) {
       for (const ow of wanted) {
         await rest.put(Routes.channelPermission(found.id, ow.id), {
-          body: { type: ow.type, allow: ow.allow, deny: ow.deny },
+          body: { type: ow.type, allow: Number(ow.allow), deny: Number(ow.deny) },
         });
       }
       result.repaired.push(name);

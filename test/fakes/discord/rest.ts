@@ -102,7 +102,10 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     },
   }));
 
-  route('get', '/users/@me', '/users/@me', {}, () => ({ status: 200, body: fake.userJson(fake.botUser.id) }));
+  route('get', '/users/@me', '/users/@me', {}, () => ({
+    status: 200,
+    body: { ...fake.userJson(fake.botUser.id), mfa_enabled: false, locale: 'en-US', verified: true },
+  }));
 
   route('post', '/users/@me/channels', '/users/@me/channels', { checkRequest: true }, (req) => {
     const recipientId = String((req.body as { recipient_id?: string }).recipient_id ?? '');
