@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { type Logger } from 'pino';
 import type { ArticleHit } from '../../shared/support-types';
 import { loadArticles } from '../../kb/load-articles';
@@ -24,6 +25,9 @@ export class FileKnowledgeBase implements KnowledgeBase {
   ) {}
 
   static async open(options: FileKnowledgeBaseOptions): Promise<FileKnowledgeBase> {
+    if (!(await isDirectory(options.dir))) {
+      throw new Error(`the knowledge-base folder ${options.dir} does not exist (set KB_DIR)`);
+    }
     const kb = new FileKnowledgeBase(await FileKnowledgeBase.build(options), options);
     if (options.watch) kb.stopWatching = watchFolder(options.dir, () => void kb.reload());
     return kb;
@@ -64,5 +68,13 @@ export class FileKnowledgeBase implements KnowledgeBase {
 
   async close(): Promise<void> {
     await this.stopWatching?.();
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch {
+    return false;
   }
 }
