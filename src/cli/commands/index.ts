@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import { registerBundleWorkflowsCommand } from './bundle-workflows';
+import { registerCasesCommand } from './cases';
 import { registerDoctorCommand } from './doctor';
 import { registerKbCommand } from './kb';
 import { registerStartCommand } from './start';
@@ -10,6 +11,7 @@ export function registerCommands(program: Command): void {
   registerStartCommand(program);
   registerTemporalCommand(program);
   registerDoctorCommand(program);
+  registerCasesCommand(program);
   registerBundleWorkflowsCommand(program);
   registerKbCommand(program);
 }

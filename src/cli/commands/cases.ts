@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import type { CaseDetail } from '../../activities/cases/port';
+import { type Config, loadConfig } from '../../config';
+import { openCaseStore, type OpenedCaseStore } from '../../cases';
+import { EXPORT_FORMATS, exportCases, type ExportFormat } from '../../cases/export';
+import { CaseOperationError, createCaseOperations } from '../../cases/report-client';
+import { CASE_STATUSES, CASE_TYPES, type CaseSummary } from '../../shared/case-types';
+import { clusterTarget, connectClient, localTarget } from '../../temporal/connect';
+import { UserError } from '../user-error';
+
+const filterOptions = z.object({
+  status: z.enum(CASE_STATUSES).optional(),
+  type: z.enum(CASE_TYPES).optional(),
+  guild: z.string().min(1).optional(),
+  reporter: z.string().min(1).optional(),
+});
+const caseNumber = z.coerce.number().int().positive();
+
+/** `flexcord cases ...`: staff access to the case store from a shell; reads go to the store, closing to Temporal. */
+export function registerCasesCommand(program: Command): void {
+  const cases = program
+    .command('cases')
+    .description('list, show, close and export support cases and reports');
+  const withFilters = (cmd: Command) =>
+    cmd
+      .addOption(new Option('--status <status>', 'only cases in this status').choices(CASE_STATUSES))
+      .addOption(new Option('--type <type>', 'only cases of this type').choices(CASE_TYPES))
+      .option('--guild <id>', 'only cases from this Discord server')
+      .option('--reporter <id>', 'only cases reported by this Discord user');
+
+  withFilters(cases.command('list').description('list cases, newest first'))
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const filter = parse(filterOptions, opts);
+      const limit = parse(z.coerce.number().int().min(1).max(1000), opts.limit);
+      await withStore(async ({ store }) => {
+        const list = await store.listCases({
+          status: filter.status,
+          type: filter.type,
+          guildId: filter.guild,
+          reporterId: filter.reporter,
+          limit,
+        });
+        console.log(opts.json ? JSON.stringify(list, null, 2) : formatTable(list));
+      });
+    });
+
+  cases
+    .command('show <number>')
+    .description('show one case with its transcript and event log')
+    .option('--json', 'print JSON')
+    .action(async (number: string, opts: { json?: boolean }) => {
+      const n = parse(caseNumber, number);
+      await withStore(async ({ store }) => {
+        const found = await store.getCase(n);
+        if (!found) throw new UserError(`case #${n} does not exist`);
+        console.log(opts.json ? JSON.stringify(found, null, 2) : formatDetail(found));
+      });
+    });
+
+  cases
+    .command('close <number>')
+    .description('close a bug or feature report through its workflow, which DMs the reporter')
+    .requiredOption('--reason <text>', 'the note sent to the reporter')
+    .option('--declined', 'decline it instead of resolving it')
+    .option('--actor <name>', 'who closes it, for the event log', process.env.USER ?? 'cli')
+    .action(async (number: string, opts: { reason: string; declined?: boolean; actor: string }) => {
+      const n = parse(caseNumber, number);
+      const reason = parse(z.string().trim().min(1).max(2000), opts.reason);
+      const config = loadConfig();
+      await withStore(async ({ store }) => {
+        const target = config.temporal.address
+          ? clusterTarget(config)
+          : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace);
+        const { client, connection } = await connectClient(target);
+        try {
+          const ops = createCaseOperations({ client, store });
+          const result = await ops.close(
+            n,
+            { reason, resolution: opts.declined ? 'declined' : 'resolved' },
+            { actor: `cli:${opts.actor}` },
+          );
+          const told = result.reporterNotified === false ? ' (the reporter has DMs closed)' : '';
+          console.log(`case #${n} is now ${result.phase ?? 'closed'}${told}`);
+        } catch (err) {
+          if (err instanceof CaseOperationError) throw new UserError(err.message);
+          throw err;
+        } finally {
+          await connection.close();
+        }
+      }, config);
+    });
+
+  withFilters(
+    cases.command('export').description('export cases as JSON Lines (everything) or CSV (one row each)'),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('jsonl'))
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (opts: Record<string, string | undefined>) => {
+      const filter = parse(filterOptions, opts);
+      const format = opts.format as ExportFormat;
+      await withStore(async ({ store }) => {
+        const scope = {
+          status: filter.status,
+          type: filter.type,
+          guildId: filter.guild,
+          reporterId: filter.reporter,
+        };
+        const total = await store.countCases(scope);
+        const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
+        const written = await exportCases(store, {
+          format,
+          out,
+          filter: scope,
+          // Progress goes to stderr so it never mixes with exported data on stdout.
+          onProgress:
+            total >= 1000 ? (n) => process.stderr.write(`exported ${n}/${total} cases\n`) : undefined,
+        });
+        process.stderr.write(`exported ${written} case${written === 1 ? '' : 's'} as ${format}\n`);
+      });
+    });
+}
+
+async function withStore(fn: (opened: OpenedCaseStore) => Promise<void>, config?: Config): Promise<void> {
+  const opened = await openCaseStore(config ?? loadConfig());
+  try {
+    await fn(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UserError(result.error.issues.map((i) => i.message).join('; '));
+  return result.data;
+}
+
+function formatTable(list: CaseSummary[]): string {
+  if (list.length === 0) return 'no cases';
+  const rows = list.map((c) => [
+    `#${c.number}`,
+    c.type,
+    c.status,
+    c.priority,
+    c.reporter.name,
+    c.assignedAgent ?? '-',
+    c.createdAt.slice(0, 16).replace('T', ' '),
+    // One case per line, whatever the reporter typed.
+    c.title.replace(/\s+/g, ' '),
+  ]);
+  const header = ['CASE', 'TYPE', 'STATUS', 'PRIORITY', 'REPORTER', 'AGENT', 'CREATED', 'TITLE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function formatDetail(c: CaseDetail): string {
+  const lines = [
+    `#${c.number} ${c.title}`,
+    `${c.type}, ${c.status}, priority ${c.priority}; reporter ${c.reporter.name} (${c.reporter.discordId}), guild ${c.guildId}`,
+    c.assignedAgent ? `assigned to ${c.assignedAgent}` : 'unassigned',
+    ...(c.closeReason ? [`close reason: ${c.closeReason}`] : []),
+    ...(c.rating !== undefined ? [`rating: ${c.rating}/5`] : []),
+    ...c.links.map((l) =>
+      l.direction === 'to' ? `duplicate of #${l.caseNumber}` : `duplicated by #${l.caseNumber}`,
+    ),
+    '',
+    c.description,
+    ...Object.entries(c.fields).map(([k, v]) => `  ${k}: ${v}`),
+    '',
+    'Transcript:',
+    ...(c.transcript.length ? c.transcript.map((t) => `  [${t.at}] ${t.author}: ${t.text}`) : ['  (empty)']),
+    '',
+    'Events:',
+    ...c.events.map((e) => `  [${e.at}] ${e.actor} ${e.action}${e.detail ? `: ${e.detail}` : ''}`),
+  ];
+  return lines.join('\n');
+}
