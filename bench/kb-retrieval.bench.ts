@@ -18,6 +18,7 @@ interface Labelled {
 }
 interface QuerySet {
   tune: Labelled[];
+  dev: Labelled[];
   holdout: Labelled[];
   negatives: string[];
 }
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
 
   console.log(`kb retrieval: ${articles.length} sample articles`);
   const results: Record<string, ReturnType<typeof quality>> = {};
-  for (const split of ['tune', 'holdout'] as const) {
+  for (const split of ['tune', 'dev', 'holdout'] as const) {
     const r = quality(index, QUERIES[split]);
     results[split] = r;
     console.log(
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   const built = performance.now();
   const bigIndex = new ArticleIndex(big);
   const buildMs = performance.now() - built;
-  const queries = [...QUERIES.tune, ...QUERIES.holdout].map((q) => q.query);
+  const queries = [...QUERIES.tune, ...QUERIES.dev, ...QUERIES.holdout].map((q) => q.query);
   for (const q of queries.slice(0, 20)) bigIndex.search(q, 3); // warm-up
   const timings: number[] = [];
   for (let round = 0; round < 5; round++) {
