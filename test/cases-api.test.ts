@@ -92,7 +92,7 @@ describe('case REST API', function () {
       ],
     });
     await store.openCase({
-      ...reportInput({ guildId: 'g2' }),
+      ...reportInput({ guildId: '100000000000000002' }),
       type: 'bug',
       reporter: { discordId: 'u2', name: 'B' },
     });
@@ -167,7 +167,7 @@ describe('case REST API', function () {
       const a = await fileReport(client, { taskQueue, input: reportInput() });
       const b = await fileReport(client, {
         taskQueue,
-        input: reportInput({ reporter: { discordId: 'u-b', name: 'B' } }),
+        input: reportInput({ reporter: { discordId: '200000000000000003', name: 'B' } }),
       });
       const link = await post(`/cases/${b.caseNumber}/link`, { duplicateOf: a.caseNumber });
       assert.equal(link.status, 200);
@@ -190,7 +190,7 @@ describe('case REST API', function () {
     // The duplicate's reporter hears about the link, then both reporters about the fix.
     assert.deepEqual(
       sent.map((s) => s.userId),
-      ['u-b', 'user-1', 'u-b'],
+      ['200000000000000003', '200000000000000001', '200000000000000003'],
     );
     assert.match(sent[1]!.text, /Shipped a fix/);
     assert.match(sent[2]!.text, /Shipped a fix/);

@@ -38,6 +38,17 @@ describe('bug and feature report workflows', function () {
     assert.equal((await opened.store.listCases({})).length, 1);
   });
 
+  it('refuses a malformed report before anything starts', async () => {
+    const { client } = testEnv();
+    const bad = reportInput({ title: '', reporter: { discordId: 'not-an-id', name: 'X' } });
+    await assert.rejects(fileReport(client, { taskQueue: 'unused', input: bad }), (err: Error) => {
+      assert.match(err.message, /title/);
+      assert.match(err.message, /discordId/);
+      return true;
+    });
+    await assert.rejects(client.workflow.getHandle(`report-${bad.idempotencyKey}`).describe(), /not found/i);
+  });
+
   it('goes open → triaged → resolved on staff actions and DMs the reporter the resolution note', async () => {
     const { client } = testEnv();
     const { activities, sent } = reportActivities(opened.store);
@@ -84,7 +95,7 @@ describe('bug and feature report workflows', function () {
     await recordHistory(client, workflowId, 'report-lifecycle-v1');
 
     assert.equal(sent.length, 1);
-    assert.equal(sent[0]!.userId, 'user-1');
+    assert.equal(sent[0]!.userId, '200000000000000001');
     assert.match(sent[0]!.text, new RegExp(`bug report #${caseNumber} .* has been resolved`));
     assert.match(sent[0]!.text, /Fixed in version 2\.3, thanks!/);
     const stored = (await opened.store.getCase(caseNumber))!;
@@ -95,7 +106,7 @@ describe('bug and feature report workflows', function () {
     assert.deepEqual(
       stored.events.map((e) => [e.action, e.actor]),
       [
-        ['opened', 'discord:user-1'],
+        ['opened', 'discord:200000000000000001'],
         ['triaged', 'discord:staff-1'],
         ['assigned', 'discord:staff-1'],
         ['note', 'discord:staff-1'],
@@ -114,7 +125,10 @@ describe('bug and feature report workflows', function () {
       const original = await fileReport(client, { taskQueue, input: reportInput() });
       const duplicate = await fileReport(client, {
         taskQueue,
-        input: reportInput({ reporter: { discordId: 'user-2', name: 'Bo' }, title: 'Cannot check out' }),
+        input: reportInput({
+          reporter: { discordId: '200000000000000002', name: 'Bo' },
+          title: 'Cannot check out',
+        }),
       });
       const linked = await ops.linkDuplicate(
         duplicate.caseNumber,
@@ -142,7 +156,7 @@ describe('bug and feature report workflows', function () {
 
     assert.deepEqual(
       sent.map((s) => s.userId),
-      ['user-2', 'user-1', 'user-2'],
+      ['200000000000000002', '200000000000000001', '200000000000000002'],
     );
     assert.match(sent[0]!.text, new RegExp(`same thing as #${original.caseNumber}`));
     assert.match(
@@ -160,7 +174,9 @@ describe('bug and feature report workflows', function () {
 
   it('declines a report, and records when the reporter cannot be reached by DM', async () => {
     const { client } = testEnv();
-    const { activities, attempts } = reportActivities(opened.store, { closedDms: new Set(['user-1']) });
+    const { activities, attempts } = reportActivities(opened.store, {
+      closedDms: new Set(['200000000000000001']),
+    });
     const ops = createCaseOperations({ client, store: opened.store });
     const result = await withWorker(activities, async (taskQueue) => {
       const filed = await fileReport(client, { taskQueue, input: reportInput({ type: 'feature' }) });

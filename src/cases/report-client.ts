@@ -25,6 +25,7 @@ import {
 } from '../shared/report-types';
 import type { reportWorkflow } from '../workflows/reports/report-workflow';
 import { CaseNotFoundError } from './errors';
+import { fileReportInputSchema } from './report-input';
 
 /**
  * How the bot, the REST API and the CLI work with cases.
@@ -35,16 +36,21 @@ import { CaseNotFoundError } from './errors';
  * written to the store directly, with the same idempotent event ids.
  */
 
-/** Files a bug report or feature request and answers with its case number. Filing the same key twice files once. */
+/**
+ * Files a bug report or feature request and answers with its case number. Filing the same key twice files once.
+ * Waits until the worker has stored the case: give the client call a deadline if the caller has one.
+ */
 export async function fileReport(
   client: Client,
   request: { taskQueue: string; input: FileReportInput },
 ): Promise<{ caseNumber: number; workflowId: string }> {
-  const workflowId = reportWorkflowId(request.input.idempotencyKey);
+  // Throws a ZodError naming the bad field; the bot turns it into a reply.
+  const input = fileReportInputSchema.parse(request.input);
+  const workflowId = reportWorkflowId(input.idempotencyKey);
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof reportWorkflow>(REPORT_WORKFLOW_TYPE, {
     workflowId,
     taskQueue: request.taskQueue,
-    args: [{ report: request.input }],
+    args: [{ report: input }],
     // A retry while the report is open reaches the same workflow; one after it ended must not file it again.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -55,8 +55,8 @@ export function reportInput(overrides: Partial<FileReportInput> = {}): FileRepor
   return {
     idempotencyKey: `interaction-${Date.now()}-${counter}`,
     type: 'bug',
-    guildId: 'guild-1',
-    reporter: { discordId: 'user-1', name: 'Ada' },
+    guildId: '100000000000000001',
+    reporter: { discordId: '200000000000000001', name: 'Ada' },
     title: 'Checkout button does nothing',
     description: 'Pressing checkout on mobile does nothing.',
     fields: { steps: 'open cart, press checkout', expected: 'payment page' },
