@@ -13,7 +13,10 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
     },
     routers: [...twilioWebhookRouters(ctx), caseApi.mount],
   });
-  const server = await listen(app, ctx.config.http.port);
+  const server = await listen(app, ctx.config.http.port).catch(async (err: unknown) => {
+    await caseApi.close();
+    throw err;
+  });
   ctx.logger.info({ port: server.port }, `webhook server listening on http://localhost:${server.port}`);
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
