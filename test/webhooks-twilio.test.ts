@@ -137,7 +137,8 @@ describe('Twilio webhooks: POST /twilio/conversations and /twilio/taskrouter', (
           kind: 'message',
           eventId: 'IMb42b281cb1aca588ff2f38f6a468dc8e',
           agentIdentity: 'alice_40example_2Ecom',
-          agentName: 'alice@example.com',
+          // Without a name from TaskRouter, the login's local part: never the agent's email address.
+          agentName: 'alice',
           text: "Hi! I've reset your 2FA, please try logging in again.",
           attachments: [],
           sentAt: '2026-08-20T14:03:22.510Z',

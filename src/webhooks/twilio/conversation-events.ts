@@ -85,7 +85,11 @@ export function mapConversationEvent(
           kind: 'joined',
           eventId: event.ParticipantSid,
           agentIdentity: event.Identity,
-          agentName: displayName(event.Attributes) ?? readableAgentName(event.Identity),
+          // TaskRouter's reservation.accepted may have arrived first with the worker's full name.
+          agentName:
+            displayName(event.Attributes) ??
+            agentNames.get(nameKey(event.ConversationSid, event.Identity)) ??
+            readableAgentName(event.Identity),
         },
       };
     }

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { type RoleContext, type RunningRole } from '../../../src/app/role';
+import { startBotRole } from '../../../src/app/roles/bot-role';
+import { startWebhooksRole } from '../../../src/app/roles/webhooks-role';
+import { startWorkerRole } from '../../../src/app/roles/worker-role';
+import { type Config, loadConfig } from '../../../src/config';
+import { localTarget } from '../../../src/temporal/connect';
+import { type FakeDiscord } from '../../fakes/discord';
+import { FakeTwilio } from '../../fakes/twilio/fake-twilio';
+import { freePort } from '../free-port';
+import { testEnv } from '../global-fixtures';
+import { uniqueTaskQueue } from '../worker';
+
+export const E2E_AUTH_TOKEN = 'e2ee2ee2ee2ee2ee2ee2ee2ee2ee2ee2';
+
+export interface FlexcordSystem {
+  config: Config;
+  twilio: FakeTwilio;
+  ctx: RoleContext;
+  stop(): Promise<void>;
+}
+
+/**
+ * flexcord as production starts it, pointed at the local fakes: configuration parsed from environment variables by
+ * the real loader, then the worker, webhooks and bot roles through their own starters (so the wiring in
+ * src/app/dependencies.ts and src/app/roles is what runs), on the shared Temporal dev server.
+ */
+export async function startFlexcordSystem(
+  discord: FakeDiscord,
+  env: Record<string, string> = {},
+): Promise<FlexcordSystem> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcord-e2e-'));
+  // Twilio signs webhooks for the public URL, and the fake needs its TaskRouter callback up front, so the HTTP
+  // port is chosen before anything listens.
+  const httpPort = await freePort();
+  const publicBaseUrl = `http://127.0.0.1:${httpPort}`;
+  const twilio = await new FakeTwilio({
+    authToken: E2E_AUTH_TOKEN,
+    taskrouterCallbackUrl: `${publicBaseUrl}/twilio/taskrouter`,
+  }).start();
+
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+      FLEXCORD_DATA_DIR: dataDir,
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('e2e'),
+      HTTP_PORT: String(httpPort),
+      PUBLIC_BASE_URL: publicBaseUrl,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.apiUrl,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: E2E_AUTH_TOKEN,
+      TWILIO_FLEX_WORKSPACE_SID: twilio.workspaceSid,
+      TWILIO_FLEX_WORKFLOW_SID: twilio.workflowSid,
+      TWILIO_API_BASE_URL: twilio.url,
+      KB_DIR: path.resolve(__dirname, '../../../knowledge-base'),
+      ...env,
+    },
+    { dotenvPath: false },
+  );
+  const logger = pino({ level: config.log.level });
+  const env_ = testEnv();
+  const ctx: RoleContext = {
+    config,
+    logger,
+    target: localTarget(env_.address, env_.namespace ?? 'default'),
+    client: env_.client,
+    sharedProcess: false,
+  };
+
+  const roles: RunningRole[] = [];
+  const stop = async () => {
+    // Edges first, the worker last, as `flexcord start` does.
+    for (const role of roles.reverse()) await role.stop();
+    await twilio.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    roles.push(await startWorkerRole({ ...ctx, logger: logger.child({ role: 'worker' }) }));
+    roles.push(await startWebhooksRole({ ...ctx, logger: logger.child({ role: 'webhooks' }) }));
+    roles.push(await startBotRole({ ...ctx, logger: logger.child({ role: 'bot' }) }));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { config, twilio, ctx, stop };
+}
+
+/** Polls until `check` stops throwing; the last failure explains a timeout. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() - started > timeoutMs) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
