@@ -1,6 +1,7 @@
 import { createCaseActivities, type CaseActivityDeps } from './cases/activities';
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
+import { createFeedActivities, type FeedActivityDeps } from './feeds/activities';
 import { createKbActivities, type KbDeps } from './kb/activities';
 import { createTwilioActivities } from './twilio/activities';
 import { type FlexPort } from './twilio/port';
@@ -9,7 +10,10 @@ import { type FlexPort } from './twilio/port';
  * Everything the worker's activities need, built once from config by the entry point (src/app/dependencies.ts)
  * and replaced by fakes in tests.
  */
-export type ActivityDeps = DiagnosticsDeps & DiscordDeps & { flex: FlexPort } & CaseActivityDeps & KbDeps;
+export type ActivityDeps = DiagnosticsDeps &
+  DiscordDeps & { flex: FlexPort } & CaseActivityDeps &
+  KbDeps &
+  Omit<FeedActivityDeps, 'discord'>;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
 export function createActivities(deps: ActivityDeps) {
@@ -19,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiscordActivities(deps.discord),
     ...createTwilioActivities(deps.flex),
     ...createKbActivities(deps),
+    ...createFeedActivities(deps),
   };
 }
 

@@ -5,6 +5,8 @@ import { openCaseStore } from '../cases';
 import { buildDiscordPort } from '../activities/discord/build-discord-port';
 import { buildFlexPort } from '../activities/twilio/build-flex-port';
 import { FileKnowledgeBase } from '../activities/kb/file-knowledge-base';
+import { RssFeedReader } from '../activities/feeds/rss-feed-reader';
+import { SqlFeedLedger } from '../activities/feeds/sql-feed-ledger';
 
 /**
  * The one place where real adapters (Discord REST, Twilio, the case store, the knowledge base) are built from
@@ -20,8 +22,19 @@ export async function buildActivityDeps(
   const cases = await openCaseStore(config);
   logger.info({ caseStore: cases.database.location }, 'case store ready');
   const knowledgeBase = await FileKnowledgeBase.open({ dir: config.kb.dir, watch: true, logger });
+  // The feed ledger shares the case store's database (its own tables and migration history).
+  const feedLedger = await SqlFeedLedger.open(cases.database.db);
+  const feedReader = new RssFeedReader();
   return {
-    deps: { workerIdentity, discord, flex, caseStore: cases.store, knowledgeBase },
+    deps: {
+      workerIdentity,
+      discord,
+      flex,
+      caseStore: cases.store,
+      knowledgeBase,
+      feedReader,
+      feedLedger,
+    },
     close: async () => {
       await knowledgeBase.close();
       await cases.close();

@@ -2,3 +2,4 @@
 export { selfTestWorkflow } from './self-test';
 export { supportConversationWorkflow } from './support/workflow';
 export { reportWorkflow } from './reports/report-workflow';
+export { feedRelayWorkflow } from './feeds/feed-relay-workflow';

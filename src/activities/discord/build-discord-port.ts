@@ -18,7 +18,14 @@ export function buildDiscordPort(discord: Config['discord'], logger: Logger): Di
         SUPPORT_FAILURE_TYPES.forbidden,
       );
     };
-    return { openSupportChannel: missing, send: missing, sendDirectMessage: missing };
+    return {
+      openSupportChannel: missing,
+      send: missing,
+      sendDirectMessage: missing,
+      findGuildChannel: missing,
+      postAnnouncement: missing,
+      crosspost: missing,
+    };
   }
   const rest = createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl });
   return new DiscordRestPort(rest, {

@@ -9,8 +9,8 @@ import {
   type RESTGetAPIGuildThreadsResult,
 } from 'discord-api-types/v10';
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
-import { isDmClosed } from './errors';
-import { type DiscordPort } from './port';
+import { isAlreadyCrossposted, isDmClosed } from './errors';
+import { type AnnouncementEmbed, type DiscordPort } from './port';
 import { renderMessage } from './render-message';
 
 export interface DiscordRestPortOptions {
@@ -92,6 +92,45 @@ export class DiscordRestPort implements DiscordPort {
     } catch (err) {
       if (isDmClosed(err)) return { delivered: false };
       throw err;
+    }
+  }
+
+  async findGuildChannel(input: {
+    guildId: string;
+    name: string;
+  }): Promise<{ channelId: string; announcement: boolean } | undefined> {
+    const channels = (await this.rest.get(Routes.guildChannels(input.guildId))) as APIChannel[];
+    const found = channels.find(
+      (c) =>
+        'name' in c &&
+        c.name === input.name &&
+        (c.type === ChannelType.GuildText || c.type === ChannelType.GuildAnnouncement),
+    );
+    return found && { channelId: found.id, announcement: found.type === ChannelType.GuildAnnouncement };
+  }
+
+  async postAnnouncement(input: {
+    channelId: string;
+    dedupeKey: string;
+    embed: AnnouncementEmbed;
+  }): Promise<{ messageId: string }> {
+    const { footer, ...embed } = input.embed;
+    const posted = (await this.rest.post(Routes.channelMessages(input.channelId), {
+      body: {
+        embeds: [{ ...embed, ...(footer ? { footer: { text: footer } } : {}) }],
+        nonce: nonceFor(input.dedupeKey, 0),
+        enforce_nonce: true,
+      },
+    })) as APIMessage;
+    return { messageId: posted.id };
+  }
+
+  async crosspost(input: { channelId: string; messageId: string }): Promise<void> {
+    try {
+      await this.rest.post(Routes.channelMessageCrosspost(input.channelId, input.messageId));
+    } catch (err) {
+      // A retry after a crosspost that landed but whose answer was lost: the goal is already reached.
+      if (!isAlreadyCrossposted(err)) throw err;
     }
   }
 

@@ -10,6 +10,13 @@ export function isDmClosed(err: unknown): boolean {
   return err instanceof DiscordAPIError && err.code === DM_CLOSED_CODE;
 }
 
+/** Discord error 40033: the message was already published to following servers. */
+export const ALREADY_CROSSPOSTED_CODE = 40033;
+
+export function isAlreadyCrossposted(err: unknown): boolean {
+  return err instanceof DiscordAPIError && err.code === ALREADY_CROSSPOSTED_CODE;
+}
+
 /**
  * Maps a Discord REST failure onto Temporal's retry rules: rate limits retry after Discord's own retry_after,
  * server errors and network errors retry with backoff, other 4xx are permanent (retrying cannot fix them).

@@ -4,6 +4,16 @@ import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '
  * What flexcord needs from Discord, in its own words. The real adapter talks REST v10 through @discordjs/rest;
  * tests plug in fakes. Errors: throw `DiscordApiError` (see errors.ts) so activities can tell retryable from not.
  */
+/** An announcement as one embed: the title links to the source, the description is a short excerpt. */
+export interface AnnouncementEmbed {
+  title: string;
+  url?: string;
+  description?: string;
+  /** ISO 8601; Discord shows it in the reader's time zone. */
+  timestamp?: string;
+  footer?: string;
+}
+
 export interface DiscordPort {
   /** Opens the user's DM channel, or a private thread in the support channel when DMs are closed or preferred. */
   openSupportChannel(input: { user: DiscordUserRef; preferThread: boolean }): Promise<DiscordChannelRef>;
@@ -15,4 +25,17 @@ export interface DiscordPort {
     dedupeKey: string;
     text: string;
   }): Promise<{ delivered: boolean }>;
+  /** A guild channel (not a thread) by name; `announcement` when its posts can be crossposted to followers. */
+  findGuildChannel(input: {
+    guildId: string;
+    name: string;
+  }): Promise<{ channelId: string; announcement: boolean } | undefined>;
+  /** Posts one embed; `dedupeKey` becomes the message nonce, so a retried post is not doubled. */
+  postAnnouncement(input: {
+    channelId: string;
+    dedupeKey: string;
+    embed: AnnouncementEmbed;
+  }): Promise<{ messageId: string }>;
+  /** Publishes a message of an announcement channel to the servers that follow it; already published is success. */
+  crosspost(input: { channelId: string; messageId: string }): Promise<void>;
 }

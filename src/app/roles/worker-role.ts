@@ -1,6 +1,7 @@
 import { createActivities } from '../../activities';
 import { buildActivityDeps } from '../dependencies';
 import { connectWorker } from '../../temporal/connect';
+import { feedScheduleSettings, syncFeedSchedule } from '../../temporal/feed-schedule';
 import { createWorker, defaultWorkerIdentity } from '../../worker/create-worker';
 import { runningFromBuild, workflowBundlePath } from '../paths';
 import { type RoleStarter } from '../role';
@@ -24,6 +25,11 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     await built.close();
   });
   ctx.logger.info({ taskQueue: ctx.config.temporal.taskQueue }, 'worker polling');
+  // A schedule problem must not take the worker down: support conversations matter more than the feed relay.
+  syncFeedSchedule(ctx.client, feedScheduleSettings(ctx.config)).then(
+    (outcome) => ctx.logger.info(outcome, 'feed relay schedule'),
+    (err: unknown) => ctx.logger.error({ err }, 'could not sync the feed relay schedule'),
+  );
   return {
     name: 'worker',
     done,

@@ -1,0 +1,36 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { FeedFetchError, FeedParseError } from './rss-feed-reader';
+
+export const FEED_FAILURE_TYPES = {
+  unavailable: 'FeedUnavailable',
+  rejected: 'FeedRejected',
+  invalid: 'FeedInvalid',
+  noChannel: 'AnnouncementChannelMissing',
+} as const;
+
+/**
+ * Feed failures on Temporal's retry rules: 429, 408 and 5xx retry (after Retry-After when sent), other 4xx and
+ * unparsable bodies are permanent for this poll (the next scheduled poll tries again anyway), network errors retry.
+ */
+export function toFeedFailure(err: unknown): unknown {
+  if (err instanceof FeedFetchError) {
+    const transient = err.status === 408 || err.status === 429 || err.status >= 500;
+    return ApplicationFailure.create({
+      type: transient ? FEED_FAILURE_TYPES.unavailable : FEED_FAILURE_TYPES.rejected,
+      message: err.message,
+      nonRetryable: !transient,
+      ...(transient && err.retryAfterMs !== undefined
+        ? { nextRetryDelay: Math.max(err.retryAfterMs, 1) }
+        : {}),
+      details: [{ status: err.status }],
+    });
+  }
+  if (err instanceof FeedParseError) {
+    return ApplicationFailure.create({
+      type: FEED_FAILURE_TYPES.invalid,
+      message: err.message,
+      nonRetryable: true,
+    });
+  }
+  return err;
+}

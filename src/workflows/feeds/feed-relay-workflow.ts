@@ -1,0 +1,66 @@
+import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import type { FeedActivities } from '../../activities/feeds/activities';
+import type { FeedRelayFeedResult, FeedRelayInput, FeedRelayResult } from '../../shared/feed-relay';
+
+// A poll gives up on a feed quickly: the schedule polls again soon, and one slow feed must not hold up the others.
+const feeds = proxyActivities<Pick<FeedActivities, 'fetchNewFeedItems'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+const discord = proxyActivities<
+  Pick<
+    FeedActivities,
+    'resolveAnnouncementChannel' | 'postFeedItem' | 'crosspostFeedItem' | 'recordFeedItemPosted'
+  >
+>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 8 },
+});
+
+/**
+ * One poll of the official feeds, started by the `feed-relay` schedule: each item not yet announced is posted to
+ * the announcements channel once (the ledger remembers it; the nonce covers a retried post), and crossposted when
+ * the channel is an announcement channel. A failing feed is reported in the result and does not stop the others.
+ */
+export async function feedRelayWorkflow(input: FeedRelayInput): Promise<FeedRelayResult> {
+  const channel = await discord.resolveAnnouncementChannel({
+    guildId: input.guildId,
+    channelName: input.channelName,
+  });
+  const results: FeedRelayFeedResult[] = [];
+  for (const feedUrl of input.feedUrls) {
+    const result: FeedRelayFeedResult = { feedUrl, posted: 0, baselined: 0 };
+    results.push(result);
+    try {
+      const fresh = await feeds.fetchNewFeedItems({
+        feedUrl,
+        limit: input.maxItemsPerFeed ?? 10,
+        firstPollLimit: input.firstPollLimit ?? 5,
+      });
+      result.baselined = fresh.baselined;
+      for (const item of fresh.items) {
+        const { messageId } = await discord.postFeedItem({
+          channelId: channel.channelId,
+          feedUrl,
+          feedTitle: fresh.feedTitle,
+          item,
+        });
+        if (channel.announcement)
+          await discord.crosspostFeedItem({ channelId: channel.channelId, messageId });
+        await discord.recordFeedItemPosted({ feedUrl, itemId: item.id, messageId });
+        result.posted++;
+      }
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      result.error = describe(err);
+      log.warn('feed skipped this poll', { feedUrl, error: result.error });
+    }
+  }
+  return { channelId: channel.channelId, crossposted: channel.announcement, feeds: results };
+}
+
+function describe(err: ActivityFailure): string {
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause?.message ?? err.message;
+}
