@@ -144,7 +144,8 @@ async function main(): Promise<void> {
     console.log(
       `  ${split.padEnd(8)} n=${r.n}  top-1 ${fmt(r.top1)}  top-3 ${fmt(r.top3)}  MRR ${fmt(r.mrr)}`,
     );
-    for (const miss of r.misses) console.log(`    miss: ${miss}`);
+    // Held-out misses stay hidden: reading them would turn the split into tuning data.
+    if (split !== 'holdout') for (const miss of r.misses) console.log(`    miss: ${miss}`);
   }
   const silent = QUERIES.negatives.filter((q) => index.search(q, 3).length === 0).length;
   console.log(

@@ -11,7 +11,24 @@ export interface RankingOptions {
   minShareOfBest: number;
 }
 
-export const DEFAULT_RANKING: RankingOptions = { minScore: 6, minShareOfBest: 0.3 };
+export const DEFAULT_RANKING: RankingOptions = { minScore: 7, minShareOfBest: 0.3 };
+
+/** How hard each field and each kind of loose match counts; picked with the benchmark's tuning splits. */
+export interface MatchOptions {
+  boost: { title: number; tags: number; body: number };
+  /** Words at least this long may match with a typo (edit distance up to 20% of their length). */
+  fuzzyMinLength: number;
+  /** Words at least this long also match longer words that start with them. */
+  prefixMinLength: number;
+  weights: { fuzzy: number; prefix: number };
+}
+
+export const DEFAULT_MATCHING: MatchOptions = {
+  boost: { title: 1.5, tags: 1, body: 1 },
+  fuzzyMinLength: 5,
+  prefixMinLength: 4,
+  weights: { fuzzy: 0.4, prefix: 0.5 },
+};
 
 /**
  * A BM25 index (MiniSearch) over titles, tags and bodies, with fuzzy and prefix matching on the stemmed, synonym-
@@ -24,6 +41,7 @@ export class ArticleIndex {
   constructor(
     readonly articles: KbArticle[],
     private readonly ranking: RankingOptions = DEFAULT_RANKING,
+    matching: MatchOptions = DEFAULT_MATCHING,
   ) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
     this.search_ = new MiniSearch<KbArticle>({
@@ -34,11 +52,11 @@ export class ArticleIndex {
       tokenize,
       processTerm,
       searchOptions: {
-        boost: { title: 3, tags: 2, body: 1 },
+        boost: matching.boost,
         // Typos are forgiven on longer words only; short words fuzz into unrelated ones.
-        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
-        prefix: (term) => term.length >= 4,
-        weights: { fuzzy: 0.4, prefix: 0.5 },
+        fuzzy: (term) => (term.length >= matching.fuzzyMinLength ? 0.2 : false),
+        prefix: (term) => term.length >= matching.prefixMinLength,
+        weights: matching.weights,
         combineWith: 'OR',
       },
     });

@@ -163,7 +163,7 @@ const STOP_WORDS = new Set(
     'a an and are as at be but by can could did do does doing for from had has have how i if in into is it its ' +
     'me my of on or our so than that the their them then there these they this to was we were what when where ' +
     'which who why will with would you your im ive dont cant wont get got any some just still help please hi ' +
-    'hello hey thanks thank after before again also about'
+    'hello hey thanks thank after before again also about should shall might must very too really'
   ).split(' '),
 );
 
@@ -180,13 +180,18 @@ export function tokenize(text: string): string[] {
     .filter(Boolean);
 }
 
+/** The synonym table keyed by stems too, so "reimbursed" finds the entry written as "reimburse". */
+const STEMMED_SYNONYMS: Record<string, string> = Object.fromEntries(
+  Object.entries(SYNONYMS).map(([word, canonical]) => [stem(word), canonical]),
+);
+
 /** One token to its index term, or null to drop it. */
 export function processTerm(token: string): string | null {
   if (STOP_WORDS.has(token) || token.length < 2) return null;
   const direct = SYNONYMS[token];
   if (direct) return direct;
   const stemmed = /^[a-z]+$/.test(token) ? stem(token) : token;
-  return SYNONYMS[stemmed] ?? stemmed;
+  return SYNONYMS[stemmed] ?? STEMMED_SYNONYMS[stemmed] ?? stemmed;
 }
 
 /** The distinct terms of a piece of text, for excerpts. */

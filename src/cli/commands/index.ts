@@ -2,6 +2,7 @@ import { type Command } from 'commander';
 import { registerBundleWorkflowsCommand } from './bundle-workflows';
 import { registerCasesCommand } from './cases';
 import { registerDoctorCommand } from './doctor';
+import { registerFeedsCommand } from './feeds';
 import { registerKbCommand } from './kb';
 import { registerStartCommand } from './start';
 import { registerTemporalCommand } from './temporal';
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerCasesCommand(program);
   registerBundleWorkflowsCommand(program);
   registerKbCommand(program);
+  registerFeedsCommand(program);
 }
