@@ -45,7 +45,12 @@ export interface Config {
   };
   cases: { databaseUrl?: string; apiToken?: string };
   kb: { dir: string };
-  support: { inactivitySeconds: number; inactivityReminderSeconds: number; agentSlaSeconds: number };
+  support: {
+    inactivitySeconds: number;
+    inactivityReminderSeconds: number;
+    agentSlaSeconds: number;
+    ratingWindowSeconds: number;
+  };
   feeds: { urls: string[]; pollSeconds: number };
 }
 
@@ -102,6 +107,7 @@ export function toConfig(env: Env): Config {
       inactivitySeconds: env.SUPPORT_INACTIVITY_SECONDS,
       inactivityReminderSeconds: env.SUPPORT_INACTIVITY_REMINDER_SECONDS,
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
+      ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
     },
     feeds: {
       urls: (env.FEED_URLS ?? '')
