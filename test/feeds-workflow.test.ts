@@ -123,6 +123,29 @@ describe('feed relay workflow (dev server, real activities, Discord fake, local 
     await recordHistory(testEnv().client, later.workflowId, 'feed-relay-new-item-v1');
   });
 
+  it('retries a Discord outage without doubling the post, and takes "already crossposted" as done', async () => {
+    const channel = addChannel(ChannelType.GuildAnnouncement);
+    const atom = feeds.serve('/status.atom', { body: readFeedFixture('status.atom.xml') });
+    discord.failNext('POST', /\/messages$/, { status: 503, message: 'upstream down' });
+    discord.failNext('POST', /\/crosspost$/, {
+      status: 400,
+      code: 40033,
+      message: 'This message has already been crossposted.',
+    });
+    const { result } = await poll({ feedUrls: [atom] });
+    assert.equal(result.feeds[0]!.posted, 2);
+    assert.equal(result.feeds[0]!.error, undefined);
+    const left = [
+      discord.takeInjectedFailure('POST', '/x/messages'),
+      discord.takeInjectedFailure('POST', '/x/crosspost'),
+    ];
+    assert.deepEqual(left, [undefined, undefined], 'both injected failures were hit');
+    assert.deepEqual(
+      discord.messagesIn(channel.id).map((m) => m.embeds[0]?.title),
+      ['Scheduled maintenance on 8 March', 'Resolved: delayed notifications'],
+    );
+  });
+
   it('posts without crossposting in a plain text channel', async () => {
     const channel = addChannel(ChannelType.GuildText);
     const atom = feeds.serve('/status.atom', { body: readFeedFixture('status.atom.xml') });
