@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InteractionResponseType } from 'discord-api-types/v10';
+import { ChannelType, InteractionResponseType } from 'discord-api-types/v10';
 import { openCaseStore } from '../src/cases';
 import { SUPPORT_WORKFLOW_TYPE } from '../src/shared/support-messages';
 import { supportWorkflowId } from '../src/shared/support-types';
@@ -42,6 +42,10 @@ function dumpForDiagnosis(discord: FakeDiscord, system: FlexcordSystem): void {
     for (const m of discord.messagesIn(c.id))
       console.error(`  ${m.author.username}: ${visible(m).replace(/\n/g, ' | ')}`);
   }
+  console.error(
+    'Discord writes:',
+    discord.requestLog.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`),
+  );
   console.error(
     'Twilio webhooks:',
     system.twilio.deliveries.map((d) => `${d.params.EventType} → ${d.outcome}`),
@@ -215,5 +219,69 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
       twilio.deliveries.every((d) => d.outcome === 200 || d.outcome === 204),
       JSON.stringify(twilio.deliveries.map((d) => [d.params.EventType, d.outcome])),
     );
+  });
+
+  it('moves to a private support thread when the user does not accept DMs (50007), and hands over from there', async () => {
+    discord = await new FakeDiscord().start();
+    // One server: DMs would belong to it; this user's DMs are closed, so everything happens in a thread.
+    const acme = discord.addGuild('Acme');
+    const bo = discord.addUser('bo', { dmsClosed: true }).id;
+    discord.addMember(acme.guild.id, bo);
+    system = await startFlexcordSystem(discord);
+    const { twilio, ctx } = system;
+    const workflowId = supportWorkflowId(acme.guild.id, bo);
+
+    await discord.waitForReply(discord.runSlashCommand(bo, acme.supportChannel.id, 'helpme'));
+    // The greeting cannot reach the DM, so the conversation opens a private thread under #support with the user in it.
+    const thread = await eventually(() => {
+      const found = [...discord.channels.values()].find(
+        (c) => c.parentId === acme.supportChannel.id && c.name === `help-bo-${bo}`,
+      );
+      assert.ok(found, 'a support thread for the user');
+      return found;
+    });
+    assert.equal(thread.type, ChannelType.PrivateThread);
+    await discord.waitForMessage(thread.id, (m) => /I'm the support bot/.test(visible(m)));
+    assert.ok(thread.threadMembers.has(bo), 'the user was added to the thread before the greeting');
+    assert.deepEqual(
+      discord.messagesIn(discord.dmChannelFor(bo).id),
+      [],
+      'nothing was delivered to the closed DMs',
+    );
+
+    // Asking for a person in words, in the thread, hands over just like the button.
+    discord.userSendsInChannel(bo, thread.id, 'I want a real person please');
+    const opened = await discord.waitForMessage(thread.id, (m) => /Case #\d+ opened/.test(visible(m)));
+    const caseNumber = Number(/Case #(\d+)/.exec(visible(opened))![1]);
+    const task = await eventually(() => {
+      const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
+      assert.ok(t, 'a Flex task for the workflow');
+      return t;
+    });
+    const conversationSid = task.attributes.conversationSid as string;
+
+    await twilio.agentAccepts(conversationSid, { identity: 'sam_40example_2Ecom', name: 'Sam Agent' });
+    await twilio.agentReplies(conversationSid, 'Hi Bo, how can I help?');
+    await discord.waitForMessage(
+      thread.id,
+      (m) => /Sam Agent/.test(visible(m)) && /how can I help\?/.test(visible(m)),
+    );
+    discord.userSendsInChannel(bo, thread.id, 'My trade vanished.');
+    const conversation = twilio.conversation(conversationSid);
+    await eventually(() =>
+      assert.deepEqual(conversation.messages.map((m) => [m.author, m.body]).at(-1), [
+        `discord:${bo}`,
+        'My trade vanished.',
+      ]),
+    );
+    const state = await getConversationState(ctx.client, workflowId);
+    assert.equal(state.phase, 'with_agent');
+    const cases = await openCaseStore(system.config);
+    try {
+      const detail = await cases.store.getCase(caseNumber);
+      assert.equal(detail?.status, 'in_progress');
+    } finally {
+      await cases.close();
+    }
   });
 });
