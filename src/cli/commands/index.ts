@@ -4,6 +4,8 @@ import { registerCasesCommand } from './cases';
 import { registerDoctorCommand } from './doctor';
 import { registerFeedsCommand } from './feeds';
 import { registerKbCommand } from './kb';
+import { registerRegisterCommandsCommand } from './register-commands';
+import { registerSetupChannelsCommand } from './setup-channels';
 import { registerStartCommand } from './start';
 import { registerTemporalCommand } from './temporal';
 
@@ -14,6 +16,8 @@ export function registerCommands(program: Command): void {
   registerDoctorCommand(program);
   registerCasesCommand(program);
   registerBundleWorkflowsCommand(program);
+  registerRegisterCommandsCommand(program);
+  registerSetupChannelsCommand(program);
   registerKbCommand(program);
   registerFeedsCommand(program);
 }
