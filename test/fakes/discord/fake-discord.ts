@@ -141,6 +141,11 @@ export class FakeDiscord {
     return this.gateway.heartbeatsAcked.count;
   }
 
+  /** True while a bot holds an identified gateway connection (false again once it disconnects). */
+  hasGatewaySession(): boolean {
+    return this.gateway.hasIdentifiedSession();
+  }
+
   /** Resolves once a bot has identified over the gateway. */
   async waitForGatewaySession(timeoutMs = 10_000): Promise<void> {
     await waitFor(() => this.gateway.hasIdentifiedSession(), timeoutMs, 'a gateway session');
