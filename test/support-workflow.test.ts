@@ -125,12 +125,24 @@ describe('support conversation workflow', function () {
       assert.deepEqual(attributes.suggestedArticles, [
         { title: REFUND_ARTICLE.title, url: REFUND_ARTICLE.url },
       ]);
-      assert.equal(world.caseView(caseNumber).status, 'waiting_for_agent');
-      assert.equal(world.caseView(caseNumber).twilioInteractionSid, `KD${caseNumber}`);
+      await eventually(() => {
+        assert.equal(world.caseView(caseNumber).status, 'waiting_for_agent');
+        assert.equal(world.caseView(caseNumber).twilioInteractionSid, `KD${caseNumber}`);
+      });
 
       const description = await client.workflow.getHandle(idOf(input)).describe();
       assert.equal(description.typedSearchAttributes.get(SupportPhaseKey), 'waiting_for_agent');
       assert.equal(description.typedSearchAttributes.get(CaseNumberKey), caseNumber);
+      const metadata = await client.workflow
+        .getHandle(idOf(input))
+        .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      assert.match(
+        metadata.currentDetails ?? '',
+        new RegExp(
+          `^Case #${caseNumber} · waiting_for_agent · ${input.user.userName} \\(${input.user.userId}\\)`,
+        ),
+        'the Temporal UI shows a readable one-liner',
+      );
     });
   });
 
@@ -325,6 +337,27 @@ describe('support conversation workflow', function () {
     });
   });
 
+  it('closes an idle bot conversation without a case, and a message resets the idle clock', async () => {
+    const world = new FakeSupportWorld({ search: refundSearch });
+    const input = newSupportInput({ inactivityReminderSeconds: 2, inactivitySeconds: 3 });
+    await withWorker(world.activities(), async (taskQueue) => {
+      const started = Date.now();
+      await openSupportConversation(client, { taskQueue, input });
+      await new Promise((r) => setTimeout(r, 1500));
+      await sendUserMessage(client, { taskQueue, input, event: userMessage('refund?') });
+      const outcome = await client.workflow.getHandle(idOf(input)).result();
+      const elapsed = Date.now() - started;
+      assert.deepEqual(outcome, { closeReason: 'inactivity' });
+      assert.ok(
+        elapsed >= 4000,
+        `the message at 1.5 s pushed the close past 4 s (closed after ${elapsed} ms)`,
+      );
+      assert.equal(world.sent.filter((m) => m.text.startsWith('Are you still there?')).length, 1);
+      assert.equal(world.cases.size, 0);
+      assert.equal(world.sentOfKind('rating_prompt').length, 0);
+    });
+  });
+
   it('escalates when no agent joins within the SLA: expected wait, case and Flex priority', async () => {
     const world = new FakeSupportWorld();
     const input = newSupportInput({ agentSlaSeconds: 2 });
@@ -332,7 +365,7 @@ describe('support conversation workflow', function () {
       const { caseNumber } = await toWaitingForAgent(world, taskQueue, input);
       await eventually(() => assert.equal(world.escalations.length, 1), 10_000);
       assert.deepEqual(world.escalations[0], { interactionSid: `KD${caseNumber}`, priority: 100 });
-      assert.equal(world.caseView(caseNumber!).priority, 'high');
+      await eventually(() => assert.equal(world.caseView(caseNumber!).priority, 'high'));
       const notice = world.sent.find((m) => m.text.startsWith('All our agents are busy'));
       assert.ok(notice);
       assert.match(notice.text, /Expected wait: about 1 more minute\./);
