@@ -231,6 +231,8 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
     const { twilio, ctx } = system;
     const workflowId = supportWorkflowId(acme.guild.id, bo);
 
+    // Known gap (reported, not asserted): the /helpme reply is written before the greeting finds the DMs closed,
+    // so it still points at the DM channel rather than the thread.
     await discord.waitForReply(discord.runSlashCommand(bo, acme.supportChannel.id, 'helpme'));
     // The greeting cannot reach the DM, so the conversation opens a private thread under #support with the user in it.
     const thread = await eventually(() => {
