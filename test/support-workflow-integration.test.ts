@@ -101,10 +101,8 @@ describe('support conversation with the real knowledge base and case store', fun
       assert.equal(stored.assignedAgent, 'agent.eve');
       assert.equal(stored.reporter.discordId, input.user.userId);
       assert.equal(stored.title, 'I forgot my password');
-      assert.equal(
-        stored.twilio.conversationSid,
-        world.handoffs[0]!.taskAttributes.flexcordWorkflowId ? stored.twilio.conversationSid : '',
-      );
+      assert.equal(stored.twilio.conversationSid, `CH${String(caseNumber).padStart(32, '0')}`);
+      assert.equal(stored.twilio.interactionSid, `KD${caseNumber}`);
       const kinds = stored.transcript.map((e) => `${e.authorKind}:${e.text.split('\n')[0]}`);
       assert.deepEqual(kinds.slice(0, 3), [
         'user:I forgot my password',
