@@ -550,6 +550,13 @@ describe('support conversation workflow', function () {
       // The first case's rating is still welcome while its window is open.
       await sendUserAction(client, { workflowId, signal: 'rating', event: { eventId: 'rate-r', rating: 5 } });
       await eventually(() => assert.equal(world.caseView(1).rating, 5));
+
+      // The "Talk to a human" button on an old message, after the second close, opens a third case.
+      await sendUserAction(client, { workflowId, signal: 'userClose', event: { eventId: 'close-r2' } });
+      await sendUserAction(client, { workflowId, signal: 'requestHuman', event: { eventId: 'human-r3' } });
+      await eventually(() => assert.equal(world.handoffs.length, 3));
+      assert.equal((await getConversationState(client, workflowId)).caseNumber, 3);
+
       await recordHistory(client, workflowId, 'support-reopen-v1');
     });
   });

@@ -157,11 +157,12 @@ export class ConversationActions {
   }
 
   private async onHumanRequested(eventId: string): Promise<void> {
+    // A "Talk to a human" press after a close is a new request: it gets a new conversation and case.
+    this.reopenIfClosed();
     if (this.s.phase === 'bot') {
       this.model.touch(Date.now());
       return this.transfer();
     }
-    if (this.s.phase === 'closed') return;
     await this.send({
       kind: 'notice',
       dedupeKey: `already:${eventId}`,

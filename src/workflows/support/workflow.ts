@@ -69,7 +69,8 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     const hasWork = () =>
       model.inbox.length > 0 || model.greetingPending || model.isFinished() || continueAsNewDue();
     if (deadline === undefined) await condition(hasWork);
-    else await condition(hasWork, Math.max(0, deadline - Date.now()));
+    // At least 1 ms: `condition(fn, 0)` would record a patch marker for an SDK compatibility path.
+    else await condition(hasWork, Math.max(1, deadline - Date.now()));
 
     if (model.greetingPending) {
       model.greetingPending = false;
