@@ -557,7 +557,7 @@ describe('support conversation workflow', function () {
       await eventually(() => assert.equal(world.handoffs.length, 3));
       assert.equal((await getConversationState(client, workflowId)).caseNumber, 3);
 
-      await recordHistory(client, workflowId, 'support-reopen-v1');
+      await recordHistory(client, workflowId, 'support-reopen-v2');
     });
   });
 });
