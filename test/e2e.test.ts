@@ -231,9 +231,8 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
     const { twilio, ctx } = system;
     const workflowId = supportWorkflowId(acme.guild.id, bo);
 
-    // Known gap (reported, not asserted): the /helpme reply is written before the greeting finds the DMs closed,
-    // so it still points at the DM channel rather than the thread.
-    await discord.waitForReply(discord.runSlashCommand(bo, acme.supportChannel.id, 'helpme'));
+    // The /helpme reply waits for the greeting, which finds the DMs closed: it links the thread, not the DM.
+    const helpme = await discord.waitForReply(discord.runSlashCommand(bo, acme.supportChannel.id, 'helpme'));
     // The greeting cannot reach the DM, so the conversation opens a private thread under #support with the user in it.
     const thread = await eventually(() => {
       const found = [...discord.channels.values()].find(
@@ -244,6 +243,8 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
     });
     assert.equal(thread.type, ChannelType.PrivateThread);
     await discord.waitForMessage(thread.id, (m) => /I'm the support bot/.test(visible(m)));
+    assert.match(FakeDiscord.replyText(helpme), new RegExp(thread.id));
+    assert.doesNotMatch(FakeDiscord.replyText(helpme), /in your DMs/);
     assert.ok(thread.threadMembers.has(bo), 'the user was added to the thread before the greeting');
     assert.deepEqual(
       discord.messagesIn(discord.dmChannelFor(bo).id),

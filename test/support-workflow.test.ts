@@ -477,7 +477,9 @@ describe('support conversation workflow', function () {
     });
     const input = newSupportInput();
     await withWorker(world.activities(), async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
+      const opened = await openSupportConversation(client, { taskQueue, input });
+      // `/helpme` is answered after the greeting found the DMs closed, so it points at the thread.
+      assert.deepEqual(opened.channel, { channelId: `thread-${input.user.userId}`, kind: 'thread' });
       await sendUserMessage(client, { taskQueue, input, event: userMessage('refund') });
       await eventually(() => assert.equal(world.sentOfKind('bot_answer').length, 1));
       assert.deepEqual(world.channelsOpened, [{ preferThread: false }, { preferThread: true }]);
@@ -490,6 +492,7 @@ describe('support conversation workflow', function () {
       );
       const state = await getConversationState(client, idOf(input));
       assert.deepEqual(state.channel, { channelId: `thread-${input.user.userId}`, kind: 'thread' });
+      await recordHistory(client, idOf(input), 'support-dm-closed-thread-v2');
     });
   });
 

@@ -74,6 +74,8 @@ export class ConversationModel {
   readonly inbox: InboxItem[] = [];
   /** Set when an `openConversation` update should be answered with a greeting. */
   greetingPending = false;
+  /** True while the main loop is posting the greeting (it may move the conversation to a thread meanwhile). */
+  greetingInFlight = false;
   /** Why the conversation cannot go on at all (no channel could be opened). */
   fatal?: string;
   eventsThisRun = 0;

@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setHandler,
   uuid4,
   workflowInfo,
@@ -26,6 +27,8 @@ import { publishConversation } from './publish';
 import { ConversationModel, type InboxItem, type SupportWorkflowInput } from './state';
 
 export type { SupportWorkflowInput, CarriedState } from './state';
+
+const HELPME_ANSWERS_AFTER_GREETING = 'helpme-answers-after-greeting';
 
 export interface SupportOutcome {
   caseNumber?: number;
@@ -74,7 +77,9 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
 
     if (model.greetingPending) {
       model.greetingPending = false;
+      model.greetingInFlight = true;
       await act.greet();
+      model.greetingInFlight = false;
     }
     for (let item = model.inbox.shift(); item !== undefined; item = model.inbox.shift()) {
       await act.handle(item);
@@ -128,6 +133,11 @@ function registerHandlers(model: ConversationModel): void {
     if (created) {
       model.state.greeted = true;
       model.greetingPending = true;
+      // The greeting is what finds out that the user's DMs are closed and moves to a thread: answer `/helpme`
+      // after it, so the link points where the conversation really is. Patched: older runs answered at once.
+      if (patched(HELPME_ANSWERS_AFTER_GREETING)) {
+        await condition(() => !model.greetingPending && !model.greetingInFlight);
+      }
     }
     await condition(() => model.state.channel !== undefined || model.fatal !== undefined);
     if (!model.state.channel)
