@@ -6,6 +6,9 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { freePort } from './support/free-port';
+import { testEnv } from './support/global-fixtures';
+import { uniqueTaskQueue } from './support/worker';
+import type { selfTestWorkflow } from '../src/workflows/self-test';
 
 /*
  * `flexcord start` as a user runs it: a child process with no TEMPORAL_ADDRESS starts the embedded dev server
@@ -97,5 +100,70 @@ describe('flexcord start (embedded dev server)', function () {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     child = undefined;
+  });
+});
+
+describe('flexcord start --role (separate processes against a cluster)', function () {
+  this.timeout(120_000);
+  const children: ChildProcess[] = [];
+  after(() => children.forEach((c) => c.kill('SIGKILL')));
+
+  function startRole(role: string, env: Record<string, string>): ChildProcess {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'flexcord.js'), 'start', '--role', role], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    return child;
+  }
+
+  it('runs a worker that connects to TEMPORAL_ADDRESS and serves the task queue', async () => {
+    const { client, address } = testEnv();
+    const taskQueue = uniqueTaskQueue('role-worker');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcord-role-'));
+    const worker = startRole('worker', {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      FLEXCORD_DATA_DIR: dataDir,
+      KB_DIR: path.join(root, 'knowledge-base'),
+    });
+    await waitForOutput(worker, /worker polling/, 90_000);
+    const result = await client.workflow.execute<typeof selfTestWorkflow>('selfTestWorkflow', {
+      taskQueue,
+      workflowId: `role-worker-${Date.now()}`,
+    });
+    assert.match(result.workerIdentity, /^\d+@/);
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    worker.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  it('refuses to start the bot alone without its credentials, naming the variables', async () => {
+    const { address } = testEnv();
+    const bot = startRole('bot', {
+      TEMPORAL_ADDRESS: address,
+      DISCORD_TOKEN: '',
+      DISCORD_APPLICATION_ID: '',
+    });
+    let output = '';
+    bot.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    bot.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => bot.once('exit', (c) => resolve(c)));
+    assert.equal(code, 2);
+    assert.match(output, /DISCORD_TOKEN/);
+    assert.doesNotMatch(output, /at .*\.ts:\d+/, 'a clear message, not a stack trace');
+  });
+
+  it('says in one line which Temporal address it cannot reach', async () => {
+    const nobody = await freePort();
+    const webhooks = startRole('webhooks', { TEMPORAL_ADDRESS: `127.0.0.1:${nobody}`, HTTP_PORT: '0' });
+    let output = '';
+    webhooks.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    webhooks.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => webhooks.once('exit', (c) => resolve(c)));
+    assert.equal(code, 2);
+    assert.match(output, new RegExp(`cannot reach Temporal at 127\\.0\\.0\\.1:${nobody}`));
+    assert.doesNotMatch(output, /^\s+at /m, 'no stack trace');
   });
 });

@@ -2,6 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { registerCommands } from './commands';
 
+/** Failures caused by input or environment: one clear line and exit code 2, no stack trace. */
+const USER_FACING_ERRORS = new Set([
+  'UserError',
+  'TemporalCliNotFoundError',
+  'TemporalUnreachableError',
+  'ConversationNotFoundError',
+]);
+
 export function buildProgram(): Command {
   const program = new Command('flexcord')
     .description('Discord support conversations as durable Temporal workflows, handed to Twilio Flex')
@@ -17,11 +25,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
     // Expected failures (bad config, missing binary) get one clear line, not a stack trace.
-    if (
-      err instanceof ConfigError ||
-      (err as Error).name.endsWith('NotFoundError') ||
-      (err as Error).name === 'UserError'
-    ) {
+    if (err instanceof ConfigError || USER_FACING_ERRORS.has((err as Error).name)) {
       console.error(`flexcord: ${(err as Error).message}`);
       process.exit(2);
     }

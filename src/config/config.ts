@@ -50,6 +50,8 @@ export interface Config {
     inactivityReminderSeconds: number;
     agentSlaSeconds: number;
     ratingWindowSeconds: number;
+    /** While Flex has a conversation, how often the workflow reads it for events lost webhooks carried. */
+    flexReconcileSeconds: number;
   };
   feeds: { urls: string[]; pollSeconds: number };
 }
@@ -108,6 +110,7 @@ export function toConfig(env: Env): Config {
       inactivityReminderSeconds: env.SUPPORT_INACTIVITY_REMINDER_SECONDS,
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
       ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
+      flexReconcileSeconds: env.SUPPORT_FLEX_RECONCILE_SECONDS,
     },
     feeds: {
       urls: (env.FEED_URLS ?? '')

@@ -66,6 +66,7 @@ export const envSchema = z.object({
   SUPPORT_INACTIVITY_REMINDER_SECONDS: durationSeconds(50 * 60),
   SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
   SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
+  SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
 
   FEED_URLS: optionalString,
   FEED_POLL_SECONDS: durationSeconds(15 * 60),

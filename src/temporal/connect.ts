@@ -27,13 +27,32 @@ export function localTarget(address: string, namespace: string): TemporalTarget 
   return { address, namespace, connectionOptions: { address } };
 }
 
+/** Temporal did not answer: said in one line with the address, since it is nearly always configuration. */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+  constructor(target: TemporalTarget, cause: unknown) {
+    super(
+      `cannot reach Temporal at ${target.address} (namespace ${target.namespace}): ${(cause as Error).message}. ` +
+        'Check TEMPORAL_ADDRESS and its credentials, or unset it to run the embedded dev server.',
+    );
+  }
+}
+
 export async function connectClient(
   target: TemporalTarget,
 ): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect(target.connectionOptions);
-  return { client: new Client({ connection, namespace: target.namespace }), connection };
+  try {
+    const connection = await Connection.connect(target.connectionOptions);
+    return { client: new Client({ connection, namespace: target.namespace }), connection };
+  } catch (err) {
+    throw new TemporalUnreachableError(target, err);
+  }
 }
 
-export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
-  return NativeConnection.connect(target.connectionOptions);
+export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(target.connectionOptions);
+  } catch (err) {
+    throw new TemporalUnreachableError(target, err);
+  }
 }
