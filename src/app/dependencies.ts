@@ -4,6 +4,8 @@ import { type Config } from '../config';
 import { openCaseStore } from '../cases';
 import { buildDiscordPort } from '../activities/discord/build-discord-port';
 import { buildFlexPort } from '../activities/twilio/build-flex-port';
+import { createTwilioClient } from '../activities/twilio/twilio-client';
+import { TwilioMediaContent, type MediaContentSource } from '../webhooks/media/twilio-media-content';
 import { FileKnowledgeBase } from '../activities/kb/file-knowledge-base';
 import { RssFeedReader } from '../activities/feeds/rss-feed-reader';
 import { SqlFeedLedger } from '../activities/feeds/sql-feed-ledger';
@@ -40,4 +42,22 @@ export async function buildActivityDeps(
       await cases.close();
     },
   };
+}
+
+/**
+ * Twilio's Media Content Service for the webhooks role's media links, or undefined without credentials. MCS takes
+ * the same account credentials as the REST API.
+ */
+export function buildMediaContentSource(config: Pick<Config, 'twilio'>): MediaContentSource | undefined {
+  const t = config.twilio;
+  if (!t.accountSid || !(t.authToken || (t.apiKey && t.apiSecret))) return undefined;
+  return new TwilioMediaContent(
+    createTwilioClient({
+      accountSid: t.accountSid,
+      authToken: t.authToken,
+      apiKey: t.apiKey,
+      apiSecret: t.apiSecret,
+      apiBaseUrl: t.apiBaseUrl,
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 import { mountCaseApi } from '../../webhooks/api/mount';
 import { createWebhookApp } from '../../webhooks/app';
 import { listen } from '../../webhooks/http-server';
+import { mediaLinkRouters } from '../../webhooks/media/mount';
 import { twilioWebhookRouters } from '../../webhooks/twilio/mount';
 import { type RoleStarter } from '../role';
 
@@ -11,7 +12,7 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
     readiness: async () => {
       await ctx.client.connection.workflowService.getSystemInfo({});
     },
-    routers: [...twilioWebhookRouters(ctx), caseApi.mount],
+    routers: [...twilioWebhookRouters(ctx), ...mediaLinkRouters(ctx), caseApi.mount],
   });
   const server = await listen(app, ctx.config.http.port).catch(async (err: unknown) => {
     await caseApi.close();

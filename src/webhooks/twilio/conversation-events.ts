@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isCustomerIdentity, readableAgentName } from '../../activities/twilio/identity';
+import { type Attachment } from '../../shared/support-types';
 import { type AgentEvent } from '../../temporal/support-client';
+import { type MediaRef } from '../media/media-links';
+import { parseMessageMedia } from './message-media';
 
 /*
  * Conversations post-event webhooks (form-encoded; field names from Twilio's Conversations webhook reference).
@@ -15,6 +18,8 @@ export const conversationEventSchema = z.discriminatedUnion('EventType', [
     EventType: z.literal('onMessageAdded'),
     ConversationSid: sid('CH'),
     MessageSid: sid('IM'),
+    // Twilio sends it with every Conversations event; optional so a missing one only costs the media links.
+    ChatServiceSid: sid('IS').optional(),
     Author: z.string().default(''),
     Body: z.string().default(''),
     DateCreated: z.string().optional(),
@@ -42,24 +47,29 @@ const eventTypeOnly = z.looseObject({ EventType: z.string().min(1), Conversation
 
 export type ConversationEvent = z.infer<typeof conversationEventSchema>;
 
+/** Turns Twilio media into a link a Discord user can open (the signed /media route). */
+export type MediaLinker = (media: MediaRef) => string;
+
 export type Mapped =
   { kind: 'signal'; dedupeKey: string; event: AgentEvent } | { kind: 'ignore'; reason: string };
 
 /**
  * What a Conversations event means for the support workflow. `agentNames` supplies display names learnt when
  * agents joined (TaskRouter knows the worker's full name; the message webhook only has the identity).
+ * `mediaLink` turns agent attachments into links; without it (or without the service sid) they are named only.
  */
 export function mapConversationEvent(
   event: ConversationEvent,
   agentNames: { get(key: string): string | undefined },
+  mediaLink?: MediaLinker,
 ): Mapped {
   switch (event.EventType) {
     case 'onMessageAdded': {
       // Our own posts of the customer's Discord messages come back here: never relay them to Discord.
       if (!event.Author || isCustomerIdentity(event.Author))
         return { kind: 'ignore', reason: 'customer_echo' };
-      const mediaNames = mediaFileNames(event.Media);
-      const text = [event.Body, ...mediaNames.map((n) => `[attachment: ${n}]`)].filter(Boolean).join('\n');
+      const { attachments, unlinked } = agentAttachments(event.Media, event.ChatServiceSid, mediaLink);
+      const text = [event.Body, ...unlinked.map((n) => `[attachment: ${n}]`)].filter(Boolean).join('\n');
       return {
         kind: 'signal',
         dedupeKey: `message:${event.MessageSid}`,
@@ -70,7 +80,7 @@ export function mapConversationEvent(
           agentName:
             agentNames.get(nameKey(event.ConversationSid, event.Author)) ?? readableAgentName(event.Author),
           text,
-          attachments: [],
+          attachments,
           sentAt: normaliseDate(event.DateCreated),
         },
       };
@@ -137,15 +147,28 @@ function displayName(attributes: string | undefined): string | undefined {
   return undefined;
 }
 
-function mediaFileNames(media: string | undefined): string[] {
-  if (!media) return [];
-  try {
-    const parsed: unknown = JSON.parse(media);
-    if (!Array.isArray(parsed)) return [];
-    return parsed.map((m: { filename?: unknown }) => (typeof m?.filename === 'string' ? m.filename : 'file'));
-  } catch {
-    return [];
+/** Links for the message's media when they can be made; otherwise just the file names, so nothing goes unsaid. */
+function agentAttachments(
+  media: string | undefined,
+  serviceSid: string | undefined,
+  mediaLink: MediaLinker | undefined,
+): { attachments: Attachment[]; unlinked: string[] } {
+  const items = parseMessageMedia(media);
+  if (!mediaLink || !serviceSid) return { attachments: [], unlinked: items.map((m) => m.filename) };
+  const attachments: Attachment[] = [];
+  const unlinked: string[] = [];
+  for (const item of items) {
+    if (!item.sid) {
+      unlinked.push(item.filename);
+      continue;
+    }
+    attachments.push({
+      url: mediaLink({ serviceSid, mediaSid: item.sid }),
+      name: item.filename,
+      ...(item.contentType ? { contentType: item.contentType } : {}),
+    });
   }
+  return { attachments, unlinked };
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { type Router } from 'express';
 import { type RoleContext } from '../../app/role';
 import { signalAgentEvent } from '../../temporal/support-client';
+import { mediaLinksFromConfig } from '../media/mount';
 import { createTwilioWebhookRouter } from './twilio-router';
 
 /**
@@ -18,12 +19,14 @@ export function twilioWebhookRouters(
     );
     return [];
   }
+  const mediaLinks = mediaLinksFromConfig(ctx.config);
   const router = createTwilioWebhookRouter({
     authToken,
     publicBaseUrl,
     bodyLimit,
     logger: ctx.logger,
     deliver: (input) => signalAgentEvent(ctx.client, input),
+    mediaLink: mediaLinks && ((media) => mediaLinks.linkFor(media)),
   });
   return [{ path: '/twilio', router }];
 }

@@ -1,7 +1,12 @@
 import express, { type Request, type Response, Router } from 'express';
 import { type Logger } from 'pino';
 import { ConversationNotFoundError, type AgentEvent } from '../../temporal/support-client';
-import { mapConversationEvent, nameKey, parseConversationEvent } from './conversation-events';
+import {
+  mapConversationEvent,
+  nameKey,
+  parseConversationEvent,
+  type MediaLinker,
+} from './conversation-events';
 import { BoundedMap, RecentKeys } from './recent-keys';
 import { mapTaskrouterEvent, taskrouterEventSchema } from './taskrouter-events';
 import { requireTwilioSignature } from './twilio-signature';
@@ -17,6 +22,8 @@ export interface TwilioWebhookOptions {
   bodyLimit: string;
   deliver: AgentEventSink;
   logger: Logger;
+  /** Makes agent attachments openable from Discord (signed /media links); without it they are only named. */
+  mediaLink?: MediaLinker;
 }
 
 /**
@@ -88,7 +95,7 @@ export function createTwilioWebhookRouter(options: TwilioWebhookOptions): Router
       );
       return ok();
     }
-    const mapped = mapConversationEvent(parsed.event, agentNames);
+    const mapped = mapConversationEvent(parsed.event, agentNames, options.mediaLink);
     if (mapped.kind === 'ignore') return ok();
     if (mapped.event.kind === 'joined') {
       agentNames.set(

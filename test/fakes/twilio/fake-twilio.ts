@@ -3,6 +3,13 @@ import { type AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { FaultQueue, type Fault } from './faults';
 import {
+  DIRECT_CONTENT_PRODUCT,
+  MCS_PRODUCT,
+  MediaStore,
+  type MediaUpload,
+  type StoredMedia,
+} from './media-store';
+import {
   conversationJson,
   durationMs,
   interactionChannelJson,
@@ -81,6 +88,8 @@ export class FakeTwilio {
   readonly conversations = new Map<string, Conversation>();
   readonly interactions = new Map<string, Interaction>();
   readonly tasks = new Map<string, Task>();
+  /** Files agents attached, served by the fake's Media Content Service. */
+  readonly mediaStore = new MediaStore();
   private readonly webhooks: WebhookSender;
   private readonly specs = new TwilioSpecs();
   private server?: Server;
@@ -190,15 +199,44 @@ export class FakeTwilio {
     return participant;
   }
 
-  /** The agent types a reply in Flex (an SDK action, so the conversation's webhooks fire). */
-  async agentReplies(conversationSid: string, text: string, identity?: string): Promise<Message> {
+  /**
+   * The agent types a reply in Flex (an SDK action, so the conversation's webhooks fire), optionally with files:
+   * stored in the fake's Media Content Service and listed in the webhook's `Media` parameter.
+   */
+  async agentReplies(
+    conversationSid: string,
+    text: string,
+    identityOrOptions?: string | { identity?: string; media?: MediaUpload[] },
+  ): Promise<Message> {
+    const options =
+      typeof identityOrOptions === 'string' ? { identity: identityOrOptions } : (identityOrOptions ?? {});
     const c = this.conversation(conversationSid);
     const author =
-      identity ?? [...c.participants].reverse().find((p) => !p.identity?.startsWith('discord:'))?.identity;
+      options.identity ??
+      [...c.participants].reverse().find((p) => !p.identity?.startsWith('discord:'))?.identity;
     if (!author) throw new Error('no agent has joined this conversation');
     const message = this.addMessage(c, author, text, '{}');
-    await this.conversationEvent(c, 'onMessageAdded', messageAddedParams(c, message), 'SDK', author);
+    const files = (options.media ?? []).map((upload) =>
+      this.mediaStore.add(upload, {
+        serviceSid: this.serviceSid,
+        conversationSid: c.sid,
+        messageSid: message.sid,
+        author,
+      }),
+    );
+    await this.conversationEvent(
+      c,
+      'onMessageAdded',
+      messageAddedParams(this.serviceSid, c, message, files),
+      'SDK',
+      author,
+    );
     return message;
+  }
+
+  /** The files attached to a message. */
+  mediaOf(messageSid: string): StoredMedia[] {
+    return [...this.mediaStore.media.values()].filter((m) => m.messageSid === messageSid);
   }
 
   /** The agent ends the chat in Flex: the task wraps up, the conversation closes, then the task completes. */
@@ -228,6 +266,8 @@ export class FakeTwilio {
     const path = `/${rest.join('/')}`;
     const query = { ...(req.query as Record<string, unknown>) };
     const form = { ...((req.body ?? {}) as Record<string, unknown>) };
+    if (product === MCS_PRODUCT || product === DIRECT_CONTENT_PRODUCT)
+      return this.handleMedia(req, res, product, path);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const operation = this.specs.findOperation(product as Product, req.method, path);
       if (operation) this.specViolations.push(...this.specs.checkResponse(operation, status, body));
@@ -267,6 +307,44 @@ export class FakeTwilio {
       if (err instanceof FakeError) return send(err.status, twilioError(err.status, err.code, err.message));
       send(500, twilioError(500, 20500, `Internal Server Error: ${(err as Error).message}`));
     }
+  }
+
+  /**
+   * The Media Content Service (outside Twilio's OpenAPI specs, so not spec-checked): `GET /v1/Services/{IS}/Media/
+   * {ME}` with account credentials, and the pre-signed direct content URL it hands out, which needs none.
+   */
+  private async handleMedia(req: Request, res: Response, product: string, path: string): Promise<void> {
+    const query = { ...(req.query as Record<string, unknown>) };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ method: req.method, product, path, query, form: {}, status, at: Date.now() });
+      res.status(status).set(headers).json(body);
+    };
+    if (product === DIRECT_CONTENT_PRODUCT) {
+      const media =
+        req.method === 'GET' ? this.mediaStore.direct(path.slice(1), str(query.Signature)) : undefined;
+      if (!media) return send(403, { message: 'Access denied' });
+      this.requests.push({ method: req.method, product, path, query, form: {}, status: 200, at: Date.now() });
+      res.status(200).type(media.contentType).send(media.content);
+      return;
+    }
+    if (!this.authorised(req.headers.authorization)) {
+      return send(401, twilioError(401, 20003, 'Authentication Error - invalid username'));
+    }
+    const fault = this.faults.take(req.method, path);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.status) {
+      const code = fault.code ?? (fault.status === 429 ? 20429 : fault.status >= 500 ? 20500 : 20001);
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+      return send(fault.status, twilioError(fault.status, code, fault.message ?? 'Injected fault'), headers);
+    }
+    const match = /^\/v1\/Services\/(?<is>[^/]+)\/Media\/(?<me>[^/]+)$/.exec(path);
+    if (req.method !== 'GET' || !match)
+      return send(404, twilioError(404, 20404, `The fake does not implement ${req.method} ${path}`));
+    const media = this.mediaStore.media.get(match.groups!.me!);
+    if (!media || media.serviceSid !== match.groups!.is)
+      return send(404, twilioError(404, 20404, `The requested resource ${path} was not found`));
+    send(200, this.mediaStore.resourceJson(this.accountSid, media, this.url));
   }
 
   private authorised(header: string | undefined): boolean {
@@ -498,7 +576,8 @@ export class FakeTwilio {
     const attributes = str(form.Attributes) ?? '{}';
     assertJson(attributes, 'Attributes');
     const m = this.addMessage(c, str(form.Author) ?? 'system', body ?? '', attributes);
-    if (webhooksEnabled) void this.conversationEvent(c, 'onMessageAdded', messageAddedParams(c, m), 'API');
+    if (webhooksEnabled)
+      void this.conversationEvent(c, 'onMessageAdded', messageAddedParams(this.serviceSid, c, m), 'API');
     return { body: messageJson(this.accountSid, c, m) };
   }
 
@@ -508,7 +587,9 @@ export class FakeTwilio {
     const size = Math.min(Number(str(query.PageSize) ?? 50), 100);
     return this.page(
       'messages',
-      ordered.slice(0, size).map((m) => messageJson(this.accountSid, c, m)),
+      ordered
+        .slice(0, size)
+        .map((m) => messageJson(this.accountSid, c, m, MediaStore.messageField(this.mediaOf(m.sid)))),
       size,
     );
   }
@@ -874,8 +955,14 @@ function participantAddedParams(c: Conversation, p: Participant): Record<string,
   };
 }
 
-function messageAddedParams(c: Conversation, m: Message): Record<string, string> {
+function messageAddedParams(
+  serviceSid: string,
+  c: Conversation,
+  m: Message,
+  media: StoredMedia[] = [],
+): Record<string, string> {
   const params: Record<string, string> = {
+    ChatServiceSid: serviceSid,
     ConversationSid: c.sid,
     MessageSid: m.sid,
     Index: String(m.index),
@@ -885,5 +972,6 @@ function messageAddedParams(c: Conversation, m: Message): Record<string, string>
     Attributes: m.attributes,
   };
   if (m.participantSid) params.ParticipantSid = m.participantSid;
+  if (media.length > 0) params.Media = MediaStore.webhookParam(media);
   return params;
 }

@@ -159,7 +159,7 @@ export function participantJson(accountSid: string, c: Conversation, p: Particip
   };
 }
 
-export function messageJson(accountSid: string, c: Conversation, m: Message) {
+export function messageJson(accountSid: string, c: Conversation, m: Message, media: unknown[] | null = null) {
   const url = `${HOSTS.conversations}/v1/Conversations/${c.sid}/Messages/${m.sid}`;
   return {
     sid: m.sid,
@@ -168,7 +168,7 @@ export function messageJson(accountSid: string, c: Conversation, m: Message) {
     index: m.index,
     author: m.author,
     body: m.body,
-    media: null,
+    media,
     attributes: m.attributes,
     participant_sid: m.participantSid,
     date_created: iso(m.createdAt),
