@@ -18,6 +18,7 @@ describe('support activity contract', () => {
       'postCustomerMessage',
       'handToFlex',
       'escalateFlexTask',
+      'fetchFlexUpdates',
       'closeFlexConversation',
       'openCase',
       'appendTranscript',

@@ -6,7 +6,7 @@ import type {
   DiscordUserRef,
   OutboundDiscordMessage,
 } from '../shared/support-types';
-import type { FlexConversationRef, FlexHandoffRef } from './twilio/port';
+import type { FlexConversationRef, FlexHandoffRef, FlexUpdates } from './twilio/port';
 
 /**
  * Exactly the activities the support conversation workflow calls, by name. The workflow proxies this interface,
@@ -39,6 +39,11 @@ export interface SupportActivities {
     taskAttributes: Record<string, unknown>;
   }): Promise<FlexHandoffRef>;
   escalateFlexTask(input: { handoff: FlexHandoffRef; priority: number }): Promise<void>;
+  /** What the webhooks may have missed: agent messages after the cursor, agents present, conversation state. */
+  fetchFlexUpdates(input: {
+    conversation: FlexConversationRef;
+    afterMessageIndex?: number;
+  }): Promise<FlexUpdates>;
   closeFlexConversation(input: {
     conversation: FlexConversationRef;
     handoff?: FlexHandoffRef;

@@ -104,6 +104,11 @@ export interface SupportTimings {
   agentSlaSeconds: number;
   /** How long after a close the 1-5 rating is still accepted (default one day). */
   ratingWindowSeconds?: number;
+  /**
+   * While Flex has the conversation, how often the workflow asks the Conversations API for what the webhooks may
+   * have missed (default one minute; 0 turns it off).
+   */
+  flexReconcileSeconds?: number;
 }
 
 export interface StartSupportInput {

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SupportActivities } from '../../src/activities/support-activity-types';
+import type { FlexUpdates } from '../../src/activities/twilio/port';
 import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../../src/shared/case-types';
 import type { ArticleHit, OutboundDiscordMessage } from '../../src/shared/support-types';
 
@@ -37,6 +38,12 @@ export class FakeSupportWorld {
   readonly escalations: { interactionSid: string; priority: number }[] = [];
   readonly flexClosed: { conversationSid: string; interactionSid?: string }[] = [];
   readonly searches: string[] = [];
+  /**
+   * What the Conversations API holds, for `fetchFlexUpdates` (reconciliation): tests add agent messages here
+   * that no webhook delivered. Every call is recorded with its cursor.
+   */
+  readonly flexSide: Omit<FlexUpdates, 'lastMessageIndex'> = { messages: [], agents: [], state: 'active' };
+  readonly flexUpdateCalls: { conversationSid: string; afterMessageIndex?: number }[] = [];
   private nextCase = 1;
 
   constructor(private readonly options: FakeSupportOptions = {}) {}
@@ -83,6 +90,19 @@ export class FakeSupportWorld {
       },
       escalateFlexTask: async ({ handoff, priority }) => {
         this.escalations.push({ interactionSid: handoff.interactionSid, priority });
+      },
+      fetchFlexUpdates: async ({ conversation, afterMessageIndex }) => {
+        this.flexUpdateCalls.push({ conversationSid: conversation.conversationSid, afterMessageIndex });
+        const messages = this.flexSide.messages.filter(
+          (m) => afterMessageIndex === undefined || m.index > afterMessageIndex,
+        );
+        const indexes = messages.map((m) => m.index);
+        return {
+          messages,
+          agents: [...this.flexSide.agents],
+          state: this.flexSide.state,
+          lastMessageIndex: indexes.length > 0 ? Math.max(...indexes) : undefined,
+        };
       },
       closeFlexConversation: async ({ conversation, handoff }) => {
         this.flexClosed.push({

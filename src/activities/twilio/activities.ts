@@ -15,6 +15,8 @@ export function createTwilioActivities(port: FlexPort) {
       mapped('handToFlex', () => port.handToFlex(input)),
     escalateFlexTask: (input: Parameters<FlexPort['escalate']>[0]) =>
       mapped('escalateFlexTask', () => port.escalate(input)),
+    fetchFlexUpdates: (input: Parameters<FlexPort['fetchUpdates']>[0]) =>
+      mapped('fetchFlexUpdates', () => port.fetchUpdates(input)),
     closeFlexConversation: (input: Parameters<FlexPort['close']>[0]) =>
       mapped('closeFlexConversation', () => port.close(input)),
   };

@@ -41,6 +41,7 @@ export function buildFlexPort(config: Pick<Config, 'twilio' | 'http'>, logger: L
       postCustomerMessage: fail,
       handToFlex: fail,
       escalate: fail,
+      fetchUpdates: fail,
       close: fail,
     };
   }

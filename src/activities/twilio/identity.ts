@@ -27,3 +27,19 @@ export function readableAgentName(identity: string): string {
   const at = login.indexOf('@');
   return at > 0 ? login.slice(0, at) : login;
 }
+
+/** The name Flex or flexcord wrote into a participant's attributes, if any (Flex uses `friendlyName`). */
+export function participantDisplayName(attributes: string | null | undefined): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = attributes ? JSON.parse(attributes) : undefined;
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  for (const key of ['friendlyName', 'friendly_name', 'full_name', 'name']) {
+    const value = (parsed as Record<string, unknown>)[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  return undefined;
+}

@@ -1,4 +1,9 @@
-import type { Attachment, DiscordChannelRef, DiscordUserRef } from '../../shared/support-types';
+import type {
+  AgentMessageEvent,
+  Attachment,
+  DiscordChannelRef,
+  DiscordUserRef,
+} from '../../shared/support-types';
 
 export interface FlexConversationRef {
   conversationSid: string;
@@ -9,6 +14,26 @@ export interface FlexConversationRef {
 export interface FlexHandoffRef {
   interactionSid: string;
   channelSid: string;
+}
+
+/** An agent's message as the Conversations API lists it, in the same words as the message webhook. */
+export interface FlexAgentMessage extends AgentMessageEvent {
+  /** The message's index in the conversation (ascending, may skip numbers). */
+  index: number;
+}
+
+/**
+ * What the Conversations API says now about a conversation: what the webhooks would have told, for when they
+ * did not arrive.
+ */
+export interface FlexUpdates {
+  /** Messages from anyone but the customer after the cursor, oldest first. */
+  messages: FlexAgentMessage[];
+  /** Agents currently in the conversation (the customer excluded). */
+  agents: { identity: string; name: string; participantSid: string }[];
+  state: 'active' | 'inactive' | 'closed';
+  /** The highest message index looked at, customer messages included: the cursor for the next call. */
+  lastMessageIndex?: number;
 }
 
 /**
@@ -38,6 +63,11 @@ export interface FlexPort {
   }): Promise<FlexHandoffRef>;
   /** Raises the priority of the waiting Flex task (SLA breach). */
   escalate(input: { handoff: FlexHandoffRef; priority: number }): Promise<void>;
+  /** Messages after `afterMessageIndex` (all when unset), the agents present and the conversation's state. */
+  fetchUpdates(input: {
+    conversation: FlexConversationRef;
+    afterMessageIndex?: number;
+  }): Promise<FlexUpdates>;
   /** Closes the interaction channel (if any) and the conversation; closing what is already closed is not an error. */
   close(input: { conversation: FlexConversationRef; handoff?: FlexHandoffRef }): Promise<void>;
 }

@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type Twilio } from 'twilio';
 import { type Attachment } from '../../shared/support-types';
 import { customerIdentity } from './identity';
-import { type FlexConversationRef, type FlexHandoffRef, type FlexPort } from './port';
+import { readFlexUpdates } from './flex-updates';
+import { type FlexConversationRef, type FlexHandoffRef, type FlexPort, type FlexUpdates } from './port';
 import { TwilioApiError } from './twilio-api-error';
 
 /** Conversation events flexcord listens to on each conversation's scoped webhook. */
@@ -127,6 +128,20 @@ export class TwilioFlexAdapter implements FlexPort {
     for (const task of tasks) {
       if (task.priority < input.priority)
         await workspace.tasks(task.sid).update({ priority: input.priority });
+    }
+  }
+
+  async fetchUpdates(input: Parameters<FlexPort['fetchUpdates']>[0]): Promise<FlexUpdates> {
+    try {
+      return await readFlexUpdates(
+        this.conversation(input.conversation.conversationSid),
+        input.afterMessageIndex,
+      );
+    } catch (err) {
+      // Deleted (by retention or an operator): nothing more will come from it.
+      if (err instanceof TwilioApiError && err.status === 404)
+        return { messages: [], agents: [], state: 'closed' };
+      throw err;
     }
   }
 

@@ -8,7 +8,7 @@ import type {
   RatingEvent,
   UserMessageEvent,
 } from '../../shared/support-types';
-import { cases, discord, flex, isDmClosed, kb } from './activities';
+import { cases, discord, flex, flexReconcile, isDmClosed, kb } from './activities';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
@@ -94,6 +94,55 @@ export class ConversationActions {
 
     const slaAt = model.slaAt();
     if (slaAt !== undefined && now >= slaAt) await this.escalate();
+
+    const reconcileAt = model.reconcileAt();
+    if (reconcileAt !== undefined && now >= reconcileAt) await this.reconcileWithFlex(now);
+  }
+
+  /**
+   * Twilio does not redeliver a webhook that failed (the webhook server was down, say), so every so often the
+   * workflow reads the conversation itself. What it finds is queued as the same events, with the same ids
+   * (MessageSid, ParticipantSid, the conversation's close), that the webhooks send: whatever already arrived is a
+   * duplicate and changes nothing; whatever was lost is handled now, in order.
+   */
+  private async reconcileWithFlex(now: number): Promise<void> {
+    const conversation = this.s.flexConversation!;
+    this.s.flexReconciledAt = now;
+    let updates: Awaited<ReturnType<typeof flexReconcile.fetchFlexUpdates>>;
+    try {
+      updates = await flexReconcile.fetchFlexUpdates({
+        conversation,
+        afterMessageIndex: this.s.flexMessageCursor,
+      });
+    } catch (err) {
+      log.warn('could not read the Flex conversation; trying again at the next tick', { error: String(err) });
+      return;
+    }
+    // Closed or moved on while the read was in flight: what it found belongs to the previous conversation.
+    if (this.s.flexConversation?.conversationSid !== conversation.conversationSid) return;
+    if (updates.lastMessageIndex !== undefined)
+      this.s.flexMessageCursor = Math.max(this.s.flexMessageCursor ?? -1, updates.lastMessageIndex);
+
+    const queue = (item: InboxItem) => {
+      if (this.model.receive(item)) log.info('reconciliation found a missed event', { kind: item.kind });
+    };
+    for (const agent of updates.agents) {
+      queue({
+        kind: 'agent_joined',
+        event: { eventId: agent.participantSid, agentIdentity: agent.identity, agentName: agent.name },
+      });
+    }
+    for (const { index: _index, ...message } of updates.messages) {
+      // The name TaskRouter gave when the agent joined beats the one read from the identity.
+      const known = this.s.agent?.identity === message.agentIdentity ? this.s.agent.name : undefined;
+      queue({ kind: 'agent_message', event: { ...message, agentName: known ?? message.agentName } });
+    }
+    if (updates.state === 'closed') {
+      queue({
+        kind: 'flex_closed',
+        event: { eventId: `${conversation.conversationSid}:closed`, reason: 'agent_closed' },
+      });
+    }
   }
 
   private reopenIfClosed(): void {

@@ -41,6 +41,21 @@ export const flex = proxyActivities<
   },
 });
 
+/**
+ * Reconciliation asks again at its next tick anyway: a few quick tries, so a Twilio outage never holds up the
+ * conversation's loop for long.
+ */
+export const flexReconcile = proxyActivities<Pick<SupportActivities, 'fetchFlexUpdates'>>({
+  startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes,
+  },
+});
+
 /** The case store is ours and must not lose a line: retry longer. */
 export const cases = proxyActivities<
   Pick<SupportActivities, 'openCase' | 'appendTranscript' | 'updateCase' | 'getCaseTranscript'>

@@ -55,6 +55,10 @@ export interface CarriedState {
   greeted: boolean;
   /** How many runs this conversation has had, for the operator's details line. */
   run: number;
+  /** The highest Flex message index reconciliation has read, so the next read starts after it. */
+  flexMessageCursor?: number;
+  /** When reconciliation last asked Flex; the next ask is one interval later. */
+  flexReconciledAt?: number;
 }
 
 export interface SupportWorkflowInput extends StartSupportInput {
@@ -68,6 +72,7 @@ export const MAX_SEEN_EVENT_IDS = 256;
 export const MAX_BOT_TRANSCRIPT = 40;
 export const MAX_SUGGESTED_ARTICLES = 6;
 export const DEFAULT_RATING_WINDOW_SECONDS = 24 * 60 * 60;
+export const DEFAULT_FLEX_RECONCILE_SECONDS = 60;
 
 /** The conversation's state. Handlers call `receive`; only the main loop changes the rest. */
 export class ConversationModel {
@@ -79,6 +84,11 @@ export class ConversationModel {
   /** Why the conversation cannot go on at all (no channel could be opened). */
   fatal?: string;
   eventsThisRun = 0;
+  /**
+   * Set by the workflow once the `flex-reconcile` patch is on for this run; off, the model plans no reconciliation,
+   * so histories from before it replay unchanged.
+   */
+  reconcileEnabled = false;
   private readonly seen: Set<string>;
 
   private constructor(
@@ -146,6 +156,7 @@ export class ConversationModel {
       this.inactivityCloseAt(),
       this.slaAt(),
       this.state.pendingRating?.until,
+      this.reconcileAt(),
     ];
     const set = deadlines.filter((d): d is number => d !== undefined);
     return set.length > 0 ? Math.min(...set) : undefined;
@@ -168,6 +179,26 @@ export class ConversationModel {
     const { phase, waitingSince, escalated } = this.state;
     if (phase !== 'waiting_for_agent' || waitingSince === undefined || escalated) return undefined;
     return waitingSince + this.timings.agentSlaSeconds * 1000;
+  }
+
+  /** Whether the conversation is with Flex now, so that Flex could have said something the webhooks lost. */
+  wantsReconcile(): boolean {
+    const { phase, flexConversation } = this.state;
+    return (
+      (phase === 'waiting_for_agent' || phase === 'with_agent') &&
+      flexConversation !== undefined &&
+      this.reconcileIntervalMs() > 0
+    );
+  }
+
+  reconcileAt(): number | undefined {
+    if (!this.reconcileEnabled || !this.wantsReconcile()) return undefined;
+    const since = this.state.flexReconciledAt ?? this.state.waitingSince;
+    return since === undefined ? undefined : since + this.reconcileIntervalMs();
+  }
+
+  private reconcileIntervalMs(): number {
+    return (this.timings.flexReconcileSeconds ?? DEFAULT_FLEX_RECONCILE_SECONDS) * 1000;
   }
 
   /** Nobody closes a conversation for silence while the user is waiting for an agent: the SLA covers that. */

@@ -29,6 +29,8 @@ import { ConversationModel, type InboxItem, type SupportWorkflowInput } from './
 export type { SupportWorkflowInput, CarriedState } from './state';
 
 const HELPME_ANSWERS_AFTER_GREETING = 'helpme-answers-after-greeting';
+/** Reading Flex for what lost webhooks would have said; runs recorded before it have no such timer. */
+const FLEX_RECONCILE = 'flex-reconcile';
 
 export interface SupportOutcome {
   caseNumber?: number;
@@ -68,6 +70,9 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     (input.continueAsNewAfterEvents !== undefined && model.eventsThisRun >= input.continueAsNewAfterEvents);
 
   for (;;) {
+    // Asked only once Flex has the conversation, so the marker lands where the behaviour starts.
+    if (!model.reconcileEnabled && model.wantsReconcile() && patched(FLEX_RECONCILE))
+      model.reconcileEnabled = true;
     const deadline = model.nextDeadline();
     const hasWork = () =>
       model.inbox.length > 0 || model.greetingPending || model.isFinished() || continueAsNewDue();
