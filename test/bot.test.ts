@@ -21,6 +21,7 @@ class Recorder {
   actions: { workflowId: string; action: UserActionSignal }[] = [];
   reports: FileReportInput[] = [];
   closed: { caseNumber: number; reason: string }[] = [];
+  triaged: { caseNumber: number; note?: string; priority?: string; actor: string; eventId?: string }[] = [];
   running = new Set<string>();
   openFails = false;
   cases: CaseSummary[] = [];
@@ -65,6 +66,7 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
           announcements: 'announcements',
           bugReports: 'bug-reports',
           featureRequests: 'feature-requests',
+          staff: 'case-followup',
         },
       },
       timings: { inactivitySeconds: 3600, inactivityReminderSeconds: 3000, agentSlaSeconds: 600 },
@@ -109,6 +111,13 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
         async close(caseNumber, input) {
           rec.closed.push({ caseNumber, reason: input.reason });
           return { caseNumber };
+        },
+        async triage(caseNumber, input, ctx) {
+          if (rec.triaged.some((t) => t.caseNumber === caseNumber)) {
+            throw new CaseOperationError('conflict', `case #${caseNumber}: the report is already triaged`);
+          }
+          rec.triaged.push({ caseNumber, ...input, ...ctx });
+          return { caseNumber, phase: 'triaged', reporterNotified: caseNumber !== 2 };
         },
       },
     };
@@ -354,6 +363,38 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
       assert.match(reply(closed), /Closed case #1/);
       assert.deepEqual(rec.closed, [{ caseNumber: 1, reason: 'fixed in 2.1' }]);
     });
+
+    it('lets only staff triage, only cases of this guild, and shows why a triage is refused', async () => {
+      rec.cases = [summary(1, guildId, ana), summary(2, guildId, ana), summary(3, 'other-guild', ana)];
+      const run = (user: string, options: Record<string, string | number>) =>
+        discord.waitForReply(discord.runSlashCommand(user, supportChannelId, 'case', options, 'triage'));
+
+      assert.match(reply(await run(ana, { number: 1 })), /Only staff can triage cases/);
+      assert.match(reply(await run(staff, { number: 3 })), /no case #3 in this server/);
+      assert.match(reply(await run(staff, { number: 9 })), /no case #9 in this server/);
+      assert.equal(rec.triaged.length, 0, 'nothing reached the case operations');
+
+      const ok = await run(staff, { number: 1, note: '  looking at the logs  ' });
+      assert.ok(isEphemeral(ok));
+      assert.equal(reply(ok), 'Triaged case #1.');
+      // Server administrators without the staff role are not staff here.
+      assert.match(reply(await run(admin, { number: 2 })), /Only staff/);
+      const closedDms = await run(staff, { number: 2 });
+      assert.match(reply(closedDms), /Triaged case #2\. \(The reporter has DMs closed\.\)/);
+      const twice = await run(staff, { number: 1 });
+      assert.match(reply(twice), /already triaged/);
+
+      assert.equal(rec.triaged.length, 2);
+      assert.deepEqual(
+        rec.triaged.map(({ caseNumber, note, actor }) => ({ caseNumber, note, actor })),
+        [
+          { caseNumber: 1, note: 'looking at the logs', actor: `discord:${staff}` },
+          { caseNumber: 2, note: undefined, actor: `discord:${staff}` },
+        ],
+      );
+      // The interaction id makes the action idempotent should Discord deliver it twice.
+      assert.ok(rec.triaged.every((t) => typeof t.eventId === 'string' && t.eventId.length > 0));
+    });
   });
 
   describe('/setup_channels', () => {
@@ -376,6 +417,33 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
         discord.runSlashCommand(admin, supportChannelId, 'setup_channels'),
       );
       assert.match(reply(again), /Created: none · Repaired: none/);
+    });
+
+    it('creates the staff follow-up channel hidden from everyone but the staff role and the bot, and repairs it', async () => {
+      const VIEW = 1n << 10n;
+      const SEND = 1n << 11n;
+      const first = await discord.waitForReply(
+        discord.runSlashCommand(admin, supportChannelId, 'setup_channels'),
+      );
+      assert.match(reply(first), /Created: [^·]*case-followup/);
+      const channel = discord.channelByName(guildId, 'case-followup')!;
+      assert.equal(channel.type, ChannelType.GuildText);
+      const of = (id: string) => channel.overwrites.find((o) => o.id === id);
+      assert.ok((BigInt(of(guildId)!.deny) & VIEW) !== 0n, '@everyone may not see it');
+      assert.equal(BigInt(of(guildId)!.allow) & VIEW, 0n);
+      assert.equal(BigInt(of(staffRoleId)!.allow) & (VIEW | SEND), VIEW | SEND, 'staff read and write');
+      assert.equal(of(staffRoleId)!.type, 0, 'a role overwrite');
+      assert.equal(BigInt(of(discord.botUser.id)!.allow) & (VIEW | SEND), VIEW | SEND, 'the bot posts');
+      assert.equal(of(discord.botUser.id)!.type, 1, 'a member overwrite');
+      assert.equal(of(ana), undefined);
+
+      // Someone opened it to everyone: the next run puts the deny back.
+      of(guildId)!.deny = '0';
+      const repaired = await discord.waitForReply(
+        discord.runSlashCommand(admin, supportChannelId, 'setup_channels'),
+      );
+      assert.match(reply(repaired), /Repaired: case-followup/);
+      assert.ok((BigInt(of(guildId)!.deny) & VIEW) !== 0n);
     });
   });
 });

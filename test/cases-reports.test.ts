@@ -60,7 +60,7 @@ describe('bug and feature report workflows', function () {
       const triaged = await handle.executeUpdate(triageUpdate, {
         args: [{ eventId: 'i-triage', actor: 'discord:staff-1', priority: 'high', note: 'reproduced' }],
       });
-      assert.equal(triaged.phase, 'triaged');
+      assert.deepEqual(triaged, { caseNumber: filed.caseNumber, phase: 'triaged', reporterNotified: true });
       // Triaging twice is not a valid transition; the same action retried is simply answered again.
       await assert.rejects(
         handle.executeUpdate(triageUpdate, { args: [{ eventId: 'i-triage-2', actor: 'x' }] }),
@@ -92,12 +92,18 @@ describe('bug and feature report workflows', function () {
       await ops.note(filed.caseNumber, { note: 'released' }, { ...staff, eventId: 'i-late-note' });
       return filed;
     });
-    await recordHistory(client, workflowId, 'report-lifecycle-v1');
+    // v1 (no DM on triage) stays as recorded before; v2 has the triage DM.
+    await recordHistory(client, workflowId, 'report-lifecycle-v2');
 
-    assert.equal(sent.length, 1);
-    assert.equal(sent[0]!.userId, '200000000000000001');
-    assert.match(sent[0]!.text, new RegExp(`bug report #${caseNumber} .* has been resolved`));
-    assert.match(sent[0]!.text, /Fixed in version 2\.3, thanks!/);
+    assert.equal(sent.length, 2);
+    assert.ok(sent.every((dm) => dm.userId === '200000000000000001'));
+    assert.match(
+      sent[0]!.text,
+      new RegExp(`bug report #${caseNumber} .* has been triaged: the team is looking`),
+    );
+    assert.match(sent[0]!.text, /\n\nreproduced$/);
+    assert.match(sent[1]!.text, new RegExp(`bug report #${caseNumber} .* has been resolved`));
+    assert.match(sent[1]!.text, /Fixed in version 2\.3, thanks!/);
     const stored = (await opened.store.getCase(caseNumber))!;
     assert.equal(stored.status, 'resolved');
     assert.equal(stored.priority, 'high');
@@ -108,6 +114,7 @@ describe('bug and feature report workflows', function () {
       [
         ['opened', 'discord:200000000000000001'],
         ['triaged', 'discord:staff-1'],
+        ['reporter_notified', 'flexcord'],
         ['assigned', 'discord:staff-1'],
         ['note', 'discord:staff-1'],
         ['resolved', 'discord:staff-1'],

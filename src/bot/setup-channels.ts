@@ -13,7 +13,13 @@ export interface SetupChannelsOptions {
   guildId: string;
   botUserId: string;
   staffRoleId?: string;
-  names: { announcements: string; bugReports: string; featureRequests: string; support: string };
+  names: {
+    announcements: string;
+    bugReports: string;
+    featureRequests: string;
+    support: string;
+    staff: string;
+  };
 }
 
 export interface SetupChannelsResult {
@@ -24,10 +30,29 @@ export interface SetupChannelsResult {
 
 const p = (...flags: bigint[]) => flags.reduce((a, b) => a | b, 0n).toString();
 
-/** Announcements: everyone reads, only staff and the bot post. Other channels: staff may manage support threads. */
+/**
+ * Announcements: everyone reads, only staff and the bot post. Staff (follow-up reminders): hidden from everyone but
+ * the staff role and the bot. Other channels: staff may manage support threads.
+ */
 function overwritesFor(kind: keyof SetupChannelsOptions['names'], o: SetupChannelsOptions): APIOverwrite[] {
   const posters = [o.botUserId, ...(o.staffRoleId ? [o.staffRoleId] : [])];
   const post = p(PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages);
+  if (kind === 'staff') {
+    return [
+      { id: o.guildId, type: OverwriteType.Role, allow: '0', deny: p(PermissionFlagsBits.ViewChannel) },
+      {
+        id: o.botUserId,
+        type: OverwriteType.Member,
+        allow: p(
+          PermissionFlagsBits.ViewChannel,
+          PermissionFlagsBits.SendMessages,
+          PermissionFlagsBits.EmbedLinks,
+        ),
+        deny: '0',
+      },
+      ...(o.staffRoleId ? [{ id: o.staffRoleId, type: OverwriteType.Role, allow: post, deny: '0' }] : []),
+    ];
+  }
   if (kind === 'announcements') {
     return [
       {
@@ -85,14 +110,14 @@ const sameOverwrites = (a: APIOverwrite[], b: APIOverwrite[]) => {
 };
 
 /**
- * Creates the announcements, bug-report, feature-request and support channels, or repairs their permission
+ * Creates the announcements, bug-report, feature-request, support and staff channels, or repairs their permission
  * overwrites; running it twice changes nothing the second time. The announcements channel is an announcement
  * (news) channel when the guild allows it, so the feed relay can crosspost.
  */
 export async function setupChannels(rest: REST, o: SetupChannelsOptions): Promise<SetupChannelsResult> {
   const result: SetupChannelsResult = { created: [], repaired: [], unchanged: [] };
   const existing = (await rest.get(Routes.guildChannels(o.guildId))) as APIChannel[];
-  for (const kind of ['announcements', 'bugReports', 'featureRequests', 'support'] as const) {
+  for (const kind of ['announcements', 'bugReports', 'featureRequests', 'support', 'staff'] as const) {
     const name = o.names[kind];
     const wanted = overwritesFor(kind, o);
     const type = kind === 'announcements' ? ChannelType.GuildAnnouncement : ChannelType.GuildText;

@@ -1,5 +1,6 @@
 import { type Client } from '@temporalio/client';
 import { fileReport } from '../cases/report-client';
+import type { ReportFollowUp } from '../shared/report-types';
 import { SUPPORT_WORKFLOW_TYPE } from '../shared/support-messages';
 import { openSupportConversation, sendUserAction, sendUserMessage } from '../temporal/support-client';
 import { type Reports, type SupportConversations } from './bot-deps';
@@ -27,6 +28,6 @@ export function temporalConversations(client: Client, taskQueue: string): Suppor
   };
 }
 
-export function temporalReports(client: Client, taskQueue: string): Reports {
-  return { file: (input) => fileReport(client, { taskQueue, input }) };
+export function temporalReports(client: Client, taskQueue: string, followUp?: ReportFollowUp): Reports {
+  return { file: (input) => fileReport(client, { taskQueue, input, followUp }) };
 }

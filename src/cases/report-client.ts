@@ -6,7 +6,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import type { CaseDetail, CaseFilter, CaseStore } from '../activities/cases/port';
-import type { CaseSummary } from '../shared/case-types';
+import type { CasePriority, CaseSummary } from '../shared/case-types';
 import {
   addNoteUpdate,
   assignUpdate,
@@ -14,9 +14,12 @@ import {
   fileReportUpdate,
   markDuplicateUpdate,
   REPORT_WORKFLOW_TYPE,
+  triageUpdate,
 } from '../shared/report-messages';
+import type { Config } from '../config';
 import {
   type FileReportInput,
+  type ReportFollowUp,
   REPORT_TYPES,
   reportWorkflowId,
   type ReportOutcome,
@@ -36,13 +39,24 @@ import { fileReportInputSchema } from './report-input';
  * written to the store directly, with the same idempotent event ids.
  */
 
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The follow-up settings every new report workflow gets, from config. */
+export function reportFollowUp(config: Pick<Config, 'reports' | 'discord'>): ReportFollowUp {
+  return {
+    triageReminderMs: Math.round(config.reports.triageReminderHours * HOUR_MS),
+    staleReminderMs: Math.round(config.reports.staleReminderDays * 24 * HOUR_MS),
+    staffChannel: config.discord.channels.staff,
+  };
+}
+
 /**
  * Files a bug report or feature request and answers with its case number. Filing the same key twice files once.
  * Waits until the worker has stored the case: give the client call a deadline if the caller has one.
  */
 export async function fileReport(
   client: Client,
-  request: { taskQueue: string; input: FileReportInput },
+  request: { taskQueue: string; input: FileReportInput; followUp?: ReportFollowUp },
 ): Promise<{ caseNumber: number; workflowId: string }> {
   // Throws a ZodError naming the bad field; the bot turns it into a reply.
   const input = fileReportInputSchema.parse(request.input);
@@ -50,7 +64,7 @@ export async function fileReport(
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof reportWorkflow>(REPORT_WORKFLOW_TYPE, {
     workflowId,
     taskQueue: request.taskQueue,
-    args: [{ report: input }],
+    args: [{ report: input, ...(request.followUp ? { followUp: request.followUp } : {}) }],
     // A retry while the report is open reaches the same workflow; one after it ended must not file it again.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -101,6 +115,12 @@ export interface CaseOperations {
   listForUser(guildId: string, userId: string): Promise<CaseSummary[]>;
   listForGuild(guildId: string, filter?: Omit<CaseFilter, 'guildId'>): Promise<CaseSummary[]>;
   show(caseNumber: number): Promise<CaseDetail>;
+  /** Marks a report as being looked into, which DMs its reporter (with the note, if any). */
+  triage(
+    caseNumber: number,
+    input: { note?: string; priority?: CasePriority },
+    ctx: StaffContext,
+  ): Promise<OperationResult>;
   close(
     caseNumber: number,
     input: { reason: string; resolution?: 'resolved' | 'declined' },
@@ -182,6 +202,27 @@ export function createCaseOperations(deps: { client: Client; store: CaseStore })
       return viaWorkflow(
         found,
         (h) => h.executeUpdate(closeReportUpdate, { args: [action] }),
+        closedAlready(found),
+      );
+    },
+
+    async triage(caseNumber, input, ctx) {
+      const found = await load(caseNumber);
+      if (!isReport(found)) {
+        throw new CaseOperationError(
+          'conflict',
+          `case #${caseNumber} is a support conversation: only bug and feature reports are triaged`,
+        );
+      }
+      const action = {
+        eventId: ctx.eventId ?? randomUUID(),
+        actor: ctx.actor,
+        ...(input.note ? { note: input.note } : {}),
+        ...(input.priority ? { priority: input.priority } : {}),
+      };
+      return viaWorkflow(
+        found,
+        (h) => h.executeUpdate(triageUpdate, { args: [action] }),
         closedAlready(found),
       );
     },

@@ -28,8 +28,11 @@ export interface Config {
     /** The guild DMs belong to when the bot serves one server (a DM does not say which guild). */
     guildId?: string;
     supportChannelName: string;
-    /** Channel names `setup-channels` creates and the bot's /bug and /new_feature commands expect. */
-    channels: { announcements: string; bugReports: string; featureRequests: string };
+    /**
+     * Channel names `setup-channels` creates and the bot's /bug and /new_feature commands expect; `staff` is the
+     * staff-only channel report follow-up reminders are posted in.
+     */
+    channels: { announcements: string; bugReports: string; featureRequests: string; staff: string };
   };
   twilio: {
     accountSid?: string;
@@ -55,6 +58,8 @@ export interface Config {
     /** While Flex has a conversation, how often the workflow reads it for events lost webhooks carried. */
     flexReconcileSeconds: number;
   };
+  /** Staff are reminded of a report left untriaged for `triageReminderHours`, or triaged and idle for `staleReminderDays`. */
+  reports: { triageReminderHours: number; staleReminderDays: number };
   feeds: { urls: string[]; pollSeconds: number };
 }
 
@@ -89,6 +94,7 @@ export function toConfig(env: Env): Config {
         announcements: env.DISCORD_ANNOUNCEMENTS_CHANNEL,
         bugReports: env.DISCORD_BUG_CHANNEL,
         featureRequests: env.DISCORD_FEATURE_CHANNEL,
+        staff: env.DISCORD_STAFF_CHANNEL,
       },
     },
     twilio: {
@@ -114,6 +120,10 @@ export function toConfig(env: Env): Config {
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
       ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
       flexReconcileSeconds: env.SUPPORT_FLEX_RECONCILE_SECONDS,
+    },
+    reports: {
+      triageReminderHours: env.REPORT_TRIAGE_REMINDER_HOURS,
+      staleReminderDays: env.REPORT_STALE_REMINDER_DAYS,
     },
     feeds: {
       urls: (env.FEED_URLS ?? '')

@@ -46,6 +46,7 @@ export const envSchema = z.object({
   DISCORD_ANNOUNCEMENTS_CHANNEL: z.string().min(1).default('announcements'),
   DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
   DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
+  DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
@@ -69,6 +70,9 @@ export const envSchema = z.object({
   SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
   SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
   SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
+
+  REPORT_TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(48),
+  REPORT_STALE_REMINDER_DAYS: z.coerce.number().positive().default(7),
 
   FEED_URLS: optionalString,
   FEED_POLL_SECONDS: durationSeconds(15 * 60),

@@ -91,10 +91,29 @@ export interface ReportState {
   resolutionNote?: string;
 }
 
+/** How long staff may leave a report alone before they are reminded, and where. Filled from config at filing. */
+export interface ReportFollowUp {
+  /** An untriaged report is brought up after this long, then again at the same interval until it is triaged. */
+  triageReminderMs: number;
+  /** A triaged report with no staff action for this long is brought up, then again at the same interval. */
+  staleReminderMs: number;
+  /** The staff-only guild channel reminders are posted in. */
+  staffChannel: string;
+}
+
+/** The current wait for staff: since when, and how many reminders it has produced so far. */
+export interface FollowUpClock {
+  /** Workflow time (ms since the epoch) of filing, triage, or the last staff action on a triaged report. */
+  since: number;
+  reminders: number;
+}
+
 export interface ReportWorkflowInput {
   report: FileReportInput;
+  /** Absent: nobody is reminded (reports filed before follow-up existed). */
+  followUp?: ReportFollowUp;
   /** Set by continue-as-new: the state so far and the staff actions already applied. */
-  carried?: { state: ReportState; applied: [string, StaffActionResult][] };
+  carried?: { state: ReportState; applied: [string, StaffActionResult][]; clock?: FollowUpClock };
 }
 
 export interface ReportOutcome {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCaseActivities } from '../../src/activities/cases/activities';
+import type { AnnouncementEmbed } from '../../src/activities/discord/port';
 import { type CaseDatabase, openCaseDatabase } from '../../src/cases/database';
 import { SqlCaseStore } from '../../src/cases/sql-case-store';
 import type { FileReportInput } from '../../src/shared/report-types';
@@ -30,12 +31,24 @@ export interface SentDm {
   text: string;
 }
 
+export interface StaffPost {
+  guildId: string;
+  channelName: string;
+  dedupeKey: string;
+  embed: AnnouncementEmbed;
+}
+
 /**
  * The activities a report workflow calls: the real case activities on `store`, and a fake Discord DM that records
  * what it was asked to send (once per dedupe key, like the real adapter) and can refuse users whose DMs are closed.
  */
-export function reportActivities(store: SqlCaseStore, options: { closedDms?: Set<string> } = {}) {
+export function reportActivities(
+  store: SqlCaseStore,
+  options: { closedDms?: Set<string>; staffChannels?: Set<string> } = {},
+) {
   const sent: SentDm[] = [];
+  /** Staff-channel posts, once per dedupe key; only channels in `staffChannels` exist (all when unset). */
+  const staffPosts: StaffPost[] = [];
   const attempts: SentDm[] = [];
   const activities = {
     ...createCaseActivities({ caseStore: store }),
@@ -45,8 +58,13 @@ export function reportActivities(store: SqlCaseStore, options: { closedDms?: Set
       if (!sent.some((s) => s.dedupeKey === input.dedupeKey)) sent.push(input);
       return { delivered: true };
     },
+    async postGuildChannelNotice(input: StaffPost): Promise<{ posted: boolean; messageId?: string }> {
+      if (options.staffChannels && !options.staffChannels.has(input.channelName)) return { posted: false };
+      if (!staffPosts.some((p) => p.dedupeKey === input.dedupeKey)) staffPosts.push(input);
+      return { posted: true, messageId: String(staffPosts.length) };
+    },
   };
-  return { activities, sent, attempts };
+  return { activities, sent, attempts, staffPosts };
 }
 
 let counter = 0;

@@ -1,4 +1,4 @@
-import { type DiscordPort } from './port';
+import { type AnnouncementEmbed, type DiscordPort } from './port';
 import { toActivityFailure } from './errors';
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
 
@@ -32,6 +32,29 @@ export function createDiscordActivities(port: DiscordPort) {
       text: string;
     }): Promise<{ delivered: boolean }> {
       return translated(() => port.sendDirectMessage(input));
+    },
+    /**
+     * Posts one embed into a guild channel found by name (staff follow-up reminders). A missing channel is not an
+     * error worth retrying: it answers `posted: false` so the caller can carry on and say so.
+     */
+    async postGuildChannelNotice(input: {
+      guildId: string;
+      channelName: string;
+      dedupeKey: string;
+      embed: AnnouncementEmbed;
+    }): Promise<{ posted: boolean; messageId?: string }> {
+      const channel = await translated(() =>
+        port.findGuildChannel({ guildId: input.guildId, name: input.channelName }),
+      );
+      if (!channel) return { posted: false };
+      const { messageId } = await translated(() =>
+        port.postAnnouncement({
+          channelId: channel.channelId,
+          dedupeKey: input.dedupeKey,
+          embed: input.embed,
+        }),
+      );
+      return { posted: true, messageId };
     },
   };
 }

@@ -2,7 +2,7 @@ import { startBot } from '../../bot/bot';
 import { createDiscordClient } from '../../bot/create-client';
 import { temporalConversations, temporalReports } from '../../bot/temporal-conversations';
 import { openCaseStore } from '../../cases';
-import { createCaseOperations } from '../../cases/report-client';
+import { createCaseOperations, reportFollowUp } from '../../cases/report-client';
 import { requireSettings } from '../../config';
 import { type RoleStarter } from '../role';
 
@@ -23,7 +23,7 @@ export const startBotRole: RoleStarter = async (ctx) => {
         discord: ctx.config.discord,
         timings: ctx.config.support,
         conversations: temporalConversations(ctx.client, taskQueue),
-        reports: temporalReports(ctx.client, taskQueue),
+        reports: temporalReports(ctx.client, taskQueue, reportFollowUp(ctx.config)),
         cases: createCaseOperations({ client: ctx.client, store: caseStore.store }),
       },
       ctx.config.discord.token!,

@@ -10,7 +10,7 @@ const line = (c: CaseSummary) => `#${c.number} · ${c.type} · **${c.status}** �
 export default {
   data: {
     name: 'case',
-    description: 'Your cases and their status (staff: every case, and closing)',
+    description: 'Your cases and their status (staff: every case, triage and closing)',
     contexts: [0],
     options: [
       {
@@ -19,6 +19,26 @@ export default {
         description: 'List cases',
         options: [
           { type: ApplicationCommandOptionType.Boolean, name: 'all', description: 'Staff: every case here' },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'triage',
+        description: 'Staff: start looking into a report (its reporter gets a DM)',
+        options: [
+          {
+            type: ApplicationCommandOptionType.Integer,
+            name: 'number',
+            description: 'Case number',
+            required: true,
+            min_value: 1,
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'note',
+            description: 'A note for the reporter',
+            max_length: 500,
+          },
         ],
       },
       {
@@ -49,7 +69,8 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const staff = isStaff(interaction, ctx.deps.discord.staffRoleId);
     const guildId = interaction.guildId;
-    if (interaction.options.getSubcommand() === 'list') {
+    const subcommand = interaction.options.getSubcommand();
+    if (subcommand === 'list') {
       const all = interaction.options.getBoolean('all') ?? false;
       if (all && !staff) throw new UserFacingError('Only staff can list every case.');
       const cases = all
@@ -60,9 +81,8 @@ export default {
       );
       return;
     }
-    if (!staff) throw new UserFacingError('Only staff can close cases.');
+    if (!staff) throw new UserFacingError(`Only staff can ${subcommand} cases.`);
     const number = interaction.options.getInteger('number', true);
-    const reason = interaction.options.getString('reason', true).trim();
     // A case is visible and closable only from its own guild: another server's case reads as "not found".
     const found = await ctx.deps.cases.show(number).catch((err: unknown) => {
       if (err instanceof CaseOperationError && err.code === 'not_found') return undefined;
@@ -70,11 +90,24 @@ export default {
     });
     if (!found || found.guildId !== guildId)
       throw new UserFacingError(`There is no case #${number} in this server.`);
-    await ctx.deps.cases.close(
-      number,
-      { reason },
-      { actor: `discord:${interaction.user.id}`, eventId: interaction.id },
-    );
-    await interaction.editReply(`Closed case #${number}.`);
+    const who = { actor: `discord:${interaction.user.id}`, eventId: interaction.id };
+    try {
+      if (subcommand === 'triage') {
+        const note = interaction.options.getString('note')?.trim();
+        const result = await ctx.deps.cases.triage(number, note ? { note } : {}, who);
+        await interaction.editReply(
+          `Triaged case #${number}.${result.reporterNotified === false ? ' (The reporter has DMs closed.)' : ''}`,
+        );
+        return;
+      }
+      const reason = interaction.options.getString('reason', true).trim();
+      await ctx.deps.cases.close(number, { reason }, who);
+      await interaction.editReply(`Closed case #${number}.`);
+    } catch (err) {
+      // Already triaged, already closed, or a support conversation: staff should read why, not a reference id.
+      if (err instanceof CaseOperationError && err.code !== 'not_found')
+        throw new UserFacingError(err.message);
+      throw err;
+    }
   },
 } satisfies SlashCommand;

@@ -5,8 +5,14 @@ import type { CaseDetail } from '../../activities/cases/port';
 import { type Config, loadConfig } from '../../config';
 import { openCaseStore, type OpenedCaseStore } from '../../cases';
 import { EXPORT_FORMATS, exportCases, type ExportFormat } from '../../cases/export';
-import { CaseOperationError, createCaseOperations } from '../../cases/report-client';
-import { CASE_STATUSES, CASE_TYPES, type CaseSummary } from '../../shared/case-types';
+import { type CaseOperations, CaseOperationError, createCaseOperations } from '../../cases/report-client';
+import {
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  CASE_TYPES,
+  type CasePriority,
+  type CaseSummary,
+} from '../../shared/case-types';
 import { clusterTarget, connectClient, localTarget } from '../../temporal/connect';
 import { UserError } from '../user-error';
 
@@ -22,7 +28,7 @@ const caseNumber = z.coerce.number().int().positive();
 export function registerCasesCommand(program: Command): void {
   const cases = program
     .command('cases')
-    .description('list, show, close and export support cases and reports');
+    .description('list, show, triage, close and export support cases and reports');
   const withFilters = (cmd: Command) =>
     cmd
       .addOption(new Option('--status <status>', 'only cases in this status').choices(CASE_STATUSES))
@@ -70,28 +76,33 @@ export function registerCasesCommand(program: Command): void {
     .action(async (number: string, opts: { reason: string; declined?: boolean; actor: string }) => {
       const n = parse(caseNumber, number);
       const reason = parse(z.string().trim().min(1).max(2000), opts.reason);
-      const config = loadConfig();
-      await withStore(async ({ store }) => {
-        const target = config.temporal.address
-          ? clusterTarget(config)
-          : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace);
-        const { client, connection } = await connectClient(target);
-        try {
-          const ops = createCaseOperations({ client, store });
-          const result = await ops.close(
-            n,
-            { reason, resolution: opts.declined ? 'declined' : 'resolved' },
-            { actor: `cli:${opts.actor}` },
-          );
-          const told = result.reporterNotified === false ? ' (the reporter has DMs closed)' : '';
-          console.log(`case #${n} is now ${result.phase ?? 'closed'}${told}`);
-        } catch (err) {
-          if (err instanceof CaseOperationError) throw new UserError(err.message);
-          throw err;
-        } finally {
-          await connection.close();
-        }
-      }, config);
+      await withOperations(async (ops) => {
+        const result = await ops.close(
+          n,
+          { reason, resolution: opts.declined ? 'declined' : 'resolved' },
+          { actor: `cli:${opts.actor}` },
+        );
+        console.log(`case #${n} is now ${result.phase ?? 'closed'}${toldReporter(result.reporterNotified)}`);
+      });
+    });
+
+  cases
+    .command('triage <number>')
+    .description('mark a bug or feature report as being looked into; its workflow DMs the reporter')
+    .option('--note <text>', 'a note sent to the reporter with the news')
+    .addOption(new Option('--priority <priority>', 'set its priority').choices(CASE_PRIORITIES))
+    .option('--actor <name>', 'who triages it, for the event log', process.env.USER ?? 'cli')
+    .action(async (number: string, opts: { note?: string; priority?: CasePriority; actor: string }) => {
+      const n = parse(caseNumber, number);
+      const note = parse(z.string().trim().min(1).max(2000).optional(), opts.note);
+      await withOperations(async (ops) => {
+        const result = await ops.triage(
+          n,
+          { ...(note ? { note } : {}), ...(opts.priority ? { priority: opts.priority } : {}) },
+          { actor: `cli:${opts.actor}` },
+        );
+        console.log(`case #${n} is now ${result.phase ?? 'triaged'}${toldReporter(result.reporterNotified)}`);
+      });
     });
 
   withFilters(
@@ -122,6 +133,28 @@ export function registerCasesCommand(program: Command): void {
         process.stderr.write(`exported ${written} case${written === 1 ? '' : 's'} as ${format}\n`);
       });
     });
+}
+
+const toldReporter = (notified: boolean | undefined) =>
+  notified === false ? ' (the reporter has DMs closed)' : '';
+
+/** Case operations on the store and the Temporal cluster (or the local dev server), closed afterwards. */
+async function withOperations(fn: (ops: CaseOperations) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  await withStore(async ({ store }) => {
+    const target = config.temporal.address
+      ? clusterTarget(config)
+      : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace);
+    const { client, connection } = await connectClient(target);
+    try {
+      await fn(createCaseOperations({ client, store }));
+    } catch (err) {
+      if (err instanceof CaseOperationError) throw new UserError(err.message);
+      throw err;
+    } finally {
+      await connection.close();
+    }
+  }, config);
 }
 
 async function withStore(fn: (opened: OpenedCaseStore) => Promise<void>, config?: Config): Promise<void> {

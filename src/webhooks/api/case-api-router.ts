@@ -10,6 +10,7 @@ import {
   linkBody,
   listQuery,
   noteBody,
+  triageBody,
 } from './schemas';
 
 export interface CaseApiOptions {
@@ -20,7 +21,7 @@ export interface CaseApiOptions {
 const STATUS_OF_ERROR = { not_found: 404, conflict: 409, invalid: 400 } as const;
 
 /**
- * The staff case API, mounted at /api: list and read cases, close, assign, note and link them. Changes go through
+ * The staff case API, mounted at /api: list and read cases, triage, close, assign, note and link them. Changes go through
  * the case operations (and so through the report workflows that notify reporters).
  */
 export function caseApiRouter(options: CaseApiOptions): Router {
@@ -51,6 +52,19 @@ export function caseApiRouter(options: CaseApiOptions): Router {
     const body = closeBody.parse(req.body);
     res.json(
       await ops.close(number, { reason: body.reason, resolution: body.resolution }, staff(req, body.actor)),
+    );
+  });
+
+  router.post('/cases/:number/triage', async (req, res) => {
+    const { number } = caseNumberParams.parse(req.params);
+    // An empty body is a plain triage; express.json leaves req.body undefined when nothing was sent.
+    const body = triageBody.parse(req.body ?? {});
+    res.json(
+      await ops.triage(
+        number,
+        { ...(body.note ? { note: body.note } : {}), ...(body.priority ? { priority: body.priority } : {}) },
+        staff(req, body.actor),
+      ),
     );
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATUSES, CASE_TYPES } from '../../shared/case-types';
+import { CASE_PRIORITIES, CASE_STATUSES, CASE_TYPES } from '../../shared/case-types';
 
 /* What the case API accepts, checked before anything else runs. */
 
@@ -21,6 +21,13 @@ const actor = text(100).optional();
 export const closeBody = z.object({
   reason: text(2000),
   resolution: z.enum(['resolved', 'declined']).optional(),
+  actor,
+});
+
+/** The note, if any, goes to the reporter with the news that the team is looking into their report. */
+export const triageBody = z.object({
+  note: text(2000).optional(),
+  priority: z.enum(CASE_PRIORITIES).optional(),
   actor,
 });
 

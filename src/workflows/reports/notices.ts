@@ -43,3 +43,11 @@ export function originalClosedNotice(
   const verb = resolution === 'resolved' ? 'has been resolved' : 'was declined';
   return withNote(`#${original} "${state.title}", which you reported as #${duplicate}, ${verb}.`, note);
 }
+
+export function triagedNotice(state: ReportState, caseNumber: number, note?: string): string {
+  return withNote(
+    `Your ${label(state, caseNumber)} has been triaged: the team is looking into it. ` +
+      `You will hear from us here when there is news.`,
+    note,
+  );
+}

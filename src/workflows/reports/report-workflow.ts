@@ -4,6 +4,8 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -11,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../../activities/cases/activities';
-import type { DiscordPort } from '../../activities/discord/port';
+import type { DiscordActivities } from '../../activities/discord/activities';
 import {
   addNoteUpdate,
   assignUpdate,
@@ -23,6 +25,7 @@ import {
   triageUpdate,
 } from '../../shared/report-messages';
 import {
+  type FollowUpClock,
   isFinalPhase,
   STATUS_OF_PHASE,
   type ReportOutcome,
@@ -33,16 +36,27 @@ import {
   type StaffActionResult,
 } from '../../shared/report-types';
 import { CaseNumberKey, CaseStatusKey, CaseTypeKey } from '../../shared/search-attributes';
-import { closedNotice, duplicateNotice, originalClosedNotice } from './notices';
+import { closedNotice, duplicateNotice, originalClosedNotice, triagedNotice } from './notices';
+import { staffReminder } from './reminders';
 
 const cases = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-const discord = proxyActivities<Pick<DiscordPort, 'sendDirectMessage'>>({
+const discord = proxyActivities<Pick<DiscordActivities, 'sendDirectMessage'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
+// A reminder is best effort: retrying one for long would hold up the staff actions queued behind it, and the next
+// reminder comes at the next interval anyway.
+const staffChannel = proxyActivities<Pick<DiscordActivities, 'postGuildChannelNotice'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+/** Versions of this workflow's behaviour, so histories recorded before each change still replay. */
+const TRIAGE_DM_PATCH = 'report-triage-dm';
+const FOLLOW_UP_PATCH = 'report-follow-up-reminders';
 
 /** Applied staff actions remembered across continue-as-new, so a late retry of an old action is still a no-op. */
 const REMEMBERED_ACTIONS = 200;
@@ -59,6 +73,10 @@ interface Effect {
  * is declined and linked to its original). Staff act through updates; handlers only check and change state, and
  * queue the I/O, which the main loop runs in order. The reporter gets a DM when the report is resolved, declined or
  * marked a duplicate, and duplicates' reporters get one when the original is closed.
+ *
+ * Follow-up: with `input.followUp`, a report nobody moves is brought up in the staff channel, repeatedly at the
+ * same interval: an untriaged one until it is triaged (notes and assignments do not count: it still awaits
+ * triage), a triaged one until any staff action restarts its clock.
  */
 export async function reportWorkflow(input: ReportWorkflowInput): Promise<ReportOutcome> {
   const report = input.report;
@@ -74,6 +92,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
   const applied = new Map<string, StaffActionResult>(input.carried?.applied ?? []);
   const queued = new Set<string>();
   const outbox: Effect[] = [];
+  let clock: FollowUpClock = input.carried?.clock ?? { since: Date.now(), reminders: 0 };
 
   setHandler(reportStateQuery, () => state);
   setHandler(fileReportUpdate, async () => {
@@ -97,7 +116,11 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
           if (!seen(action)) {
             check(action);
             queued.add(action.eventId);
+            const phaseBefore = state.phase;
             const run = apply(action);
+            if (state.phase !== phaseBefore || state.phase === 'triaged') {
+              clock = { since: Date.now(), reminders: 0 };
+            }
             outbox.push({ eventId: action.eventId, phase: state.phase, run });
           }
         }
@@ -139,7 +162,13 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
           },
           event: { eventId: action.eventId, actor: action.actor, action: 'triaged', detail: action.note },
         });
-        return {};
+        if (!patched(TRIAGE_DM_PATCH)) return {};
+        const reporterNotified = await tellReporter(
+          caseNumber,
+          action.eventId,
+          triagedNotice(state, caseNumber, action.note),
+        );
+        return { reporterNotified };
       };
     },
   );
@@ -288,9 +317,45 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
   }
   const caseNumber = state.caseNumber;
   publish(state, caseNumber);
+  const followUp = input.followUp && patched(FOLLOW_UP_PATCH) ? input.followUp : undefined;
+  const reminderInterval = () =>
+    followUp && (state.phase === 'open' ? followUp.triageReminderMs : followUp.staleReminderMs);
+
+  /** Posts the reminder that is due now; a failure is logged, never fatal: the report itself is unaffected. */
+  async function remindStaff(intervalMs: number): Promise<void> {
+    const reminder = { ...clock };
+    clock = { ...clock, reminders: clock.reminders + 1 };
+    try {
+      const { posted } = await staffChannel.postGuildChannelNotice({
+        guildId: state.guildId,
+        channelName: followUp!.staffChannel,
+        dedupeKey: `case-${caseNumber}-reminder-${reminder.since}-${reminder.reminders}`,
+        embed: staffReminder(state, caseNumber, reminder, intervalMs),
+      });
+      if (!posted) {
+        log.warn('no staff channel to post a report reminder in; run `flexcord setup-channels`', {
+          caseNumber,
+          channel: followUp!.staffChannel,
+        });
+      }
+    } catch (err) {
+      log.warn('could not post a report reminder', { caseNumber, error: String(err) });
+    }
+  }
 
   while (!(isFinalPhase(state.phase) && outbox.length === 0)) {
-    await condition(() => outbox.length > 0 || workflowInfo().continueAsNewSuggested);
+    const ready = () => outbox.length > 0 || workflowInfo().continueAsNewSuggested;
+    const interval = isFinalPhase(state.phase) ? undefined : reminderInterval();
+    if (interval !== undefined) {
+      const due = clock.since + interval * (clock.reminders + 1);
+      // Never a zero timeout: the SDK reads 0 as "no timeout at all".
+      if (!(await condition(ready, Math.max(1, due - Date.now())))) {
+        await remindStaff(interval);
+        continue;
+      }
+    } else {
+      await condition(ready);
+    }
     const effect = outbox.shift();
     if (effect) {
       const result = await effect.run(caseNumber);
@@ -300,7 +365,8 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     } else if (outbox.length === 0 && allHandlersFinished()) {
       await continueAsNew<typeof reportWorkflow>({
         report,
-        carried: { state, applied: [...applied].slice(-REMEMBERED_ACTIONS) },
+        ...(input.followUp ? { followUp: input.followUp } : {}),
+        carried: { state, applied: [...applied].slice(-REMEMBERED_ACTIONS), clock },
       });
     }
   }
