@@ -166,6 +166,70 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     assert.equal(fake.taskFor(ref.conversationSid)!.status, 'wrapping');
   });
 
+  it('reads what lost webhooks carried: agent messages after a cursor across pages, agents, state', async () => {
+    const ref = await ensure();
+    await activities.postCustomerMessage({
+      conversation: ref,
+      text: 'hello?',
+      attachments: [],
+      dedupeKey: 'd1',
+    });
+    fake.dropWebhooks(1000);
+    const agent = await fake.agentAccepts(ref.conversationSid, {
+      identity: 'alice_40example_2Ecom',
+      name: 'Alice',
+    });
+    for (let i = 0; i < 120; i++) await fake.agentReplies(ref.conversationSid, `reply ${i}`);
+    const listed = () =>
+      fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Messages')).length;
+
+    const before = listed();
+    const all = await activities.fetchFlexUpdates({ conversation: ref });
+    assert.equal(listed() - before, 3, 'three pages of 50, newest first, following next_page_url');
+    assert.equal(all.messages.length, 120, 'the customer message is left out');
+    assert.deepEqual(
+      all.messages.slice(0, 2).map((m) => [m.index, m.text]),
+      [
+        [1, 'reply 0'],
+        [2, 'reply 1'],
+      ],
+    );
+    assert.deepEqual(Object.keys(all.messages[0]!).sort(), [
+      'agentIdentity',
+      'agentName',
+      'attachments',
+      'eventId',
+      'index',
+      'sentAt',
+      'text',
+    ]);
+    assert.match(all.messages[0]!.eventId, /^IM[0-9a-f]{32}$/);
+    assert.equal(all.messages[0]!.agentName, 'alice', 'an email login is cut to the part before @');
+    assert.deepEqual(all.agents, [
+      { identity: 'alice_40example_2Ecom', name: 'alice', participantSid: agent.sid },
+    ]);
+    assert.equal(all.state, 'active');
+    assert.equal(all.lastMessageIndex, 120);
+
+    const next = listed();
+    const recent = await activities.fetchFlexUpdates({ conversation: ref, afterMessageIndex: 118 });
+    assert.equal(listed() - next, 1, 'a cursor near the end costs one page');
+    assert.deepEqual(
+      recent.messages.map((m) => m.text),
+      ['reply 118', 'reply 119'],
+    );
+    assert.equal(recent.lastMessageIndex, 120);
+
+    const none = await activities.fetchFlexUpdates({ conversation: ref, afterMessageIndex: 120 });
+    assert.deepEqual([none.messages, none.lastMessageIndex], [[], undefined]);
+
+    await fake.agentCloses(ref.conversationSid);
+    assert.equal(
+      (await activities.fetchFlexUpdates({ conversation: ref, afterMessageIndex: 120 })).state,
+      'closed',
+    );
+  });
+
   describe('errors', () => {
     it('429 with Retry-After is retryable after the delay Twilio asked for', async () => {
       fake.fail({ status: 429, code: 20429, retryAfterSeconds: 3, match: { method: 'GET' } });

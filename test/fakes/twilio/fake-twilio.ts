@@ -388,9 +388,11 @@ export class FakeTwilio {
         re(`^${conv}/Participants$`),
         (c) => {
           const x = this.findConversation(c.params.conv!);
-          return this.page(
+          return this.pageOf(
             'participants',
+            `${CONVERSATIONS_API}/v1/Conversations/${x.sid}/Participants`,
             x.participants.map((p) => participantJson(this.accountSid, x, p)),
+            c.query,
           );
         },
       ],
@@ -584,13 +586,12 @@ export class FakeTwilio {
   private listMessages({ params, query }: Call): Answer {
     const c = this.findConversation(params.conv!);
     const ordered = str(query.Order) === 'desc' ? [...c.messages].reverse() : c.messages;
-    const size = Math.min(Number(str(query.PageSize) ?? 50), 100);
-    return this.page(
+    return this.pageOf(
       'messages',
-      ordered
-        .slice(0, size)
-        .map((m) => messageJson(this.accountSid, c, m, MediaStore.messageField(this.mediaOf(m.sid)))),
-      size,
+      `${CONVERSATIONS_API}/v1/Conversations/${c.sid}/Messages`,
+      ordered.map((m) => messageJson(this.accountSid, c, m, MediaStore.messageField(this.mediaOf(m.sid)))),
+      query,
+      str(query.Order) ? { Order: str(query.Order)! } : {},
     );
   }
 
@@ -882,6 +883,41 @@ export class FakeTwilio {
 
   // ---- paging ----
 
+  /**
+   * One page of a list the way Twilio pages it: `PageSize` records (default 50, at most 1000) from page `Page`, and
+   * a `next_page_url` (with a `PageToken`, and the list's own filters) while more remain, which twilio-node follows.
+   */
+  private pageOf(
+    key: string,
+    listUrl: string,
+    records: unknown[],
+    query: Record<string, unknown>,
+    filters: Record<string, string> = {},
+  ): Answer {
+    const size = Math.min(Math.max(Number(str(query.PageSize) ?? 50) || 50, 1), 1000);
+    const page = Math.max(Number(str(query.Page) ?? 0) || 0, 0);
+    const link = (n: number) => {
+      const params = new URLSearchParams({ ...filters, PageSize: String(size), Page: String(n) });
+      if (n > 0) params.set('PageToken', `PT${n * size}`);
+      return `${listUrl}?${params.toString()}`;
+    };
+    const more = (page + 1) * size < records.length;
+    return {
+      body: {
+        [key]: records.slice(page * size, (page + 1) * size),
+        meta: {
+          page,
+          page_size: size,
+          first_page_url: link(0),
+          previous_page_url: page > 0 ? link(page - 1) : null,
+          url: link(page),
+          next_page_url: more ? link(page + 1) : null,
+          key,
+        },
+      },
+    };
+  }
+
   /** Twilio's "next-gen" list shape: the records under `key`, and a meta block with one page. */
   private page(key: string, records: unknown[], pageSize = 50): Answer {
     return {
@@ -900,6 +936,9 @@ export class FakeTwilio {
     };
   }
 }
+
+/** The Conversations API's public base; twilio-node follows `next_page_url`, routed to the fake like any call. */
+const CONVERSATIONS_API = 'https://conversations.twilio.com';
 
 function re(source: string): RegExp {
   return new RegExp(source);
