@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import pino from 'pino';
+import type { SupportActivities } from '../src/activities/support-activity-types';
+import { createTwilioActivities } from '../src/activities/twilio/activities';
+import { createTwilioClient } from '../src/activities/twilio/twilio-client';
+import { TwilioFlexAdapter } from '../src/activities/twilio/twilio-flex-adapter';
+import type { CaseChanges } from '../src/shared/case-types';
+import type { OutboundDiscordMessage, StartSupportInput } from '../src/shared/support-types';
+import {
+  getConversationState,
+  openSupportConversation,
+  sendUserAction,
+  signalAgentEvent,
+} from '../src/temporal/support-client';
+import { createWebhookApp } from '../src/webhooks/app';
+import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
+import { createTwilioWebhookRouter } from '../src/webhooks/twilio/twilio-router';
+import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { testEnv } from './support/global-fixtures';
+import { withWorker } from './support/worker';
+
+/*
+ * Issue 4, dropped webhooks, end to end: the real Flex activities against the Twilio fake, the real webhook router,
+ * and the fake losing the agent's reply and every webhook of the close, as Twilio does when our webhook server is
+ * down (it does not redeliver). Reconciliation (every second here) must still bring the reply to Discord, once,
+ * and close the case.
+ */
+
+const AUTH_TOKEN = 'rec0c0ffee0c0ffee0c0ffee0c0ffee0';
+
+describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', function () {
+  this.timeout(60_000);
+  let webhooks: RunningHttpServer;
+  let fake: FakeTwilio;
+
+  beforeEach(async () => {
+    const client = testEnv().client;
+    const holder = Router();
+    const app = createWebhookApp({
+      logger: pino({ level: 'silent' }),
+      readiness: async () => undefined,
+      routers: [{ path: '/twilio', router: holder }],
+    });
+    webhooks = await listen(app, 0, '127.0.0.1');
+    const publicBaseUrl = `http://127.0.0.1:${webhooks.port}`;
+    holder.use(
+      createTwilioWebhookRouter({
+        authToken: AUTH_TOKEN,
+        publicBaseUrl,
+        bodyLimit: '100kb',
+        logger: pino({ level: 'silent' }),
+        deliver: (input) => signalAgentEvent(client, input),
+      }),
+    );
+    fake = await new FakeTwilio({
+      authToken: AUTH_TOKEN,
+      taskrouterCallbackUrl: `${publicBaseUrl}/twilio/taskrouter`,
+    }).start();
+  });
+
+  afterEach(async () => {
+    await fake.stop();
+    await webhooks.close();
+    assert.deepEqual(fake.specViolations, []);
+  });
+
+  it('relays a reply whose webhook was lost exactly once, and closes when every close webhook was lost', async () => {
+    const client = testEnv().client;
+    const discord: OutboundDiscordMessage[] = [];
+    const caseChanges: CaseChanges[] = [];
+    const others: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
+      openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
+      sendToDiscord: async (message) => {
+        // Counted per attempt, not deduplicated: a double relay must show here.
+        discord.push(message);
+        return { messageIds: [String(discord.length)] };
+      },
+      openCase: async () => ({ caseNumber: 42 }),
+      appendTranscript: async () => undefined,
+      updateCase: async ({ changes }) => {
+        caseChanges.push(changes);
+      },
+      getCaseTranscript: async () => [],
+      searchKnowledgeBase: async () => [],
+    };
+    const adapter = new TwilioFlexAdapter({
+      client: createTwilioClient({
+        accountSid: fake.accountSid,
+        authToken: AUTH_TOKEN,
+        apiBaseUrl: fake.url,
+      }),
+      workspaceSid: fake.workspaceSid,
+      workflowSid: fake.workflowSid,
+      taskChannel: 'chat',
+      conversationsWebhookUrl: `http://127.0.0.1:${webhooks.port}/twilio/conversations`,
+      timers: { inactive: 'PT12H', closed: 'P2D' },
+      interactionSetup: { attempts: 5, intervalMs: 20 },
+    });
+    const suffix = randomUUID().slice(0, 8);
+    const input: StartSupportInput = {
+      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
+      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 1 },
+      preferThread: false,
+    };
+    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
+    const agentMessages = () => discord.filter((m) => m.kind === 'agent_message');
+
+    await withWorker({ ...others, ...createTwilioActivities(adapter) }, async (taskQueue) => {
+      await openSupportConversation(client, { taskQueue, input });
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'requestHuman',
+        event: { eventId: `rh-${suffix}` },
+      });
+      const conversationSid = await eventually(() => {
+        const task = [...fake.tasks.values()][0];
+        assert.ok(task, 'a Flex task exists');
+        return task.attributes.conversationSid as string;
+      }, 20_000);
+
+      // The agent joins while the webhook server is up: the join and TaskRouter's full name arrive.
+      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
+      await eventually(async () =>
+        assert.equal((await getConversationState(client, workflowId)).phase, 'with_agent'),
+      );
+
+      // The webhook server is down when the agent replies: Twilio's webhook is lost for good.
+      fake.dropWebhooks(1);
+      const lost = await fake.agentReplies(conversationSid, 'Please reinstall the graphics driver.');
+      assert.equal(fake.deliveries.find((d) => d.params.MessageSid === lost.sid)?.outcome, 'dropped');
+      await eventually(() => assert.equal(agentMessages().length, 1), 20_000);
+      assert.equal(agentMessages()[0]!.text, 'Please reinstall the graphics driver.');
+      assert.equal(agentMessages()[0]!.dedupeKey, lost.sid);
+      assert.equal(agentMessages()[0]!.agentName, 'Alice Example', 'the name TaskRouter gave is kept');
+
+      // Back up: the next reply arrives by webhook and is also listed at the next reads; it is relayed once.
+      const delivered = await fake.agentReplies(conversationSid, 'Did that help?');
+      assert.equal(fake.deliveries.find((d) => d.params.MessageSid === delivered.sid)?.outcome, 200);
+      const reads = () =>
+        fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`${conversationSid}/Messages`))
+          .length;
+      const readsBefore = reads();
+      await eventually(() => assert.ok(reads() >= readsBefore + 2, 'two more reads of the conversation'));
+      assert.deepEqual(
+        agentMessages().map((m) => m.text),
+        ['Please reinstall the graphics driver.', 'Did that help?'],
+      );
+
+      // Down again for the close: TaskRouter's wrap-up and completion and the conversation's close are all lost.
+      const deliveriesBefore = fake.deliveries.length;
+      fake.dropWebhooks(3);
+      await fake.agentCloses(conversationSid);
+      assert.deepEqual(
+        fake.deliveries.slice(deliveriesBefore).map((d) => d.outcome),
+        ['dropped', 'dropped', 'dropped'],
+      );
+      await eventually(async () => {
+        assert.equal((await getConversationState(client, workflowId)).phase, 'closed');
+        assert.ok(caseChanges.some((c) => c.status === 'closed' && c.closeReason === 'agent_closed'));
+      }, 20_000);
+      await eventually(() =>
+        assert.ok(
+          discord.some((m) => m.kind === 'rating_prompt'),
+          'the user is asked for a rating',
+        ),
+      );
+      assert.equal(agentMessages().length, 2, 'nothing relayed twice');
+    });
+  });
+});
