@@ -195,4 +195,64 @@ describe('case REST API', function () {
     assert.match(sent[1]!.text, /Shipped a fix/);
     assert.match(sent[2]!.text, /Shipped a fix/);
   });
+
+  it('triages a report through its workflow: bearer auth, validated body, DM to the reporter, 409 when repeated', async () => {
+    await start(TOKEN);
+    const { client } = testEnv();
+    const { activities, sent } = reportActivities(opened.store);
+    const support = await opened.store.openCase({
+      idempotencyKey: 's-triage',
+      type: 'support',
+      guildId: 'g1',
+      reporter: { discordId: 'u1', name: 'Ada' },
+      title: 'Help',
+      description: 'Need help',
+    });
+    const reportNumber = await withWorker(activities, async (taskQueue) => {
+      const filed = await fileReport(client, { taskQueue, input: reportInput() });
+      const path = `/cases/${filed.caseNumber}/triage`;
+      const noToken = await call(path, { method: 'POST', body: '{}', token: null });
+      assert.equal(noToken.status, 401);
+      assert.equal((await call(path, { method: 'POST', body: '{}', token: 'wrong-token' })).status, 401);
+      for (const bad of [{ priority: 'asap' }, { note: '' }, { note: 'x'.repeat(2001) }]) {
+        const res = await post(path, bad);
+        assert.equal(res.status, 400, JSON.stringify(bad));
+        assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
+      }
+      assert.equal((await post('/cases/0/triage', {})).status, 400);
+      assert.equal((await post('/cases/9999/triage', {})).status, 404);
+      assert.equal((await post(`/cases/${support.caseNumber}/triage`, {})).status, 409);
+      assert.equal(sent.length, 0, 'nothing was triaged by a refused request');
+
+      for (let i = 0; i < 2; i++) {
+        const res = await post(
+          path,
+          { note: 'Reproduced on 2.3', priority: 'urgent', actor: 'alice' },
+          { 'idempotency-key': 'triage-1' },
+        );
+        assert.equal(res.status, 200);
+        assert.deepEqual(await res.json(), {
+          caseNumber: filed.caseNumber,
+          phase: 'triaged',
+          reporterNotified: true,
+        });
+      }
+      const again = await post(path, {});
+      assert.equal(again.status, 409);
+      assert.match(((await again.json()) as { message: string }).message, /already triaged/);
+      return filed.caseNumber;
+    });
+    assert.equal(sent.length, 1, 'the retried request triaged once');
+    assert.match(
+      sent[0]!.text,
+      /has been triaged: the team is looking into it\.[\s\S]*\n\nReproduced on 2\.3$/,
+    );
+    const stored = (await opened.store.getCase(reportNumber))!;
+    assert.equal(stored.priority, 'urgent');
+    assert.equal(stored.status, 'in_progress');
+    assert.deepEqual(
+      stored.events.filter((e) => e.action === 'triaged').map((e) => [e.actor, e.detail]),
+      [['api:alice', 'Reproduced on 2.3']],
+    );
+  });
 });
