@@ -8,6 +8,10 @@ import { openCaseDatabase } from '../src/cases/database';
 import { exportCases } from '../src/cases/export';
 import { SqlCaseStore } from '../src/cases/sql-case-store';
 import type { CaseDetail } from '../src/activities/cases/port';
+import { fileReport } from '../src/cases/report-client';
+import { reportActivities, reportInput } from './support/case-fixtures';
+import { testEnv } from './support/global-fixtures';
+import { withWorker } from './support/worker';
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '..', 'bin', 'flexcord.js');
@@ -140,5 +144,63 @@ describe('flexcord cases (CLI)', function () {
     assert.equal(written, 450);
     assert.deepEqual(progress, [100, 200, 300, 400]);
     assert.equal(chunks.join('').trimEnd().split('\n').length, 450);
+  });
+
+  it('triages a report through its workflow and names why a triage is refused', async () => {
+    const { client, address } = testEnv();
+    const { activities, sent } = reportActivities(store);
+    const cliOnCluster = (...args: string[]) =>
+      run(process.execPath, [BIN, 'cases', ...args], {
+        env: {
+          ...process.env,
+          FLEXCORD_DATA_DIR: dir,
+          DATABASE_URL: '',
+          LOG_LEVEL: 'silent',
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_NAMESPACE: 'default',
+        },
+        cwd: dir,
+      });
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => assert.fail('expected the command to fail'),
+        (err: { code: number; stderr: string }) => err,
+      );
+    const number = await withWorker(activities, async (taskQueue) => {
+      const filed = await fileReport(client, { taskQueue, input: reportInput() });
+      const n = String(filed.caseNumber);
+      const badPriority = await failure(cliOnCluster('triage', n, '--priority', 'asap'));
+      assert.notEqual(badPriority.code, 0);
+      assert.match(badPriority.stderr, /asap/);
+      const out = await cliOnCluster(
+        'triage',
+        n,
+        '--note',
+        'Looking at it',
+        '--priority',
+        'high',
+        '--actor',
+        'bo',
+      );
+      assert.equal(out.stdout.trim(), `case #${n} is now triaged`);
+      const again = await failure(cliOnCluster('triage', n));
+      assert.match(again.stderr, new RegExp(`case #${n}: the report is already triaged`));
+      // Case 1001 from the fixture is a bug without a workflow (filed outside Temporal): not something to triage.
+      const plain = await failure(cliOnCluster('triage', '1001'));
+      assert.match(plain.stderr, /only bug and feature reports are triaged/);
+      const missing = await failure(cliOnCluster('triage', '99999'));
+      assert.match(missing.stderr, /case #99999 does not exist/);
+      return filed.caseNumber;
+    });
+    assert.equal(sent.length, 1);
+    assert.match(sent[0]!.text, /has been triaged[\s\S]*Looking at it$/);
+    const stored = (await store.getCase(number))!;
+    assert.equal(stored.status, 'in_progress');
+    assert.equal(stored.priority, 'high');
+    assert.ok(
+      stored.events.some(
+        (e) => e.action === 'triaged' && e.actor === 'cli:bo' && e.detail === 'Looking at it',
+      ),
+    );
   });
 });
