@@ -5,6 +5,7 @@ import { createDiscordActivities } from '../src/activities/discord/activities';
 import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/discord-rest-port';
 import { decodeCustomId } from '../src/shared/discord-custom-ids';
 import { FakeDiscord } from './fakes/discord';
+import { newChannel } from './fakes/discord/model';
 
 describe('Discord activities (REST adapter against the local Discord fake)', () => {
   let discord: FakeDiscord;
@@ -180,5 +181,30 @@ describe('Discord activities (REST adapter against the local Discord fake)', () 
     );
     assert.ok(down, 'the 503 surfaces');
     assert.notEqual((down as ApplicationFailure).nonRetryable, true);
+  });
+
+  it('posts a staff notice into a guild channel found by name, once per dedupe key; a missing channel is not posted', async () => {
+    const notice = {
+      guildId,
+      channelName: 'case-followup',
+      dedupeKey: 'case-1001-reminder-0-0',
+      embed: {
+        title: 'Bug report #1001 has waited 2 days for triage',
+        description: 'x',
+        footer: 'reminder 1',
+      },
+    };
+    assert.deepEqual(await activities.postGuildChannelNotice(notice), { posted: false });
+    const channel = discord.addChannel(
+      newChannel({ type: ChannelType.GuildText, guildId, name: 'case-followup' }),
+    );
+    const first = await activities.postGuildChannelNotice(notice);
+    const retried = await activities.postGuildChannelNotice(notice);
+    assert.equal(first.posted, true);
+    assert.equal(retried.messageId, first.messageId);
+    const posted = discord.messagesIn(channel.id);
+    assert.equal(posted.length, 1);
+    assert.equal(posted[0]!.embeds[0]?.title, notice.embed.title);
+    assert.equal(posted[0]!.embeds[0]?.footer?.text, 'reminder 1');
   });
 });
