@@ -28,6 +28,43 @@ describe('support conversation state', () => {
     assert.equal(model.nextDeadline(), undefined);
   });
 
+  it('reads Flex every interval while Flex has the conversation, only once the patch is on, and carries the cursor', () => {
+    const model = ConversationModel.start(
+      newSupportInput({ ...input.timings, agentSlaSeconds: 3600, flexReconcileSeconds: 5 }),
+      'ep-r',
+      0,
+    );
+    model.state.phase = 'waiting_for_agent';
+    assert.equal(model.wantsReconcile(), false, 'no Flex conversation yet');
+    model.state.flexConversation = { conversationSid: 'CH1', customerIdentity: 'discord:1' };
+    model.state.waitingSince = 2_000;
+    assert.equal(model.wantsReconcile(), true);
+    assert.equal(model.reconcileAt(), undefined, 'off until the workflow turns the patch on');
+    model.reconcileEnabled = true;
+    assert.equal(model.nextDeadline(), 7_000, 'one interval after the hand-over');
+    model.state.flexReconciledAt = 7_000;
+    model.state.flexMessageCursor = 4;
+    assert.equal(model.nextDeadline(), 12_000);
+    model.state.phase = 'with_agent';
+    model.touch(10_000);
+    assert.equal(model.reconcileAt(), 12_000, 'also while with the agent');
+    assert.equal(model.carry().flexMessageCursor, 4);
+
+    model.state.phase = 'closed';
+    assert.equal(model.reconcileAt(), undefined, 'never after the close');
+    model.reopen('ep-r2', 20_000);
+    assert.equal(model.state.flexMessageCursor, undefined, 'a new conversation starts its own cursor');
+  });
+
+  it('does not read Flex when the interval is 0', () => {
+    const model = ConversationModel.start(newSupportInput({ flexReconcileSeconds: 0 }), 'ep-z', 0);
+    model.reconcileEnabled = true;
+    model.state.phase = 'with_agent';
+    model.state.flexConversation = { conversationSid: 'CH1', customerIdentity: 'discord:1' };
+    model.state.waitingSince = 0;
+    assert.equal(model.reconcileAt(), undefined);
+  });
+
   it('skips the reminder when it would not come before the close', () => {
     const model = ConversationModel.start(
       newSupportInput({ inactivitySeconds: 60, inactivityReminderSeconds: 60 }),
