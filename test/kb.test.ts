@@ -8,6 +8,8 @@ import { createKbActivities } from '../src/activities/kb/activities';
 import { FileKnowledgeBase } from '../src/activities/kb/file-knowledge-base';
 import { loadArticles } from '../src/kb/load-articles';
 import { ArticleIndex } from '../src/kb/search-index';
+import { editDistance, SpellingCorrector } from '../src/kb/spelling';
+import { termsOf } from '../src/kb/terms';
 import { eventually } from './support/conversation-helpers';
 
 const SAMPLE_KB = path.resolve(__dirname, '..', 'knowledge-base');
@@ -127,6 +129,91 @@ describe('knowledge base', () => {
       assert.equal(index.search('refumd')[0]?.id, 'b.md', 'typo');
       assert.equal(index.search('clan war')[0]?.id, 'c.md', 'synonym: clan -> guild');
       assert.match(index.search('refund receipt')[0]!.excerpt, /receipt/);
+    });
+    it('reads player aliases from front matter and finds an article by them, without showing them', async () => {
+      const dir = await tempKb({
+        'crash.md': [
+          '---',
+          'title: "The game closes"',
+          'tags: [technical]',
+          'aliases: ["black screen", "force close"]',
+          'url: https://help.example.com/crash',
+          '---',
+          '',
+          'Update the game and restart the device.',
+        ].join('\n'),
+        'shop.md': article('Shop offers', ['purchase'], 'Offers show a timer in the shop.'),
+      });
+      const { articles } = await loadArticles(dir);
+      const crash = articles.find((a) => a.id === 'crash.md')!;
+      assert.deepEqual(crash.aliases, ['black screen', 'force close']);
+      assert.deepEqual(articles.find((a) => a.id === 'shop.md')!.aliases, []);
+      const index = new ArticleIndex(articles, { minScore: 0.5, minShareOfBest: 0.3 });
+      const hits = index.search('stuck on a black screen');
+      assert.equal(hits[0]?.id, 'crash.md');
+      assert.doesNotMatch(hits[0]!.excerpt, /black screen/);
+    });
+
+    it('tells a crashing app from closing an account, and folds player shorthand', () => {
+      assert.ok(termsOf('the app keeps closing').has('crash'));
+      assert.ok(!termsOf('the app keeps closing').has('delete'));
+      assert.ok(termsOf('please close my account').has('delete'));
+      assert.ok(!termsOf('please close my account').has('crash'));
+      assert.ok(termsOf('forgot my pw').has('password'));
+      assert.ok(termsOf('can i change my ign').has('username'));
+      assert.ok(termsOf('enemy had aimbot').has('cheat'));
+      const chargedTwice = [...termsOf('charged twice')];
+      assert.ok(chargedTwice.every((t) => termsOf('got billed 2 times for one pack').has(t)));
+      assert.ok(termsOf('rubber banding every match').has('lag'));
+      assert.ok(termsOf('my son bought gems').has('parent'));
+    });
+  });
+
+  describe('spelling correction', () => {
+    it('repairs a slip in a question word toward words the articles use, and leaves short or unknown words', () => {
+      const speller = new SpellingCorrector(['crashing', 'refund', 'banned', 'guild', 'lower', 'match']);
+      assert.equal(speller.correct('crashign'), 'crashing', 'neighbouring letters swapped');
+      assert.equal(speller.correct('refnud'), 'refund');
+      assert.equal(speller.correct('baned'), 'banned', 'a letter missing');
+      assert.equal(speller.correct('gulid'), 'guild');
+      assert.equal(speller.correct('math'), 'math', 'short words are left alone');
+      assert.equal(speller.correct('football'), 'football', 'nothing close enough');
+      assert.equal(editDistance('subscribtion', 'subscription', 2), 1);
+      assert.equal(editDistance('authentification', 'authentication', 2), 2);
+      assert.equal(editDistance('asdf', 'the', 1), 2, 'stops once past the limit');
+    });
+
+    it('lets a misspelt question find its article in the sample knowledge base', async () => {
+      const kb = await FileKnowledgeBase.open({ dir: SAMPLE_KB });
+      const hits = await kb.search('game keeps crashign', { limit: 3 });
+      assert.equal(hits[0]?.id, 'technical/game-crashes.md');
+    });
+  });
+
+  describe('player wording in the sample articles', () => {
+    const wording: [string, string][] = [
+      ['forgot pw cant get in', 'account/reset-password.md'],
+      ['app keeps closing when i open it', 'technical/game-crashes.md'],
+      ['enemy was using aimbot', 'moderation/report-player.md'],
+      ['can i play on pc with an emulator', 'technical/supported-devices.md'],
+      ['this hero is way too op pls nerf', 'community/feature-requests.md'],
+    ];
+    for (const [question, expected] of wording) {
+      it(`offers ${expected} for ${JSON.stringify(question)}`, async () => {
+        const kb = await FileKnowledgeBase.open({ dir: SAMPLE_KB });
+        const hits = await kb.search(question, { limit: 3 });
+        assert.ok(
+          hits.some((h) => h.id === expected),
+          JSON.stringify(hits.map((h) => [h.id, h.score])),
+        );
+      });
+    }
+
+    it('still offers nothing for off-topic chatter', async () => {
+      const kb = await FileKnowledgeBase.open({ dir: SAMPLE_KB });
+      for (const question of ['lol', 'who is the ceo of apple', 'how do i bake sourdough bread']) {
+        assert.deepEqual(await kb.search(question), [], question);
+      }
     });
   });
 

@@ -7,8 +7,20 @@ export const articleFrontMatterSchema = z.object({
   tags: z
     .union([z.array(z.string()), z.string()])
     .default([])
-    .transform((tags) => (Array.isArray(tags) ? tags : tags.split(',')).map((t) => t.trim()).filter(Boolean)),
+    .transform(toList),
+  /**
+   * How players ask about this topic in their own words when the article text doesn't use them (slang, short forms,
+   * other names for a feature). Searched like tags, never shown.
+   */
+  aliases: z
+    .union([z.array(z.string()), z.string()])
+    .default([])
+    .transform(toList),
 });
+
+function toList(value: string[] | string): string[] {
+  return (Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter(Boolean);
+}
 
 export interface KbArticle {
   /** The file's path relative to the knowledge-base folder, with forward slashes: stable across machines. */
@@ -18,6 +30,8 @@ export interface KbArticle {
   title: string;
   url: string;
   tags: string[];
+  /** Player wording for the topic (front matter `aliases`); optional so hand-built articles in tests can skip it. */
+  aliases?: string[];
   /** The Markdown body without front matter. */
   body: string;
 }

@@ -38,6 +38,7 @@ export function parseArticle(root: string, file: string, source: string): KbArti
     title: result.data.title,
     url: result.data.url,
     tags: result.data.tags,
+    aliases: result.data.aliases,
     body: parsed.content.trim(),
   };
 }

@@ -2,7 +2,8 @@ import MiniSearch from 'minisearch';
 import type { ArticleHit } from '../shared/support-types';
 import type { KbArticle } from './article';
 import { buildExcerpt } from './excerpt';
-import { processTerm, tokenize } from './terms';
+import { SpellingCorrector } from './spelling';
+import { processTerm, ruleWords, tokenize } from './terms';
 
 export interface RankingOptions {
   /** Hits below this BM25 score are not a good answer; tuned on the labelled query set (bench/). */
@@ -11,11 +12,11 @@ export interface RankingOptions {
   minShareOfBest: number;
 }
 
-export const DEFAULT_RANKING: RankingOptions = { minScore: 7, minShareOfBest: 0.3 };
+export const DEFAULT_RANKING: RankingOptions = { minScore: 8, minShareOfBest: 0.3 };
 
 /** How hard each field and each kind of loose match counts; picked with the benchmark's tuning splits. */
 export interface MatchOptions {
-  boost: { title: number; tags: number; body: number };
+  boost: { title: number; tags: number; aliases: number; body: number };
   /** Words at least this long may match with a typo (edit distance up to 20% of their length). */
   fuzzyMinLength: number;
   /** Words at least this long also match longer words that start with them. */
@@ -24,14 +25,14 @@ export interface MatchOptions {
 }
 
 export const DEFAULT_MATCHING: MatchOptions = {
-  boost: { title: 1.5, tags: 1, body: 1 },
+  boost: { title: 1.5, tags: 1, aliases: 1, body: 1 },
   fuzzyMinLength: 5,
   prefixMinLength: 4,
   weights: { fuzzy: 0.4, prefix: 0.5 },
 };
 
 /**
- * A BM25 index (MiniSearch) over titles, tags and bodies, with fuzzy and prefix matching on the stemmed, synonym-
+ * A BM25 index (MiniSearch) over titles, tags, player aliases and bodies, with fuzzy and prefix matching on the stemmed, synonym-
  * folded terms from terms.ts. Immutable: a reload builds a new index and swaps it in.
  */
 export class ArticleIndex {
@@ -44,14 +45,23 @@ export class ArticleIndex {
     matching: MatchOptions = DEFAULT_MATCHING,
   ) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
+    const speller = new SpellingCorrector([
+      ...articles.flatMap((a) => tokenize([a.title, ...a.tags, ...(a.aliases ?? []), a.body].join(' '))),
+      ...ruleWords(),
+    ]);
     this.search_ = new MiniSearch<KbArticle>({
       idField: 'id',
-      fields: ['title', 'tags', 'body'],
-      extractField: (doc, field) =>
-        field === 'tags' ? doc.tags.join(' ') : (doc as unknown as Record<string, string>)[field],
+      fields: ['title', 'tags', 'aliases', 'body'],
+      extractField: (doc, field) => {
+        if (field === 'tags') return doc.tags.join(' ');
+        // Each alias is its own phrase; a full stop keeps one alias's words from running into the next.
+        if (field === 'aliases') return (doc.aliases ?? []).join('. ');
+        return (doc as unknown as Record<string, string>)[field];
+      },
       tokenize,
       processTerm,
       searchOptions: {
+        processTerm: (token) => processTerm(speller.correct(token)),
         boost: matching.boost,
         // Typos are forgiven on longer words only; short words fuzz into unrelated ones.
         fuzzy: (term) => (term.length >= matching.fuzzyMinLength ? 0.2 : false),

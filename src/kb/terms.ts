@@ -23,11 +23,90 @@ const PHRASES: [RegExp, string][] = [
   [/\bbattle ?pass\b/g, 'battlepass'],
   [/\bcharged twice\b/g, 'doublecharge'],
   [/\bdouble charged?\b/g, 'doublecharge'],
+  [
+    /\b(?:charged|billed|charge|bill|paid|taken)\b(?: \w+){0,2} (?:twice|two times|2 times|2x)\b/g,
+    'doublecharge',
+  ],
+  // "Close my account" asks for deletion, while "the app keeps closing" is a crash: only the first is about accounts.
+  [/\bclos(?:e|ing) (?:my |the |an? )?(?:acc|account)\b/g, 'delete account'],
+  [
+    /\b(?:keeps?|kept) (?:closing|shutting|quitting|kicking me out)\b|\bforce clos(?:e|es|ed|ing)\b/g,
+    'crash',
+  ],
+  [/\bkicks? me out\b|\bblack screen\b|\bwhite screen\b/g, 'crash'],
+  [
+    /\b(?:lost|losing|lose|drops?|dropping|dropped|bad|unstable) (?:the )?(?:connection|internet|wifi|signal)\b/g,
+    'lag',
+  ],
+  [/\bconnection (?:lost|drops?|dropping|issues?|problems?|errors?)\b|\brubber ?band(?:ing|s)?\b/g, 'lag'],
+  [/\bdisplay ?name\b|\bin[- ]game name\b|\bgamer ?tag\b/g, 'username'],
+  [/\bstarfall pass\b/g, 'battlepass subscription'],
+  [/\b(?:real|actual) (?:person|human|people)\b|\blive agent\b/g, 'support agent'],
+  [/\bplayer id\b/g, 'playerid'],
 ];
 
 /** Single words players use interchangeably, mapped to one word (checked before and after stemming). */
 const SYNONYMS: Record<string, string> = {
   reimburse: 'refund',
+  refunded: 'refund',
+  pw: 'password',
+  pwd: 'password',
+  passwd: 'password',
+  passcode: 'password',
+  ign: 'username',
+  nick: 'username',
+  permaban: 'ban',
+  perma: 'ban',
+  permabanned: 'ban',
+  terminated: 'ban',
+  muted: 'mute',
+  silenced: 'mute',
+  aimbot: 'cheat',
+  wallhack: 'cheat',
+  wallhacks: 'cheat',
+  cheats: 'cheat',
+  modded: 'cheat',
+  scripts: 'cheat',
+  scam: 'scam',
+  scammed: 'scam',
+  scammer: 'scam',
+  scammers: 'scam',
+  phishing: 'scam',
+  nerf: 'balance',
+  nerfed: 'balance',
+  buff: 'balance',
+  buffed: 'balance',
+  op: 'balance',
+  overpowered: 'balance',
+  underpowered: 'balance',
+  suggestion: 'suggest',
+  idea: 'suggest',
+  ideas: 'suggest',
+  desync: 'lag',
+  stutter: 'lag',
+  stuttering: 'lag',
+  wifi: 'network',
+  internet: 'network',
+  son: 'parent',
+  daughter: 'parent',
+  kids: 'parent',
+  children: 'parent',
+  unsubscribe: 'cancel',
+  renew: 'renewal',
+  renewing: 'renewal',
+  autorenew: 'renewal',
+  billed: 'charge',
+  charged: 'charge',
+  gone: 'missing',
+  disappear: 'missing',
+  emulator: 'emulator',
+  bluestacks: 'emulator',
+  pc: 'emulator',
+  laptop: 'emulator',
+  computer: 'emulator',
+  chromebooks: 'chromebook',
+  authenticator: 'twofactor',
+  otp: 'twofactor',
   reimbursement: 'refund',
   chargeback: 'refund',
   repay: 'refund',
@@ -50,6 +129,8 @@ const SYNONYMS: Record<string, string> = {
   quits: 'crash',
   lag: 'lag',
   laggy: 'lag',
+  lagg: 'lag',
+  laggin: 'lag',
   lagging: 'lag',
   latency: 'lag',
   ping: 'lag',
@@ -57,6 +138,9 @@ const SYNONYMS: Record<string, string> = {
   disconnects: 'lag',
   disconnected: 'lag',
   dc: 'lag',
+  dcs: 'lag',
+  dced: 'lag',
+  dcing: 'lag',
   phone: 'device',
   tablet: 'device',
   iphone: 'ios',
@@ -115,7 +199,8 @@ const SYNONYMS: Record<string, string> = {
   delete: 'delete',
   deletion: 'delete',
   remove: 'delete',
-  close: 'delete',
+  erase: 'delete',
+  wipe: 'delete',
   restore: 'recover',
   recovery: 'recover',
   transfer: 'recover',
@@ -163,7 +248,8 @@ const STOP_WORDS = new Set(
     'a an and are as at be but by can could did do does doing for from had has have how i if in into is it its ' +
     'me my of on or our so than that the their them then there these they this to was we were what when where ' +
     'which who why will with would you your im ive dont cant wont get got any some just still help please hi ' +
-    'hello hey thanks thank after before again also about should shall might must very too really'
+    'hello hey thanks thank after before again also about should shall might must very too really ' +
+    'pls plz u ur yo bro guys lol omg wtf idk ok okay ya yeah anyone anybody'
   ).split(' '),
 );
 
@@ -202,4 +288,9 @@ export function termsOf(text: string): Set<string> {
     if (term) terms.add(term);
   }
   return terms;
+}
+
+/** Words the term rules already understand (synonyms and stop words), so spelling correction leaves them alone. */
+export function ruleWords(): string[] {
+  return [...Object.keys(SYNONYMS), ...STOP_WORDS];
 }
