@@ -5,12 +5,11 @@ import { createTwilioClient } from '../src/activities/twilio/twilio-client';
 import { loadConfig } from '../src/config';
 import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
-import { MEDIA_LINK_MOUNT, MediaLinks } from '../src/webhooks/media/media-links';
+import { MEDIA_LINK_MOUNT, MediaLinks, mediaLinksFromConfig } from '../src/media/media-links';
 import { createMediaRouter } from '../src/webhooks/media/media-router';
-import { mediaLinksFromConfig } from '../src/webhooks/media/mount';
 import { TwilioMediaContent } from '../src/webhooks/media/twilio-media-content';
 import { mapConversationEvent, parseConversationEvent } from '../src/webhooks/twilio/conversation-events';
-import { parseMessageMedia } from '../src/webhooks/twilio/message-media';
+import { parseMessageMedia } from '../src/media/message-media';
 import { FakeTwilio } from './fakes/twilio/fake-twilio';
 import { newSid } from './fakes/twilio/sids';
 

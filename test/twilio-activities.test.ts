@@ -4,6 +4,7 @@ import { createTwilioActivities } from '../src/activities/twilio/activities';
 import { createTwilioClient } from '../src/activities/twilio/twilio-client';
 import { TwilioFlexAdapter } from '../src/activities/twilio/twilio-flex-adapter';
 import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { MediaLinks } from '../src/media/media-links';
 
 const WEBHOOK_URL = 'https://bridge.example.com/twilio/conversations';
 const user = { guildId: '290926798626357999', userId: '53908232506183680', userName: 'Mason' };
@@ -164,6 +165,56 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     assert.equal(fake.interactions.get(handoff.interactionSid)!.channel.status, 'closed');
     assert.equal(fake.conversation(ref.conversationSid).state, 'closed');
     assert.equal(fake.taskFor(ref.conversationSid)!.status, 'wrapping');
+  });
+
+  it('gives reconciled agent media the same signed links as the webhook, or names them without a signer', async () => {
+    const ref = await ensure();
+    fake.dropWebhooks(1000);
+    await fake.agentAccepts(ref.conversationSid, { identity: 'alice', name: 'Alice' });
+    await fake.agentReplies(ref.conversationSid, 'see this', {
+      media: [{ filename: 'settings.png', contentType: 'image/png', content: 'png-bytes' }],
+    });
+    const links = new MediaLinks({
+      secret: 's3cret',
+      publicBaseUrl: 'https://support.example.com',
+      ttlSeconds: 60,
+    });
+    const linked = createTwilioActivities(
+      new TwilioFlexAdapter({
+        client: createTwilioClient({
+          accountSid: fake.accountSid,
+          authToken: fake.authToken,
+          apiBaseUrl: fake.url,
+        }),
+        workspaceSid: fake.workspaceSid,
+        workflowSid: fake.workflowSid,
+        taskChannel: 'chat',
+        conversationsWebhookUrl: WEBHOOK_URL,
+        timers: { inactive: 'PT12H', closed: 'P2D' },
+        mediaLink: (media) => links.linkFor(media),
+      }),
+    );
+    const [message] = (await linked.fetchFlexUpdates({ conversation: ref })).messages;
+    assert.equal(message!.text, 'see this');
+    assert.equal(message!.attachments.length, 1);
+    const attachment = message!.attachments[0]!;
+    assert.equal(attachment.name, 'settings.png');
+    assert.equal(attachment.contentType, 'image/png');
+    const url = new URL(attachment.url);
+    const [, , , serviceSid, mediaSid] = url.pathname.split('/');
+    assert.match(serviceSid!, /^IS[0-9a-f]{32}$/);
+    assert.match(mediaSid!, /^ME[0-9a-f]{32}$/);
+    assert.equal(
+      links.check(
+        { serviceSid: serviceSid!, mediaSid: mediaSid! },
+        Number(url.searchParams.get('exp')),
+        url.searchParams.get('sig')!,
+      ),
+      'ok',
+    );
+
+    const [unsigned] = (await activities.fetchFlexUpdates({ conversation: ref })).messages;
+    assert.deepEqual([unsigned!.text, unsigned!.attachments], ['see this\n[attachment: settings.png]', []]);
   });
 
   it('reads what lost webhooks carried: agent messages after a cursor across pages, agents, state', async () => {

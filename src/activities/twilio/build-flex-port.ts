@@ -5,6 +5,8 @@ import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { type FlexPort } from './port';
 import { createTwilioClient } from './twilio-client';
 import { TwilioFlexAdapter } from './twilio-flex-adapter';
+import { type MediaLinks, mediaLinksFromConfig } from '../../media/media-links';
+import { type MediaLinker } from '../../media/message-media';
 
 /** Where conversation-scoped webhooks point, relative to PUBLIC_BASE_URL (the router is mounted at /twilio). */
 export const CONVERSATIONS_WEBHOOK_PATH = '/twilio/conversations';
@@ -26,7 +28,10 @@ export function missingTwilioSettings(config: Pick<Config, 'twilio' | 'http'>): 
  * The worker's Flex adapter from config. Without Twilio settings the worker still runs, and Flex activities fail
  * permanently with a message naming the missing variables (retrying cannot fix configuration).
  */
-export function buildFlexPort(config: Pick<Config, 'twilio' | 'http'>, logger: Logger): FlexPort {
+export function buildFlexPort(
+  config: Pick<Config, 'twilio' | 'http' | 'mediaLinks'>,
+  logger: Logger,
+): FlexPort {
   const missing = missingTwilioSettings(config);
   if (missing.length > 0) {
     logger.warn({ missing }, 'Twilio Flex is not configured: Flex activities will fail until it is');
@@ -60,5 +65,10 @@ export function buildFlexPort(config: Pick<Config, 'twilio' | 'http'>, logger: L
     conversationsServiceSid: t.conversationsServiceSid,
     conversationsWebhookUrl: `${config.http.publicBaseUrl!.replace(/\/+$/, '')}${CONVERSATIONS_WEBHOOK_PATH}`,
     timers: t.conversationTimers,
+    mediaLink: linkerFrom(mediaLinksFromConfig(config)),
   });
+}
+
+function linkerFrom(links: MediaLinks | undefined): MediaLinker | undefined {
+  return links && ((media) => links.linkFor(media));
 }

@@ -1,4 +1,5 @@
 import { type Twilio } from 'twilio';
+import { type MediaLinker, agentMessageContent } from '../../media/message-media';
 import { type FlexAgentMessage, type FlexUpdates } from './port';
 import { isCustomerIdentity, participantDisplayName, readableAgentName } from './identity';
 
@@ -24,6 +25,7 @@ const MAX_MESSAGES_PER_CALL = 1000;
 export async function readFlexUpdates(
   conversation: ConversationContext,
   afterMessageIndex: number | undefined,
+  mediaLink?: MediaLinker,
 ): Promise<FlexUpdates> {
   const current = await conversation.fetch();
   const participants = await conversation.participants.list({ pageSize: PAGE_SIZE });
@@ -50,13 +52,19 @@ export async function readFlexUpdates(
       if (seen++ >= MAX_MESSAGES_PER_CALL) break reading;
       lastMessageIndex = Math.max(lastMessageIndex ?? m.index, m.index);
       if (!m.author || isCustomerIdentity(m.author)) continue;
+      const { text, attachments } = agentMessageContent(
+        m.body,
+        m.media as unknown[] | null,
+        current.chatServiceSid,
+        mediaLink,
+      );
       newestFirst.push({
         eventId: m.sid,
         index: m.index,
         agentIdentity: m.author,
         agentName: names.get(m.author) ?? readableAgentName(m.author),
-        text: messageText(m.body, m.media),
-        attachments: [],
+        text,
+        attachments,
         sentAt: (m.dateCreated ?? new Date()).toISOString(),
       });
     }
@@ -70,12 +78,4 @@ export async function readFlexUpdates(
     state: current.state === 'initializing' ? 'active' : current.state,
     lastMessageIndex,
   };
-}
-
-/** The same text the message webhook relays: the body, then one line per media file. */
-function messageText(body: string | null, media: unknown): string {
-  const files = Array.isArray(media)
-    ? media.map((m: { filename?: unknown }) => (typeof m?.filename === 'string' ? m.filename : 'file'))
-    : [];
-  return [body ?? '', ...files.map((name) => `[attachment: ${name}]`)].filter(Boolean).join('\n');
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type Twilio } from 'twilio';
 import { type Attachment } from '../../shared/support-types';
 import { customerIdentity } from './identity';
+import { type MediaLinker } from '../../media/message-media';
 import { readFlexUpdates } from './flex-updates';
 import { type FlexConversationRef, type FlexHandoffRef, type FlexPort, type FlexUpdates } from './port';
 import { TwilioApiError } from './twilio-api-error';
@@ -30,6 +31,8 @@ export interface TwilioFlexOptions {
   timers: { inactive: string; closed: string };
   /** How long handToFlex waits for Flex to finish setting up the interaction channel. */
   interactionSetup?: { attempts: number; intervalMs: number };
+  /** Signs links for agent attachments found by reconciliation, as the webhooks do for the ones they deliver. */
+  mediaLink?: MediaLinker;
 }
 
 /** The conversation attributes flexcord writes; other keys (Flex's own) are kept as they are. */
@@ -136,6 +139,7 @@ export class TwilioFlexAdapter implements FlexPort {
       return await readFlexUpdates(
         this.conversation(input.conversation.conversationSid),
         input.afterMessageIndex,
+        this.options.mediaLink,
       );
     } catch (err) {
       // Deleted (by retention or an operator): nothing more will come from it.

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { type Logger } from 'pino';
 import { z } from 'zod';
-import { type MediaLinks } from './media-links';
+import { type MediaLinks } from '../../media/media-links';
 import { type MediaContentSource } from './twilio-media-content';
 
 const paramsSchema = z.object({

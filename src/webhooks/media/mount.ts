@@ -1,22 +1,8 @@
 import { type Router } from 'express';
 import { type RoleContext } from '../../app/role';
 import { buildMediaContentSource } from '../../app/dependencies';
-import { type Config } from '../../config';
-import { MEDIA_LINK_MOUNT, MediaLinks } from './media-links';
+import { MEDIA_LINK_MOUNT, mediaLinksFromConfig } from '../../media/media-links';
 import { createMediaRouter } from './media-router';
-
-/**
- * Signed media links from config: signed with MEDIA_LINK_SECRET, else a key derived from TWILIO_AUTH_TOKEN, and
- * pointing at PUBLIC_BASE_URL. Undefined when either is missing (attachments are then only named in Discord).
- */
-export function mediaLinksFromConfig(
-  config: Pick<Config, 'http' | 'twilio' | 'mediaLinks'>,
-): MediaLinks | undefined {
-  const secret = config.mediaLinks.secret ?? config.twilio.authToken;
-  const publicBaseUrl = config.http.publicBaseUrl;
-  if (!secret || !publicBaseUrl) return undefined;
-  return new MediaLinks({ secret, publicBaseUrl, ttlSeconds: config.mediaLinks.ttlSeconds });
-}
 
 /** The /media router for the webhooks role, or nothing (said so) when links cannot be signed or served. */
 export function mediaLinkRouters(

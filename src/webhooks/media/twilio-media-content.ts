@@ -1,7 +1,7 @@
 import { type Twilio } from 'twilio';
 import { z } from 'zod';
 import { TwilioApiError } from '../../activities/twilio/twilio-api-error';
-import { type MediaRef } from './media-links';
+import { type MediaRef } from '../../media/media-links';
 
 /** Finds where a media file can be downloaded right now; undefined when Twilio does not know it. */
 export interface MediaContentSource {

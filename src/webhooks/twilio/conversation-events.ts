@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { isCustomerIdentity, readableAgentName } from '../../activities/twilio/identity';
 import { type Attachment } from '../../shared/support-types';
 import { type AgentEvent } from '../../temporal/support-client';
-import { type MediaRef } from '../media/media-links';
-import { parseMessageMedia } from './message-media';
+import { type MediaLinker, agentMessageContent } from '../../media/message-media';
 
 /*
  * Conversations post-event webhooks (form-encoded; field names from Twilio's Conversations webhook reference).
@@ -47,8 +46,7 @@ const eventTypeOnly = z.looseObject({ EventType: z.string().min(1), Conversation
 
 export type ConversationEvent = z.infer<typeof conversationEventSchema>;
 
-/** Turns Twilio media into a link a Discord user can open (the signed /media route). */
-export type MediaLinker = (media: MediaRef) => string;
+export type { MediaLinker } from '../../media/message-media';
 
 export type Mapped =
   { kind: 'signal'; dedupeKey: string; event: AgentEvent } | { kind: 'ignore'; reason: string };
@@ -68,8 +66,12 @@ export function mapConversationEvent(
       // Our own posts of the customer's Discord messages come back here: never relay them to Discord.
       if (!event.Author || isCustomerIdentity(event.Author))
         return { kind: 'ignore', reason: 'customer_echo' };
-      const { attachments, unlinked } = agentAttachments(event.Media, event.ChatServiceSid, mediaLink);
-      const text = [event.Body, ...unlinked.map((n) => `[attachment: ${n}]`)].filter(Boolean).join('\n');
+      const { text, attachments } = agentMessageContent(
+        event.Body,
+        event.Media,
+        event.ChatServiceSid,
+        mediaLink,
+      );
       return {
         kind: 'signal',
         dedupeKey: `message:${event.MessageSid}`,
@@ -145,30 +147,6 @@ function displayName(attributes: string | undefined): string | undefined {
     if (typeof value === 'string' && value.trim()) return value.trim();
   }
   return undefined;
-}
-
-/** Links for the message's media when they can be made; otherwise just the file names, so nothing goes unsaid. */
-function agentAttachments(
-  media: string | undefined,
-  serviceSid: string | undefined,
-  mediaLink: MediaLinker | undefined,
-): { attachments: Attachment[]; unlinked: string[] } {
-  const items = parseMessageMedia(media);
-  if (!mediaLink || !serviceSid) return { attachments: [], unlinked: items.map((m) => m.filename) };
-  const attachments: Attachment[] = [];
-  const unlinked: string[] = [];
-  for (const item of items) {
-    if (!item.sid) {
-      unlinked.push(item.filename);
-      continue;
-    }
-    attachments.push({
-      url: mediaLink({ serviceSid, mediaSid: item.sid }),
-      name: item.filename,
-      ...(item.contentType ? { contentType: item.contentType } : {}),
-    });
-  }
-  return { attachments, unlinked };
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { type Router } from 'express';
 import { type RoleContext } from '../../app/role';
 import { signalAgentEvent } from '../../temporal/support-client';
-import { mediaLinksFromConfig } from '../media/mount';
+import { mediaLinksFromConfig } from '../../media/media-links';
 import { createTwilioWebhookRouter } from './twilio-router';
 
 /**

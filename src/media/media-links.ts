@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type Config } from '../config';
 
 /** Twilio media in a Conversations service: what a signed link points at. */
 export interface MediaRef {
@@ -62,4 +63,17 @@ export class MediaLinks {
       .update(`${media.serviceSid}\n${media.mediaSid}\n${exp}`)
       .digest('base64url');
   }
+}
+
+/**
+ * Signed media links from config: signed with MEDIA_LINK_SECRET, else a key derived from TWILIO_AUTH_TOKEN, and
+ * pointing at PUBLIC_BASE_URL. Undefined when either is missing (attachments are then only named in Discord).
+ */
+export function mediaLinksFromConfig(
+  config: Pick<Config, 'http' | 'twilio' | 'mediaLinks'>,
+): MediaLinks | undefined {
+  const secret = config.mediaLinks.secret ?? config.twilio.authToken;
+  const publicBaseUrl = config.http.publicBaseUrl;
+  if (!secret || !publicBaseUrl) return undefined;
+  return new MediaLinks({ secret, publicBaseUrl, ttlSeconds: config.mediaLinks.ttlSeconds });
 }
