@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { isCustomerIdentity, readableAgentName } from '../../activities/twilio/identity';
-import { type Attachment } from '../../shared/support-types';
 import { type AgentEvent } from '../../temporal/support-client';
 import { type MediaLinker, agentMessageContent } from '../../media/message-media';
 
