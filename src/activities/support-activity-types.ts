@@ -1,12 +1,11 @@
 import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../shared/case-types';
-import type {
-  ArticleHit,
-  Attachment,
-  DiscordChannelRef,
-  DiscordUserRef,
-  OutboundDiscordMessage,
-} from '../shared/support-types';
-import type { FlexConversationRef, FlexHandoffRef, FlexUpdates } from './twilio/port';
+import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
+import type { DiscordPort } from './discord/port';
+import type { FlexConversationRef, FlexHandoffRef, FlexPort, FlexUpdates } from './twilio/port';
+
+/** The input of a port method: activities take exactly what their port takes, defined once, in the port. */
+type InputOf<Port, Method extends keyof Port> = Port[Method] extends (input: infer I) => unknown ? I : never;
+type FlexInput<Method extends keyof FlexPort> = InputOf<FlexPort, Method>;
 
 /**
  * Exactly the activities the support conversation workflow calls, by name. The workflow proxies this interface,
@@ -16,38 +15,17 @@ import type { FlexConversationRef, FlexHandoffRef, FlexUpdates } from './twilio/
  */
 export interface SupportActivities {
   // Discord
-  openSupportChannel(input: { user: DiscordUserRef; preferThread: boolean }): Promise<DiscordChannelRef>;
+  openSupportChannel(input: InputOf<DiscordPort, 'openSupportChannel'>): Promise<DiscordChannelRef>;
   sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
 
   // Twilio Flex
-  ensureFlexConversation(input: {
-    workflowId: string;
-    user: DiscordUserRef;
-    channel: DiscordChannelRef;
-    caseNumber: number;
-  }): Promise<FlexConversationRef>;
-  postCustomerMessage(input: {
-    conversation: FlexConversationRef;
-    text: string;
-    attachments: Attachment[];
-    dedupeKey: string;
-  }): Promise<{ messageSid: string }>;
-  handToFlex(input: {
-    conversation: FlexConversationRef;
-    workflowId: string;
-    caseNumber: number;
-    taskAttributes: Record<string, unknown>;
-  }): Promise<FlexHandoffRef>;
-  escalateFlexTask(input: { handoff: FlexHandoffRef; priority: number }): Promise<void>;
+  ensureFlexConversation(input: FlexInput<'ensureConversation'>): Promise<FlexConversationRef>;
+  postCustomerMessage(input: FlexInput<'postCustomerMessage'>): Promise<{ messageSid: string }>;
+  handToFlex(input: FlexInput<'handToFlex'>): Promise<FlexHandoffRef>;
+  escalateFlexTask(input: FlexInput<'escalate'>): Promise<void>;
   /** What the webhooks may have missed: agent messages after the cursor, agents present, conversation state. */
-  fetchFlexUpdates(input: {
-    conversation: FlexConversationRef;
-    afterMessageIndex?: number;
-  }): Promise<FlexUpdates>;
-  closeFlexConversation(input: {
-    conversation: FlexConversationRef;
-    handoff?: FlexHandoffRef;
-  }): Promise<void>;
+  fetchFlexUpdates(input: FlexInput<'fetchUpdates'>): Promise<FlexUpdates>;
+  closeFlexConversation(input: FlexInput<'close'>): Promise<void>;
 
   // Case store
   openCase(input: NewCase): Promise<{ caseNumber: number }>;
