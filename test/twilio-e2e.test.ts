@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
-import pino from 'pino';
 import type { SupportActivities } from '../src/activities/support-activity-types';
 import { createTwilioActivities } from '../src/activities/twilio/activities';
-import { createTwilioClient } from '../src/activities/twilio/twilio-client';
-import { TwilioFlexAdapter } from '../src/activities/twilio/twilio-flex-adapter';
 import type { CaseChanges, TranscriptEntry } from '../src/shared/case-types';
 import type { OutboundDiscordMessage, StartSupportInput, SupportTimings } from '../src/shared/support-types';
 import {
@@ -13,12 +9,10 @@ import {
   openSupportConversation,
   sendUserAction,
   sendUserMessage,
-  signalAgentEvent,
 } from '../src/temporal/support-client';
-import { createWebhookApp } from '../src/webhooks/app';
-import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
-import { createTwilioWebhookRouter } from '../src/webhooks/twilio/twilio-router';
-import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { type FakeTwilio } from './fakes/twilio/fake-twilio';
+import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
+import { eventually } from './support/conversation-helpers';
 import { testEnv } from './support/global-fixtures';
 import { withWorker } from './support/worker';
 
@@ -59,72 +53,22 @@ function otherActivities() {
   return { activities, discord, caseChanges };
 }
 
-async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() - started > timeoutMs) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', function () {
   this.timeout(60_000);
-  let webhooks: RunningHttpServer;
+  let twilio: TwilioHarness;
   let fake: FakeTwilio;
 
   beforeEach(async () => {
-    const client = testEnv().client;
-    // The public URL is the local server itself here (in production: the tunnel or load balancer), known only
-    // once it listens, so the Twilio router is added to a mounted holder afterwards.
-    const holder = Router();
-    const app = createWebhookApp({
-      logger: pino({ level: 'silent' }),
-      readiness: async () => undefined,
-      routers: [{ path: '/twilio', router: holder }],
-    });
-    webhooks = await listen(app, 0, '127.0.0.1');
-    const publicBaseUrl = `http://127.0.0.1:${webhooks.port}`;
-    holder.use(
-      createTwilioWebhookRouter({
-        authToken: AUTH_TOKEN,
-        publicBaseUrl,
-        bodyLimit: '100kb',
-        logger: pino({ level: 'silent' }),
-        deliver: (input) => signalAgentEvent(client, input),
-      }),
-    );
-    fake = await new FakeTwilio({
-      authToken: AUTH_TOKEN,
-      taskrouterCallbackUrl: `${publicBaseUrl}/twilio/taskrouter`,
-    }).start();
+    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
+    fake = twilio.fake;
   });
 
-  afterEach(async () => {
-    await fake.stop();
-    await webhooks.close();
-    assert.deepEqual(fake.specViolations, []);
-  });
+  afterEach(() => twilio.stop());
 
   it('relays the user to Flex and the agent back, then closes the case when the agent closes', async () => {
     const client = testEnv().client;
     const others = otherActivities();
-    const adapter = new TwilioFlexAdapter({
-      client: createTwilioClient({
-        accountSid: fake.accountSid,
-        authToken: AUTH_TOKEN,
-        apiBaseUrl: fake.url,
-      }),
-      workspaceSid: fake.workspaceSid,
-      workflowSid: fake.workflowSid,
-      taskChannel: 'chat',
-      conversationsWebhookUrl: `http://127.0.0.1:${webhooks.port}/twilio/conversations`,
-      timers: { inactive: 'PT12H', closed: 'P2D' },
-      interactionSetup: { attempts: 5, intervalMs: 20 },
-    });
+    const adapter = twilio.adapter;
     const activities = { ...others.activities, ...createTwilioActivities(adapter) };
     const suffix = randomUUID().slice(0, 8);
     const input: StartSupportInput = {

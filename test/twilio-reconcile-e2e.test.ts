@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
-import pino from 'pino';
 import type { SupportActivities } from '../src/activities/support-activity-types';
 import { createTwilioActivities } from '../src/activities/twilio/activities';
-import { createTwilioClient } from '../src/activities/twilio/twilio-client';
-import { TwilioFlexAdapter } from '../src/activities/twilio/twilio-flex-adapter';
 import type { CaseChanges } from '../src/shared/case-types';
 import type { OutboundDiscordMessage, StartSupportInput } from '../src/shared/support-types';
 import {
   getConversationState,
   openSupportConversation,
   sendUserAction,
-  signalAgentEvent,
 } from '../src/temporal/support-client';
-import { createWebhookApp } from '../src/webhooks/app';
-import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
-import { createTwilioWebhookRouter } from '../src/webhooks/twilio/twilio-router';
 import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
-import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { type FakeTwilio } from './fakes/twilio/fake-twilio';
+import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
 import { testEnv } from './support/global-fixtures';
 import { withWorker } from './support/worker';
 
@@ -33,39 +26,15 @@ const AUTH_TOKEN = 'rec0c0ffee0c0ffee0c0ffee0c0ffee0';
 
 describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', function () {
   this.timeout(60_000);
-  let webhooks: RunningHttpServer;
+  let twilio: TwilioHarness;
   let fake: FakeTwilio;
 
   beforeEach(async () => {
-    const client = testEnv().client;
-    const holder = Router();
-    const app = createWebhookApp({
-      logger: pino({ level: 'silent' }),
-      readiness: async () => undefined,
-      routers: [{ path: '/twilio', router: holder }],
-    });
-    webhooks = await listen(app, 0, '127.0.0.1');
-    const publicBaseUrl = `http://127.0.0.1:${webhooks.port}`;
-    holder.use(
-      createTwilioWebhookRouter({
-        authToken: AUTH_TOKEN,
-        publicBaseUrl,
-        bodyLimit: '100kb',
-        logger: pino({ level: 'silent' }),
-        deliver: (input) => signalAgentEvent(client, input),
-      }),
-    );
-    fake = await new FakeTwilio({
-      authToken: AUTH_TOKEN,
-      taskrouterCallbackUrl: `${publicBaseUrl}/twilio/taskrouter`,
-    }).start();
+    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
+    fake = twilio.fake;
   });
 
-  afterEach(async () => {
-    await fake.stop();
-    await webhooks.close();
-    assert.deepEqual(fake.specViolations, []);
-  });
+  afterEach(() => twilio.stop());
 
   it('relays a reply whose webhook was lost exactly once, and closes when every close webhook was lost', async () => {
     const client = testEnv().client;
@@ -86,19 +55,7 @@ describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', 
       getCaseTranscript: async () => [],
       searchKnowledgeBase: async () => [],
     };
-    const adapter = new TwilioFlexAdapter({
-      client: createTwilioClient({
-        accountSid: fake.accountSid,
-        authToken: AUTH_TOKEN,
-        apiBaseUrl: fake.url,
-      }),
-      workspaceSid: fake.workspaceSid,
-      workflowSid: fake.workflowSid,
-      taskChannel: 'chat',
-      conversationsWebhookUrl: `http://127.0.0.1:${webhooks.port}/twilio/conversations`,
-      timers: { inactive: 'PT12H', closed: 'P2D' },
-      interactionSetup: { attempts: 5, intervalMs: 20 },
-    });
+    const adapter = twilio.adapter;
     const suffix = randomUUID().slice(0, 8);
     const input: StartSupportInput = {
       user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },

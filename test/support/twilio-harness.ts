@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { type Client } from '@temporalio/client';
+import { Router } from 'express';
+import pino from 'pino';
+import { createTwilioClient } from '../../src/activities/twilio/twilio-client';
+import { TwilioFlexAdapter } from '../../src/activities/twilio/twilio-flex-adapter';
+import { signalAgentEvent } from '../../src/temporal/support-client';
+import { createWebhookApp } from '../../src/webhooks/app';
+import { listen, type RunningHttpServer } from '../../src/webhooks/http-server';
+import { createTwilioWebhookRouter } from '../../src/webhooks/twilio/twilio-router';
+import { FakeTwilio } from '../fakes/twilio/fake-twilio';
+
+/**
+ * The Twilio side of an end-to-end test: the real webhook router (signalling workflows through `client`) on a
+ * loopback port, the Twilio fake sending it signed webhooks, and the real Flex adapter pointed at the fake.
+ */
+export interface TwilioHarness {
+  fake: FakeTwilio;
+  webhooks: RunningHttpServer;
+  adapter: TwilioFlexAdapter;
+  /** Stops both servers and fails the test if any request or answer broke Twilio's OpenAPI specs. */
+  stop(): Promise<void>;
+}
+
+export async function startTwilioHarness(client: Client, authToken: string): Promise<TwilioHarness> {
+  // The public URL is the local server itself (in production: the tunnel or load balancer), known only once it
+  // listens, so the Twilio router is added to a mounted holder afterwards.
+  const holder = Router();
+  const app = createWebhookApp({
+    logger: pino({ level: 'silent' }),
+    readiness: async () => undefined,
+    routers: [{ path: '/twilio', router: holder }],
+  });
+  const webhooks = await listen(app, 0, '127.0.0.1');
+  const publicBaseUrl = `http://127.0.0.1:${webhooks.port}`;
+  holder.use(
+    createTwilioWebhookRouter({
+      authToken,
+      publicBaseUrl,
+      bodyLimit: '100kb',
+      logger: pino({ level: 'silent' }),
+      deliver: (input) => signalAgentEvent(client, input),
+    }),
+  );
+  const fake = await new FakeTwilio({
+    authToken,
+    taskrouterCallbackUrl: `${publicBaseUrl}/twilio/taskrouter`,
+  }).start();
+  const adapter = new TwilioFlexAdapter({
+    client: createTwilioClient({ accountSid: fake.accountSid, authToken, apiBaseUrl: fake.url }),
+    workspaceSid: fake.workspaceSid,
+    workflowSid: fake.workflowSid,
+    taskChannel: 'chat',
+    conversationsWebhookUrl: `${publicBaseUrl}/twilio/conversations`,
+    timers: { inactive: 'PT12H', closed: 'P2D' },
+    interactionSetup: { attempts: 5, intervalMs: 20 },
+  });
+  return {
+    fake,
+    webhooks,
+    adapter,
+    async stop() {
+      await fake.stop();
+      await webhooks.close();
+      assert.deepEqual(fake.specViolations, []);
+    },
+  };
+}
