@@ -5,11 +5,34 @@ import { createTwilioClient } from '../src/activities/twilio/twilio-client';
 import { TwilioFlexAdapter } from '../src/activities/twilio/twilio-flex-adapter';
 import { FakeTwilio } from './fakes/twilio/fake-twilio';
 import { MediaLinks } from '../src/media/media-links';
+import { type MediaLinker } from '../src/media/message-media';
 
 const WEBHOOK_URL = 'https://bridge.example.com/twilio/conversations';
 const user = { guildId: '290926798626357999', userId: '53908232506183680', userName: 'Mason' };
 const channel = { channelId: '1539998169117622272', kind: 'thread' as const };
 const workflowId = `support-${user.guildId}-${user.userId}`;
+
+/** Flex activities on the real adapter against the fake; `overrides` change the credentials, URL or media links. */
+function flexActivities(
+  fake: FakeTwilio,
+  overrides: { authToken?: string; apiBaseUrl?: string; mediaLink?: MediaLinker } = {},
+) {
+  const adapter = new TwilioFlexAdapter({
+    client: createTwilioClient({
+      accountSid: fake.accountSid,
+      authToken: overrides.authToken ?? fake.authToken,
+      apiBaseUrl: overrides.apiBaseUrl ?? fake.url,
+    }),
+    workspaceSid: fake.workspaceSid,
+    workflowSid: fake.workflowSid,
+    taskChannel: 'chat',
+    conversationsWebhookUrl: WEBHOOK_URL,
+    timers: { inactive: 'PT12H', closed: 'P2D' },
+    interactionSetup: { attempts: 5, intervalMs: 10 },
+    ...(overrides.mediaLink ? { mediaLink: overrides.mediaLink } : {}),
+  });
+  return createTwilioActivities(adapter);
+}
 
 describe('Twilio Flex activities against the local Twilio fake', () => {
   let fake: FakeTwilio;
@@ -17,21 +40,7 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
 
   beforeEach(async () => {
     fake = await new FakeTwilio().start();
-    const client = createTwilioClient({
-      accountSid: fake.accountSid,
-      authToken: fake.authToken,
-      apiBaseUrl: fake.url,
-    });
-    const adapter = new TwilioFlexAdapter({
-      client,
-      workspaceSid: fake.workspaceSid,
-      workflowSid: fake.workflowSid,
-      taskChannel: 'chat',
-      conversationsWebhookUrl: WEBHOOK_URL,
-      timers: { inactive: 'PT12H', closed: 'P2D' },
-      interactionSetup: { attempts: 5, intervalMs: 10 },
-    });
-    activities = createTwilioActivities(adapter);
+    activities = flexActivities(fake);
   });
 
   afterEach(async () => {
@@ -179,21 +188,7 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
       publicBaseUrl: 'https://support.example.com',
       ttlSeconds: 60,
     });
-    const linked = createTwilioActivities(
-      new TwilioFlexAdapter({
-        client: createTwilioClient({
-          accountSid: fake.accountSid,
-          authToken: fake.authToken,
-          apiBaseUrl: fake.url,
-        }),
-        workspaceSid: fake.workspaceSid,
-        workflowSid: fake.workflowSid,
-        taskChannel: 'chat',
-        conversationsWebhookUrl: WEBHOOK_URL,
-        timers: { inactive: 'PT12H', closed: 'P2D' },
-        mediaLink: (media) => links.linkFor(media),
-      }),
-    );
+    const linked = flexActivities(fake, { mediaLink: (media) => links.linkFor(media) });
     const [message] = (await linked.fetchFlexUpdates({ conversation: ref })).messages;
     assert.equal(message!.text, 'see this');
     assert.equal(message!.attachments.length, 1);
@@ -305,20 +300,7 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     it('a network failure is retryable', async () => {
       const port = new URL(fake.url).port;
       await fake.stop();
-      const client = createTwilioClient({
-        accountSid: fake.accountSid,
-        authToken: fake.authToken,
-        apiBaseUrl: `http://127.0.0.1:${port}`,
-      });
-      const adapter = new TwilioFlexAdapter({
-        client,
-        workspaceSid: fake.workspaceSid,
-        workflowSid: fake.workflowSid,
-        taskChannel: 'chat',
-        conversationsWebhookUrl: WEBHOOK_URL,
-        timers: { inactive: 'PT12H', closed: 'P2D' },
-      });
-      const err = await createTwilioActivities(adapter)
+      const err = await flexActivities(fake, { apiBaseUrl: `http://127.0.0.1:${port}` })
         .ensureFlexConversation({ workflowId, user, channel, caseNumber: 1 })
         .catch((e: unknown) => e);
       assert.ok(err instanceof ApplicationFailure);
@@ -348,20 +330,7 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     });
 
     it('wrong credentials are permanent (401)', async () => {
-      const client = createTwilioClient({
-        accountSid: fake.accountSid,
-        authToken: 'wrong',
-        apiBaseUrl: fake.url,
-      });
-      const adapter = new TwilioFlexAdapter({
-        client,
-        workspaceSid: fake.workspaceSid,
-        workflowSid: fake.workflowSid,
-        taskChannel: 'chat',
-        conversationsWebhookUrl: WEBHOOK_URL,
-        timers: { inactive: 'PT12H', closed: 'P2D' },
-      });
-      const err = await createTwilioActivities(adapter)
+      const err = await flexActivities(fake, { authToken: 'wrong' })
         .ensureFlexConversation({ workflowId, user, channel, caseNumber: 1 })
         .catch((e: unknown) => e);
       assert.ok(err instanceof ApplicationFailure);
