@@ -33,7 +33,7 @@ export function userMessage(text: string, extra: Partial<UserMessageEvent> = {})
 }
 
 /** Polls until `check` stops throwing; fails with the last assertion error after `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
   const started = Date.now();
   for (;;) {
     try {

@@ -91,15 +91,4 @@ export async function startFlexcordSystem(
   return { config, twilio, ctx, stop };
 }
 
-/** Polls until `check` stops throwing; the last failure explains a timeout. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() - started > timeoutMs) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+export { eventually } from '../conversation-helpers';
