@@ -517,6 +517,31 @@ describe('support conversation workflow', function () {
     });
   });
 
+  it('keeps retrying a send through a long outage instead of dropping the message, and keeps the order', async () => {
+    const { ApplicationFailure } = await import('@temporalio/common');
+    const OUTAGE_ATTEMPTS = 12; // more than any fixed attempt count a relay used to give up after
+    const world = new FakeSupportWorld({
+      search: refundSearch,
+      beforeSend: (_message, attempt) => {
+        if (world.sendAttempts.length <= OUTAGE_ATTEMPTS && attempt <= OUTAGE_ATTEMPTS) {
+          throw ApplicationFailure.create({ message: '503 Service Unavailable', nextRetryDelay: '20ms' });
+        }
+      },
+    });
+    const input = newSupportInput();
+    await withWorker(world.activities(), async (taskQueue) => {
+      await openSupportConversation(client, { taskQueue, input });
+      await sendUserMessage(client, { taskQueue, input, event: userMessage('refund') });
+      await eventually(() => assert.equal(world.sent.length, 2), 30_000);
+      assert.deepEqual(
+        world.sent.map((m) => m.kind),
+        ['notice', 'bot_answer'],
+        'the greeting, then the answer, each once',
+      );
+      assert.ok(world.sendAttempts.length > OUTAGE_ATTEMPTS);
+    });
+  });
+
   it('closes with flex_failed when the hand-over to Flex is rejected', async () => {
     const world = new FakeSupportWorld({ handToFlexFails: true });
     const input = newSupportInput({ ratingWindowSeconds: 1 });

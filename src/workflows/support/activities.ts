@@ -10,13 +10,20 @@ import { NON_RETRYABLE_SUPPORT_FAILURES, SUPPORT_FAILURE_TYPES } from '../../sha
 
 const nonRetryableErrorTypes = NON_RETRYABLE_SUPPORT_FAILURES;
 
+/**
+ * A message between a user and an agent must not be dropped because Discord or Twilio was down for a while: relays
+ * keep retrying (at most a minute apart) for hours, and the conversation's loop waits, so later messages still go
+ * out in order once the service is back.
+ */
+const RELAY_RETRY_WINDOW = '6 hours';
+
 export const discord = proxyActivities<Pick<SupportActivities, 'openSupportChannel' | 'sendToDiscord'>>({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: RELAY_RETRY_WINDOW,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    maximumAttempts: 8,
     nonRetryableErrorTypes,
   },
 });
@@ -32,11 +39,11 @@ export const flex = proxyActivities<
   >
 >({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: RELAY_RETRY_WINDOW,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    maximumAttempts: 8,
     nonRetryableErrorTypes,
   },
 });
