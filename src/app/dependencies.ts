@@ -23,9 +23,18 @@ export async function buildActivityDeps(
   const flex = buildFlexPort(config, logger);
   const cases = await openCaseStore(config);
   logger.info({ caseStore: cases.database.location }, 'case store ready');
-  const knowledgeBase = await FileKnowledgeBase.open({ dir: config.kb.dir, watch: true, logger });
-  // The feed ledger shares the case store's database (its own tables and migration history).
-  const feedLedger = await SqlFeedLedger.open(cases.database.db);
+  let knowledgeBase: FileKnowledgeBase | undefined;
+  let feedLedger: SqlFeedLedger;
+  try {
+    knowledgeBase = await FileKnowledgeBase.open({ dir: config.kb.dir, watch: true, logger });
+    // The feed ledger shares the case store's database (its own tables and migration history).
+    feedLedger = await SqlFeedLedger.open(cases.database.db);
+  } catch (err) {
+    // A failed start must not leave the database connection or the folder watcher open behind it.
+    await knowledgeBase?.close();
+    await cases.close();
+    throw err;
+  }
   const feedReader = new RssFeedReader();
   return {
     deps: {
