@@ -1,38 +1,13 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
-import { createTwilioClient } from '../src/activities/twilio/twilio-client';
-import { TwilioFlexAdapter } from '../src/activities/twilio/twilio-flex-adapter';
+import { type createTwilioActivities } from '../src/activities/twilio/activities';
 import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { WEBHOOK_URL, flexActivities } from './support/flex-adapter';
 import { MediaLinks } from '../src/media/media-links';
-import { type MediaLinker } from '../src/media/message-media';
 
-const WEBHOOK_URL = 'https://bridge.example.com/twilio/conversations';
 const user = { guildId: '290926798626357999', userId: '53908232506183680', userName: 'Mason' };
 const channel = { channelId: '1539998169117622272', kind: 'thread' as const };
 const workflowId = `support-${user.guildId}-${user.userId}`;
-
-/** Flex activities on the real adapter against the fake; `overrides` change the credentials, URL or media links. */
-function flexActivities(
-  fake: FakeTwilio,
-  overrides: { authToken?: string; apiBaseUrl?: string; mediaLink?: MediaLinker } = {},
-) {
-  const adapter = new TwilioFlexAdapter({
-    client: createTwilioClient({
-      accountSid: fake.accountSid,
-      authToken: overrides.authToken ?? fake.authToken,
-      apiBaseUrl: overrides.apiBaseUrl ?? fake.url,
-    }),
-    workspaceSid: fake.workspaceSid,
-    workflowSid: fake.workflowSid,
-    taskChannel: 'chat',
-    conversationsWebhookUrl: WEBHOOK_URL,
-    timers: { inactive: 'PT12H', closed: 'P2D' },
-    interactionSetup: { attempts: 5, intervalMs: 10 },
-    ...(overrides.mediaLink ? { mediaLink: overrides.mediaLink } : {}),
-  });
-  return createTwilioActivities(adapter);
-}
 
 describe('Twilio Flex activities against the local Twilio fake', () => {
   let fake: FakeTwilio;

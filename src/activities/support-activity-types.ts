@@ -1,7 +1,13 @@
 import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../shared/case-types';
 import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
 import type { DiscordPort } from './discord/port';
-import type { FlexConversationRef, FlexHandoffRef, FlexPort, FlexUpdates } from './twilio/port';
+import type {
+  FlexConversationRef,
+  FlexHandoffRef,
+  FlexPort,
+  FlexUpdates,
+  FlexWaitEstimate,
+} from './twilio/port';
 
 /** The input of a port method: activities take exactly what their port takes, defined once, in the port. */
 type InputOf<Port, Method extends keyof Port> = Port[Method] extends (input: infer I) => unknown ? I : never;
@@ -25,6 +31,8 @@ export interface SupportActivities {
   escalateFlexTask(input: FlexInput<'escalate'>): Promise<void>;
   /** What the webhooks may have missed: agent messages after the cursor, agents present, conversation state. */
   fetchFlexUpdates(input: FlexInput<'fetchUpdates'>): Promise<FlexUpdates>;
+  /** How long the user may still wait for an agent, from live TaskRouter figures (asked when the SLA fires). */
+  estimateAgentWait(input: FlexInput<'estimateWait'>): Promise<FlexWaitEstimate>;
   closeFlexConversation(input: FlexInput<'close'>): Promise<void>;
 
   // Case store

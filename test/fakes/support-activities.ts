@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SupportActivities } from '../../src/activities/support-activity-types';
-import type { FlexUpdates } from '../../src/activities/twilio/port';
+import type { FlexUpdates, FlexWaitEstimate } from '../../src/activities/twilio/port';
 import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../../src/shared/case-types';
 import type { ArticleHit, OutboundDiscordMessage } from '../../src/shared/support-types';
 
@@ -21,6 +21,8 @@ export interface FakeSupportOptions {
   /** Called before each Discord send; throw to simulate a failure. */
   beforeSend?: (message: OutboundDiscordMessage, attempt: number) => void;
   handToFlexFails?: boolean;
+  /** What `estimateAgentWait` answers (default: nothing known); throw to simulate TaskRouter failing. */
+  waitEstimate?: () => FlexWaitEstimate;
 }
 
 export class FakeSupportWorld {
@@ -43,7 +45,14 @@ export class FakeSupportWorld {
    * that no webhook delivered. Every call is recorded with its cursor.
    */
   readonly flexSide: Omit<FlexUpdates, 'lastMessageIndex'> = { messages: [], agents: [], state: 'active' };
-  readonly flexUpdateCalls: { conversationSid: string; afterMessageIndex?: number }[] = [];
+  readonly flexUpdateCalls: {
+    conversationSid: string;
+    afterMessageIndex?: number;
+    channelSid?: string;
+  }[] = [];
+  /** The interaction channel's status for reconciliation, when the workflow passes its handoff. */
+  flexChannelStatus: FlexUpdates['channelStatus'] = 'active';
+  readonly waitEstimateCalls: { interactionSid: string }[] = [];
   private nextCase = 1;
 
   constructor(private readonly options: FakeSupportOptions = {}) {}
@@ -91,8 +100,12 @@ export class FakeSupportWorld {
       escalateFlexTask: async ({ handoff, priority }) => {
         this.escalations.push({ interactionSid: handoff.interactionSid, priority });
       },
-      fetchFlexUpdates: async ({ conversation, afterMessageIndex }) => {
-        this.flexUpdateCalls.push({ conversationSid: conversation.conversationSid, afterMessageIndex });
+      fetchFlexUpdates: async ({ conversation, afterMessageIndex, handoff }) => {
+        this.flexUpdateCalls.push({
+          conversationSid: conversation.conversationSid,
+          afterMessageIndex,
+          ...(handoff ? { channelSid: handoff.channelSid } : {}),
+        });
         const messages = this.flexSide.messages.filter(
           (m) => afterMessageIndex === undefined || m.index > afterMessageIndex,
         );
@@ -102,7 +115,12 @@ export class FakeSupportWorld {
           agents: [...this.flexSide.agents],
           state: this.flexSide.state,
           lastMessageIndex: indexes.length > 0 ? Math.max(...indexes) : undefined,
+          ...(handoff && this.flexChannelStatus ? { channelStatus: this.flexChannelStatus } : {}),
         };
+      },
+      estimateAgentWait: async ({ handoff }) => {
+        this.waitEstimateCalls.push({ interactionSid: handoff.interactionSid });
+        return this.options.waitEstimate?.() ?? {};
       },
       closeFlexConversation: async ({ conversation, handoff }) => {
         this.flexClosed.push({

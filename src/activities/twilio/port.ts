@@ -34,6 +34,22 @@ export interface FlexUpdates {
   state: 'active' | 'inactive' | 'closed';
   /** The highest message index looked at, customer messages included: the cursor for the next call. */
   lastMessageIndex?: number;
+  /**
+   * The Flex interaction channel's status, when a handoff was given: a task canceled in Flex closes or fails the
+   * channel while the conversation itself stays active. Unset when the channel no longer exists.
+   */
+  channelStatus?: FlexChannelStatus;
+}
+
+/** Interaction channel statuses as the Flex Interactions API names them. */
+export type FlexChannelStatus = 'setup' | 'active' | 'failed' | 'closed' | 'inactive' | 'pause' | 'transfer';
+
+/** How long the user may still wait for an agent, from TaskRouter's live figures; a field is unset when unknown. */
+export interface FlexWaitEstimate {
+  /** Seconds until an agent is likely to accept the task. */
+  seconds?: number;
+  /** The task's place among the workflow's waiting tasks (1: next to be offered). */
+  position?: number;
 }
 
 /**
@@ -67,7 +83,11 @@ export interface FlexPort {
   fetchUpdates(input: {
     conversation: FlexConversationRef;
     afterMessageIndex?: number;
+    /** Also report the interaction channel's status (`channelStatus`). */
+    handoff?: FlexHandoffRef;
   }): Promise<FlexUpdates>;
+  /** The expected wait for the handoff's task, from the configured TaskRouter workflow's statistics. */
+  estimateWait(input: { handoff: FlexHandoffRef }): Promise<FlexWaitEstimate>;
   /** Closes the interaction channel (if any) and the conversation; closing what is already closed is not an error. */
   close(input: { conversation: FlexConversationRef; handoff?: FlexHandoffRef }): Promise<void>;
 }

@@ -4,7 +4,15 @@ import { type Attachment } from '../../shared/support-types';
 import { customerIdentity } from './identity';
 import { type MediaLinker } from '../../media/message-media';
 import { readFlexUpdates } from './flex-updates';
-import { type FlexConversationRef, type FlexHandoffRef, type FlexPort, type FlexUpdates } from './port';
+import {
+  type FlexChannelStatus,
+  type FlexConversationRef,
+  type FlexHandoffRef,
+  type FlexPort,
+  type FlexUpdates,
+  type FlexWaitEstimate,
+} from './port';
+import { estimateWait } from './wait-estimate';
 import { TwilioApiError } from './twilio-api-error';
 
 /** Conversation events flexcord listens to on each conversation's scoped webhook. */
@@ -135,18 +143,15 @@ export class TwilioFlexAdapter implements FlexPort {
   }
 
   async fetchUpdates(input: Parameters<FlexPort['fetchUpdates']>[0]): Promise<FlexUpdates> {
-    try {
-      return await readFlexUpdates(
-        this.conversation(input.conversation.conversationSid),
-        input.afterMessageIndex,
-        this.options.mediaLink,
-      );
-    } catch (err) {
-      // Deleted (by retention or an operator): nothing more will come from it.
-      if (err instanceof TwilioApiError && err.status === 404)
-        return { messages: [], agents: [], state: 'closed' };
-      throw err;
-    }
+    const [updates, channelStatus] = await Promise.all([
+      this.readConversation(input.conversation.conversationSid, input.afterMessageIndex),
+      input.handoff ? this.channelStatus(input.handoff) : undefined,
+    ]);
+    return channelStatus ? { ...updates, channelStatus } : updates;
+  }
+
+  async estimateWait(input: Parameters<FlexPort['estimateWait']>[0]): Promise<FlexWaitEstimate> {
+    return estimateWait(this.options, input.handoff);
   }
 
   async close(input: Parameters<FlexPort['close']>[0]): Promise<void> {
@@ -163,6 +168,24 @@ export class TwilioFlexAdapter implements FlexPort {
   }
 
   // ---- helpers ----
+
+  private async readConversation(sid: string, afterMessageIndex: number | undefined): Promise<FlexUpdates> {
+    try {
+      return await readFlexUpdates(this.conversation(sid), afterMessageIndex, this.options.mediaLink);
+    } catch (err) {
+      // Deleted (by retention or an operator): nothing more will come from it.
+      if (err instanceof TwilioApiError && err.status === 404)
+        return { messages: [], agents: [], state: 'closed' };
+      throw err;
+    }
+  }
+
+  private async channelStatus(handoff: FlexHandoffRef): Promise<FlexChannelStatus | undefined> {
+    const channel = await ignoreNotFound(
+      this.options.client.flexApi.v1.interaction(handoff.interactionSid).channels(handoff.channelSid).fetch(),
+    );
+    return channel?.status as FlexChannelStatus | undefined;
+  }
 
   private get conversations() {
     const v1 = this.options.client.conversations.v1;

@@ -1,4 +1,4 @@
-import { log, uuid4 } from '@temporalio/workflow';
+import { log, patched, uuid4 } from '@temporalio/workflow';
 import type { TranscriptEntry } from '../../shared/case-types';
 import type {
   AgentJoinedEvent,
@@ -8,7 +8,7 @@ import type {
   RatingEvent,
   UserMessageEvent,
 } from '../../shared/support-types';
-import { cases, discord, flex, flexReconcile, isDmClosed, kb } from './activities';
+import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } from './activities';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
@@ -27,6 +27,10 @@ import * as say from './wording';
 /** Flex task priority after an SLA breach (TaskRouter: higher is served first; new tasks start at 0). */
 export const ESCALATED_TASK_PRIORITY = 100;
 const ARTICLES_PER_ANSWER = 3;
+/** The SLA notice quotes TaskRouter's live wait; runs recorded before it quoted the SLA setting. */
+const SLA_LIVE_WAIT = 'sla-live-wait';
+/** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
+const RECONCILE_CHANNEL = 'flex-reconcile-channel';
 
 /**
  * Everything the main loop does in response to one event or timer, with its I/O. A failed Discord or Flex call
@@ -107,12 +111,14 @@ export class ConversationActions {
    */
   private async reconcileWithFlex(now: number): Promise<void> {
     const conversation = this.s.flexConversation!;
+    const handoff = this.s.handoff && patched(RECONCILE_CHANNEL) ? this.s.handoff : undefined;
     this.s.flexReconciledAt = now;
     let updates: Awaited<ReturnType<typeof flexReconcile.fetchFlexUpdates>>;
     try {
       updates = await flexReconcile.fetchFlexUpdates({
         conversation,
         afterMessageIndex: this.s.flexMessageCursor,
+        ...(handoff ? { handoff } : {}),
       });
     } catch (err) {
       log.warn('could not read the Flex conversation; trying again at the next tick', { error: String(err) });
@@ -141,6 +147,16 @@ export class ConversationActions {
       queue({
         kind: 'flex_closed',
         event: { eventId: `${conversation.conversationSid}:closed`, reason: 'agent_closed' },
+      });
+    } else if (handoff && (updates.channelStatus === 'closed' || updates.channelStatus === 'failed')) {
+      // The task was canceled in Flex (timed out in the queue, removed by a supervisor) while the conversation
+      // stayed open: nobody is coming, so say so instead of leaving the user waiting.
+      queue({
+        kind: 'flex_closed',
+        event: {
+          eventId: `${handoff.channelSid}:${updates.channelStatus}`,
+          reason: 'task_canceled',
+        },
       });
     }
   }
@@ -351,22 +367,26 @@ export class ConversationActions {
   }
 
   private async escalate(): Promise<void> {
-    const caseNumber = this.s.caseNumber;
     this.s.escalated = true;
     publishConversation(this.model);
-    const minutes = Math.max(1, Math.ceil(this.model.timings.agentSlaSeconds / 60));
-    await this.send({
-      kind: 'notice',
-      dedupeKey: `${this.s.episodeKey}:sla`,
-      text: say.slaBreached(minutes),
-    });
-    if (this.s.handoff) {
-      try {
-        await flex.escalateFlexTask({ handoff: this.s.handoff, priority: ESCALATED_TASK_PRIORITY });
-      } catch (err) {
-        log.warn('could not raise the Flex task priority', { error: String(err) });
-      }
+    if (patched(SLA_LIVE_WAIT)) {
+      // Priority first, so the place in the queue the user hears is the one after the raise.
+      await this.raiseTaskPriority();
+      await this.send({
+        kind: 'notice',
+        dedupeKey: `${this.s.episodeKey}:sla`,
+        text: await this.slaNotice(),
+      });
+    } else {
+      const minutes = Math.max(1, Math.ceil(this.model.timings.agentSlaSeconds / 60));
+      await this.send({
+        kind: 'notice',
+        dedupeKey: `${this.s.episodeKey}:sla`,
+        text: say.slaBreached(minutes),
+      });
+      await this.raiseTaskPriority();
     }
+    const caseNumber = this.s.caseNumber;
     if (caseNumber !== undefined) {
       await this.updateCase(
         { priority: 'high' },
@@ -377,6 +397,29 @@ export class ConversationActions {
           detail: 'agent SLA missed',
         },
       );
+    }
+  }
+
+  private async raiseTaskPriority(): Promise<void> {
+    if (!this.s.handoff) return;
+    try {
+      await flex.escalateFlexTask({ handoff: this.s.handoff, priority: ESCALATED_TASK_PRIORITY });
+    } catch (err) {
+      log.warn('could not raise the Flex task priority', { error: String(err) });
+    }
+  }
+
+  /** TaskRouter's live wait when it has one; otherwise the SLA setting stands in for it, as before. */
+  private async slaNotice(): Promise<string> {
+    const fallback = say.slaBreached(Math.max(1, Math.ceil(this.model.timings.agentSlaSeconds / 60)));
+    if (!this.s.handoff) return fallback;
+    try {
+      const estimate = await flexEstimate.estimateAgentWait({ handoff: this.s.handoff });
+      if (estimate.seconds === undefined) return fallback;
+      return say.slaBreachedLive(Math.max(1, Math.ceil(estimate.seconds / 60)), estimate.position);
+    } catch (err) {
+      log.warn('could not estimate the wait from TaskRouter; quoting the SLA', { error: String(err) });
+      return fallback;
     }
   }
 

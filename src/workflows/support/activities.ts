@@ -63,6 +63,20 @@ export const flexReconcile = proxyActivities<Pick<SupportActivities, 'fetchFlexU
   },
 });
 
+/**
+ * The live wait estimate only improves the SLA notice, which falls back to the SLA-based wording: a couple of quick
+ * tries, so the user hears something promptly.
+ */
+export const flexEstimate = proxyActivities<Pick<SupportActivities, 'estimateAgentWait'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '2 seconds',
+    maximumAttempts: 2,
+    nonRetryableErrorTypes,
+  },
+});
+
 /** The case store is ours and must not lose a line: retry longer. */
 export const cases = proxyActivities<
   Pick<SupportActivities, 'openCase' | 'appendTranscript' | 'updateCase' | 'getCaseTranscript'>

@@ -37,6 +37,22 @@ export function slaBreached(expectedWaitMinutes: number): string {
   );
 }
 
+/** The SLA notice with TaskRouter's live figures: the wait they give and, when known, the place in the queue. */
+export function slaBreachedLive(expectedWaitMinutes: number, position: number | undefined): string {
+  const place =
+    position === undefined
+      ? ''
+      : position === 1
+        ? "You're next in line. "
+        : `You're number ${position} in line. `;
+  return (
+    'All our agents are busy right now, sorry for the wait. ' +
+    place +
+    `Expected wait: about ${expectedWaitMinutes} more minute${expectedWaitMinutes === 1 ? '' : 's'}. ` +
+    "We've raised the priority of your case."
+  );
+}
+
 export function inactivityReminder(minutesLeft: number): string {
   const left = minutesLeft <= 1 ? 'in a minute' : `in about ${minutesLeft} minutes`;
   return `Are you still there? This conversation closes ${left} if nobody writes.`;

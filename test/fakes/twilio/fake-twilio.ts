@@ -19,6 +19,7 @@ import {
   participantJson,
   ROLE_PARTICIPANT,
   taskJson,
+  workflowCumulativeStatisticsJson,
   webhookJson,
   type Conversation,
   type Interaction,
@@ -43,6 +44,8 @@ export interface FakeTwilioOptions {
 
 interface Call {
   params: Record<string, string>;
+  /** `/v1`, or `/v1/Services/{IS}` for a service-scoped Conversations call: the base of the lists' page links. */
+  scope: string;
   query: Record<string, unknown>;
   form: Record<string, unknown>;
   webhooksEnabled: boolean;
@@ -175,6 +178,7 @@ export class FakeTwilio {
       task.reservationSid = newSid('WR');
       task.workerSid = newSid('WK');
       task.updatedAt = new Date();
+      task.acceptedAt = task.updatedAt;
     }
     const participant = this.addParticipant(c, agent.identity, '{}');
     const sends = [
@@ -301,7 +305,13 @@ export class FakeTwilio {
       return send(404, twilioError(404, 20404, `The fake does not implement ${req.method} ${path}`));
     try {
       const webhooksEnabled = String(req.headers['x-twilio-webhook-enabled'] ?? '').toLowerCase() === 'true';
-      const answer = route.handler({ params: route.params, query, form, webhooksEnabled });
+      const answer = route.handler({
+        params: route.params,
+        scope: route.scope,
+        query,
+        form,
+        webhooksEnabled,
+      });
       send(answer.status ?? this.specs.successStatus(operation), answer.body);
     } catch (err) {
       if (err instanceof FakeError) return send(err.status, twilioError(err.status, err.code, err.message));
@@ -355,10 +365,30 @@ export class FakeTwilio {
   }
 
   private route(product: string, method: string, path: string) {
+    // The Conversations service-scoped paths address the same resources in the fake's one (default) service.
+    const scoped =
+      product === 'conversations'
+        ? /^\/v1\/Services\/(?<is>[^/]+)(?<rest>\/(?:Conversations|ParticipantConversations)(?:\/.*)?)$/.exec(
+            path,
+          )
+        : null;
+    const scope = scoped ? `/v1/Services/${scoped.groups!.is}` : '/v1';
+    const routed = scoped ? `/v1${scoped.groups!.rest}` : path;
     for (const [p, m, pattern, handler] of this.routes()) {
       if (p !== product || m !== method) continue;
-      const match = pattern.exec(path);
-      if (match) return { handler, params: match.groups ?? {} };
+      const match = pattern.exec(routed);
+      if (!match) continue;
+      if (scoped && scoped.groups!.is !== this.serviceSid) {
+        const unknown: Handler = () => {
+          throw new FakeError(
+            404,
+            20404,
+            `The requested resource /Services/${scoped.groups!.is} was not found`,
+          );
+        };
+        return { handler: unknown, params: {}, scope };
+      }
+      return { handler, params: match.groups ?? {}, scope };
     }
     return undefined;
   }
@@ -390,7 +420,7 @@ export class FakeTwilio {
           const x = this.findConversation(c.params.conv!);
           return this.pageOf(
             'participants',
-            `${CONVERSATIONS_API}/v1/Conversations/${x.sid}/Participants`,
+            `${CONVERSATIONS_API}${c.scope}/Conversations/${x.sid}/Participants`,
             x.participants.map((p) => participantJson(this.accountSid, x, p)),
             c.query,
           );
@@ -432,6 +462,12 @@ export class FakeTwilio {
         (c) => this.updateChannel(c),
       ],
       ['taskrouter', 'GET', /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Tasks$/, (c) => this.listTasks(c)],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Workflows\/(?<ww>[^/]+)\/CumulativeStatistics$/,
+        (c) => this.workflowCumulativeStatistics(c),
+      ],
       [
         'taskrouter',
         'GET',
@@ -583,12 +619,12 @@ export class FakeTwilio {
     return { body: messageJson(this.accountSid, c, m) };
   }
 
-  private listMessages({ params, query }: Call): Answer {
+  private listMessages({ params, query, scope }: Call): Answer {
     const c = this.findConversation(params.conv!);
     const ordered = str(query.Order) === 'desc' ? [...c.messages].reverse() : c.messages;
     return this.pageOf(
       'messages',
-      `${CONVERSATIONS_API}/v1/Conversations/${c.sid}/Messages`,
+      `${CONVERSATIONS_API}${scope}/Conversations/${c.sid}/Messages`,
       ordered.map((m) => messageJson(this.accountSid, c, m, MediaStore.messageField(this.mediaOf(m.sid)))),
       query,
       str(query.Order) ? { Order: str(query.Order)! } : {},
@@ -819,10 +855,32 @@ export class FakeTwilio {
         : ([] as unknown[]).concat(query.AssignmentStatus).map(String);
     const expression = str(query.EvaluateTaskAttributes);
     const matches = expression ? attributeMatcher(expression) : () => true;
+    const workflowSid = str(query.WorkflowSid);
     const rows = [...this.tasks.values()]
-      .filter((t) => (!statuses || statuses.includes(t.status)) && matches(t.attributes))
+      .filter(
+        (t) =>
+          (!statuses || statuses.includes(t.status)) &&
+          (!workflowSid || t.workflowSid === workflowSid) &&
+          matches(t.attributes),
+      )
+      .sort(taskOrdering(str(query.Ordering)))
       .map((t) => taskJson(this.accountSid, t));
     return this.page('tasks', rows);
+  }
+
+  private workflowCumulativeStatistics({ params, query }: Call): Answer {
+    if (params.ws !== this.workspaceSid)
+      throw new FakeError(404, 20404, `The requested resource /Workspaces/${params.ws} was not found`);
+    if (params.ww !== this.workflowSid)
+      throw new FakeError(404, 20404, `The requested resource /Workflows/${params.ww} was not found`);
+    const channel = str(query.TaskChannel);
+    const tasks = [...this.tasks.values()].filter(
+      (t) => t.workflowSid === params.ww && (!channel || t.taskChannel === channel),
+    );
+    const minutes = Number(str(query.Minutes) ?? 15) || 15;
+    return {
+      body: workflowCumulativeStatisticsJson(this.accountSid, params.ws, params.ww, tasks, minutes),
+    };
   }
 
   private updateTask(call: Call): Answer {
@@ -935,6 +993,27 @@ export class FakeTwilio {
       },
     };
   }
+}
+
+/**
+ * TaskRouter's `Ordering` (`Priority:desc,DateCreated:asc`); without one, oldest first. Ties keep the oldest first,
+ * as TaskRouter offers tasks.
+ */
+function taskOrdering(ordering: string | undefined): (a: Task, b: Task) => number {
+  const keys = (ordering ?? 'DateCreated:asc').split(',').map((part) => {
+    const [attribute, order] = part.split(':');
+    if (attribute !== 'Priority' && attribute !== 'DateCreated')
+      throw new FakeError(400, 20001, `Invalid Ordering attribute ${attribute}`);
+    return { attribute, sign: order === 'desc' ? -1 : 1 };
+  });
+  return (a, b) => {
+    for (const { attribute, sign } of keys) {
+      const diff =
+        attribute === 'Priority' ? a.priority - b.priority : a.createdAt.getTime() - b.createdAt.getTime();
+      if (diff !== 0) return sign * diff;
+    }
+    return a.createdAt.getTime() - b.createdAt.getTime();
+  };
 }
 
 /** The Conversations API's public base; twilio-node follows `next_page_url`, routed to the fake like any call. */

@@ -89,6 +89,8 @@ export interface Task {
   updatedAt: Date;
   reservationSid?: string;
   workerSid?: string;
+  /** When an agent accepted the reservation: feeds the workflow's acceptance statistics. */
+  acceptedAt?: Date;
 }
 
 export const ROLE_PARTICIPANT = newSid('RL');
@@ -283,5 +285,55 @@ export function taskJson(accountSid: string, t: Task) {
       reservations: `${url}/Reservations`,
       workspace: `${HOSTS.taskrouter}/v1/Workspaces/${t.workspaceSid}`,
     },
+  };
+}
+
+/**
+ * A workflow's CumulativeStatistics over the last `minutes`, derived from the fake's tasks: what entered, was
+ * accepted, canceled or completed in the window, and the average wait until acceptance.
+ */
+export function workflowCumulativeStatisticsJson(
+  accountSid: string,
+  workspaceSid: string,
+  workflowSid: string,
+  tasks: Task[],
+  minutes: number,
+) {
+  const end = new Date();
+  const start = new Date(end.getTime() - minutes * 60_000);
+  const inWindow = (d: Date | undefined) => d !== undefined && d >= start && d <= end;
+  const accepted = tasks.filter((t) => inWindow(t.acceptedAt));
+  const waits = accepted.map((t) => Math.round((t.acceptedAt!.getTime() - t.createdAt.getTime()) / 1000));
+  const total = waits.reduce((a, b) => a + b, 0);
+  const ended = (status: TaskStatus) =>
+    tasks.filter((t) => t.status === status && inWindow(t.updatedAt)).length;
+  return {
+    account_sid: accountSid,
+    avg_task_acceptance_time: waits.length > 0 ? Math.round(total / waits.length) : 0,
+    start_time: iso(start),
+    end_time: iso(end),
+    reservations_created: accepted.length,
+    reservations_accepted: accepted.length,
+    reservations_rejected: 0,
+    reservations_timed_out: 0,
+    reservations_canceled: 0,
+    reservations_rescinded: 0,
+    split_by_wait_time: null,
+    wait_duration_until_accepted: {
+      avg: waits.length > 0 ? Math.round(total / waits.length) : 0,
+      min: waits.length > 0 ? Math.min(...waits) : 0,
+      max: waits.length > 0 ? Math.max(...waits) : 0,
+      total,
+    },
+    wait_duration_until_canceled: { avg: 0, min: 0, max: 0, total: 0 },
+    tasks_canceled: ended('canceled'),
+    tasks_completed: ended('completed'),
+    tasks_entered: tasks.filter((t) => inWindow(t.createdAt)).length,
+    tasks_deleted: 0,
+    tasks_moved: 0,
+    tasks_timed_out_in_workflow: 0,
+    workflow_sid: workflowSid,
+    workspace_sid: workspaceSid,
+    url: `${HOSTS.taskrouter}/v1/Workspaces/${workspaceSid}/Workflows/${workflowSid}/CumulativeStatistics`,
   };
 }
