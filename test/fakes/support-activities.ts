@@ -52,6 +52,8 @@ export class FakeSupportWorld {
   }[] = [];
   /** The interaction channel's status for reconciliation, when the workflow passes its handoff. */
   flexChannelStatus: FlexUpdates['channelStatus'] = 'active';
+  /** The handoff's newest TaskRouter task for reconciliation; unset: none listed. */
+  flexTask: FlexUpdates['task'];
   readonly waitEstimateCalls: { interactionSid: string }[] = [];
   private nextCase = 1;
 
@@ -116,6 +118,7 @@ export class FakeSupportWorld {
           state: this.flexSide.state,
           lastMessageIndex: indexes.length > 0 ? Math.max(...indexes) : undefined,
           ...(handoff && this.flexChannelStatus ? { channelStatus: this.flexChannelStatus } : {}),
+          ...(handoff && this.flexTask ? { task: this.flexTask } : {}),
         };
       },
       estimateAgentWait: async ({ handoff }) => {

@@ -39,7 +39,15 @@ export interface FlexUpdates {
    * channel while the conversation itself stays active. Unset when the channel no longer exists.
    */
   channelStatus?: FlexChannelStatus;
+  /**
+   * The newest TaskRouter task of the handoff's channel, when a handoff was given. Flex can cancel the task (a
+   * workflow timeout, a declined invite) and leave both the conversation and the channel open, with nobody coming.
+   */
+  task?: { sid: string; status: FlexTaskStatus };
 }
+
+/** TaskRouter task assignment statuses. */
+export type FlexTaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
 
 /** Interaction channel statuses as the Flex Interactions API names them. */
 export type FlexChannelStatus = 'setup' | 'active' | 'failed' | 'closed' | 'inactive' | 'pause' | 'transfer';
@@ -83,7 +91,7 @@ export interface FlexPort {
   fetchUpdates(input: {
     conversation: FlexConversationRef;
     afterMessageIndex?: number;
-    /** Also report the interaction channel's status (`channelStatus`). */
+    /** Also report the interaction channel's status and its newest task (`channelStatus`, `task`). */
     handoff?: FlexHandoffRef;
   }): Promise<FlexUpdates>;
   /** The expected wait for the handoff's task, from the configured TaskRouter workflow's statistics. */

@@ -9,6 +9,7 @@ import {
   type FlexConversationRef,
   type FlexHandoffRef,
   type FlexPort,
+  type FlexTaskStatus,
   type FlexUpdates,
   type FlexWaitEstimate,
 } from './port';
@@ -143,11 +144,12 @@ export class TwilioFlexAdapter implements FlexPort {
   }
 
   async fetchUpdates(input: Parameters<FlexPort['fetchUpdates']>[0]): Promise<FlexUpdates> {
-    const [updates, channelStatus] = await Promise.all([
+    const [updates, channelStatus, task] = await Promise.all([
       this.readConversation(input.conversation.conversationSid, input.afterMessageIndex),
       input.handoff ? this.channelStatus(input.handoff) : undefined,
+      input.handoff ? this.newestTask(input.handoff) : undefined,
     ]);
-    return channelStatus ? { ...updates, channelStatus } : updates;
+    return { ...updates, ...(channelStatus ? { channelStatus } : {}), ...(task ? { task } : {}) };
   }
 
   async estimateWait(input: Parameters<FlexPort['estimateWait']>[0]): Promise<FlexWaitEstimate> {
@@ -178,6 +180,16 @@ export class TwilioFlexAdapter implements FlexPort {
         return { messages: [], agents: [], state: 'closed' };
       throw err;
     }
+  }
+
+  private async newestTask(handoff: FlexHandoffRef): Promise<FlexUpdates['task']> {
+    // Flex writes the channel sid into its tasks' attributes; a transfer adds a newer task to the same channel.
+    const [task] = await this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({
+      evaluateTaskAttributes: `flexInteractionChannelSid == "${handoff.channelSid}"`,
+      ordering: 'DateCreated:desc',
+      limit: 1,
+    });
+    return task && { sid: task.sid, status: task.assignmentStatus as FlexTaskStatus };
   }
 
   private async channelStatus(handoff: FlexHandoffRef): Promise<FlexChannelStatus | undefined> {

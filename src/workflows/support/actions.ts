@@ -4,10 +4,12 @@ import type {
   AgentJoinedEvent,
   AgentMessageEvent,
   CloseReason,
+  FlexClosedEvent,
   OutboundDiscordMessage,
   RatingEvent,
   UserMessageEvent,
 } from '../../shared/support-types';
+import type { FlexUpdates } from '../../activities/twilio/port';
 import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } from './activities';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
@@ -31,6 +33,22 @@ const ARTICLES_PER_ANSWER = 3;
 const SLA_LIVE_WAIT = 'sla-live-wait';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
+
+/**
+ * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
+ * id the TaskRouter webhook would have carried, so a late webhook is a duplicate), or its channel closed or failed.
+ * A canceled task (a workflow timeout, say) leaves the user with nobody coming: the conversation must close.
+ */
+function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent | undefined {
+  const task = updates.task;
+  if (task?.status === 'canceled') return { eventId: `${task.sid}:task.canceled`, reason: 'task_canceled' };
+  if (task?.status === 'completed')
+    return { eventId: `${task.sid}:task.completed`, reason: 'task_completed' };
+  if (task?.status === 'wrapping') return { eventId: `${task.sid}:task.wrapup`, reason: 'agent_closed' };
+  if (updates.channelStatus === 'closed' || updates.channelStatus === 'failed')
+    return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
+  return undefined;
+}
 
 /**
  * Everything the main loop does in response to one event or timer, with its I/O. A failed Discord or Flex call
@@ -148,16 +166,9 @@ export class ConversationActions {
         kind: 'flex_closed',
         event: { eventId: `${conversation.conversationSid}:closed`, reason: 'agent_closed' },
       });
-    } else if (handoff && (updates.channelStatus === 'closed' || updates.channelStatus === 'failed')) {
-      // The task was canceled in Flex (timed out in the queue, removed by a supervisor) while the conversation
-      // stayed open: nobody is coming, so say so instead of leaving the user waiting.
-      queue({
-        kind: 'flex_closed',
-        event: {
-          eventId: `${handoff.channelSid}:${updates.channelStatus}`,
-          reason: 'task_canceled',
-        },
-      });
+    } else if (handoff) {
+      const ended = handoffEnded(updates, handoff.channelSid);
+      if (ended) queue({ kind: 'flex_closed', event: ended });
     }
   }
 

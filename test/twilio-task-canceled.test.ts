@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { SupportActivities } from '../src/activities/support-activity-types';
+import { createTwilioActivities } from '../src/activities/twilio/activities';
+import type { CaseChanges } from '../src/shared/case-types';
+import type { OutboundDiscordMessage, StartSupportInput } from '../src/shared/support-types';
+import {
+  getConversationState,
+  openSupportConversation,
+  sendUserAction,
+} from '../src/temporal/support-client';
+import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import { flexActivities } from './support/flex-adapter';
+import { testEnv } from './support/global-fixtures';
+import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
+import { withWorker } from './support/worker';
+
+/*
+ * Issue 4, a Flex task canceled while the conversation stays open (a TaskRouter workflow timeout, a declined
+ * invite): the conversation alone says nothing, so reconciliation also reads the handoff's channel and newest task.
+ */
+const user = { guildId: '290926798626357999', userId: '53908232506183680', userName: 'Mason' };
+const workflowId = `support-${user.guildId}-${user.userId}`;
+
+describe('Flex reconciliation reads the handoff: channel status and newest task', () => {
+  let fake: FakeTwilio;
+  let activities: ReturnType<typeof createTwilioActivities>;
+
+  beforeEach(async () => {
+    fake = await new FakeTwilio().start();
+    activities = flexActivities(fake);
+  });
+
+  afterEach(async () => {
+    await fake.stop();
+    assert.deepEqual(fake.specViolations, [], 'requests and answers must match Twilio OpenAPI specs');
+  });
+
+  async function handedOver() {
+    const conversation = await activities.ensureFlexConversation({
+      workflowId,
+      user,
+      channel: { channelId: 'dm-1', kind: 'dm' },
+      caseNumber: 3,
+    });
+    const handoff = await activities.handToFlex({
+      conversation,
+      workflowId,
+      caseNumber: 3,
+      taskAttributes: {},
+    });
+    return { conversation, handoff };
+  }
+
+  it('reports the channel and the task as Flex has them; a canceled task leaves the conversation active', async () => {
+    const { conversation, handoff } = await handedOver();
+    const taskSid = fake.taskFor(conversation.conversationSid)!.sid;
+    const waiting = await activities.fetchFlexUpdates({ conversation, handoff });
+    assert.equal(waiting.state, 'active');
+    assert.equal(waiting.channelStatus, 'active');
+    assert.deepEqual(waiting.task, { sid: taskSid, status: 'pending' });
+
+    await fake.cancelTask(conversation.conversationSid, 'Task TTL Exceeded');
+    const canceled = await activities.fetchFlexUpdates({ conversation, handoff });
+    assert.equal(canceled.state, 'active', 'the conversation itself stays open');
+    assert.deepEqual(canceled.task, { sid: taskSid, status: 'canceled' });
+  });
+
+  it('reports a closed channel, and without a handoff reads only the conversation', async () => {
+    const { conversation, handoff } = await handedOver();
+    fake.interactions.get(handoff.interactionSid)!.channel.status = 'closed';
+    assert.equal((await activities.fetchFlexUpdates({ conversation, handoff })).channelStatus, 'closed');
+
+    const before = fake.requests.length;
+    const plain = await activities.fetchFlexUpdates({ conversation });
+    assert.equal(plain.channelStatus, undefined);
+    assert.equal(plain.task, undefined);
+    assert.deepEqual(
+      fake.requests.slice(before).map((r) => r.product),
+      ['conversations', 'conversations', 'conversations'],
+    );
+  });
+
+  it('a channel gone (404) reports no channel status, not an error', async () => {
+    const { conversation, handoff } = await handedOver();
+    fake.interactions.delete(handoff.interactionSid);
+    const updates = await activities.fetchFlexUpdates({ conversation, handoff });
+    assert.equal(updates.channelStatus, undefined);
+    assert.equal(updates.task?.status, 'pending');
+  });
+});
+
+const AUTH_TOKEN = 'cancel0c0ffee0c0ffee0c0ffee0c0ff';
+
+describe('Twilio Flex end to end: a task canceled in the queue whose webhook was lost', function () {
+  this.timeout(60_000);
+  let twilio: TwilioHarness;
+
+  beforeEach(async () => {
+    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
+  });
+
+  afterEach(() => twilio.stop());
+
+  it('closes the case as task_canceled and tells the user, with the conversation still active in Twilio', async () => {
+    const { fake } = twilio;
+    const client = testEnv().client;
+    const discord: OutboundDiscordMessage[] = [];
+    const caseChanges: CaseChanges[] = [];
+    const others: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
+      openSupportChannel: async ({ user: u }) => ({ channelId: `dm-${u.userId}`, kind: 'dm' }),
+      sendToDiscord: async (message) => {
+        discord.push(message);
+        return { messageIds: [String(discord.length)] };
+      },
+      openCase: async () => ({ caseNumber: 42 }),
+      appendTranscript: async () => undefined,
+      updateCase: async ({ changes }) => {
+        caseChanges.push(changes);
+      },
+      getCaseTranscript: async () => [],
+      searchKnowledgeBase: async () => [],
+    };
+    const suffix = randomUUID().slice(0, 8);
+    const input: StartSupportInput = {
+      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
+      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 1 },
+      preferThread: false,
+    };
+    const id = `support-${input.user.guildId}-${input.user.userId}`;
+
+    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
+      await openSupportConversation(client, { taskQueue, input });
+      await sendUserAction(client, {
+        workflowId: id,
+        signal: 'requestHuman',
+        event: { eventId: `rh-${suffix}` },
+      });
+      const conversationSid = await eventually(() => {
+        const task = [...fake.tasks.values()][0];
+        assert.ok(task, 'a Flex task exists');
+        return task.attributes.conversationSid as string;
+      }, 20_000);
+
+      // TaskRouter's task.canceled callback is lost; nothing about the conversation changes.
+      const deliveriesBefore = fake.deliveries.length;
+      fake.dropWebhooks(1);
+      await fake.cancelTask(conversationSid, 'Task TTL Exceeded');
+      assert.deepEqual(
+        fake.deliveries.slice(deliveriesBefore).map((d) => [d.params.EventType, d.outcome]),
+        [['task.canceled', 'dropped']],
+      );
+      assert.equal(fake.conversation(conversationSid).state, 'active');
+
+      await eventually(async () => {
+        assert.equal((await getConversationState(client, id)).phase, 'closed');
+        assert.ok(caseChanges.some((c) => c.status === 'closed' && c.closeReason === 'task_canceled'));
+      }, 20_000);
+      assert.ok(discord.some((m) => m.text.startsWith('The support team closed this request. (case #42)')));
+      // The workflow closes what Flex left open.
+      assert.equal(fake.conversation(conversationSid).state, 'closed');
+    });
+  });
+});
