@@ -300,7 +300,7 @@ export class FakeTwilio {
       return send(fault.status, twilioError(fault.status, code, fault.message ?? 'Injected fault'), headers);
     }
 
-    const route = this.route(product, req.method, normalisePath(path));
+    const route = this.route(product, req.method, path);
     if (!route)
       return send(404, twilioError(404, 20404, `The fake does not implement ${req.method} ${path}`));
     try {
@@ -1021,11 +1021,6 @@ const CONVERSATIONS_API = 'https://conversations.twilio.com';
 
 function re(source: string): RegExp {
   return new RegExp(source);
-}
-
-/** Service-scoped paths (`/v1/Services/IS.../Conversations/...`) act on the same store as the default service. */
-function normalisePath(path: string): string {
-  return path.replace(/^\/v1\/Services\/IS[0-9a-fA-F]{32}\//, '/v1/');
 }
 
 function str(value: unknown): string | undefined {
