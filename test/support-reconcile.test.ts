@@ -140,4 +140,31 @@ describe('support conversation: reconciliation with Flex when webhooks are lost'
       await recordHistory(client, workflowId, 'support-flex-reconcile-v1');
     });
   });
+
+  it("keeps the agent's name from TaskRouter when reconciliation finds the participant before its webhook", async () => {
+    const world = new FakeSupportWorld();
+    const input = newSupportInput({ flexReconcileSeconds: 1 });
+    await withWorker(world.activities(), async (taskQueue) => {
+      await toWaitingForAgent(world, taskQueue, input);
+      const workflowId = idOf(input);
+      // TaskRouter's reservation.accepted arrives with the full name; the participant webhook never does.
+      await signalAgentEvent(client, {
+        workflowId,
+        event: {
+          kind: 'joined',
+          eventId: 'EV-accepted',
+          agentIdentity: ana.identity,
+          agentName: 'Ana Lopez',
+        },
+      });
+      world.flexSide.agents.push(ana);
+      world.flexSide.messages.push(flexMessage(2, 'Hello there'));
+      await eventually(() => assert.equal(world.sentOfKind('agent_message').length, 1));
+      assert.equal(world.sentOfKind('agent_message')[0]!.agentName, 'Ana Lopez');
+      assert.deepEqual((await getConversationState(client, workflowId)).agent, {
+        identity: ana.identity,
+        name: 'Ana Lopez',
+      });
+    });
+  });
 });

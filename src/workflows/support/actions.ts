@@ -151,9 +151,15 @@ export class ConversationActions {
       if (this.model.receive(item)) log.info('reconciliation found a missed event', { kind: item.kind });
     };
     for (const agent of updates.agents) {
+      // Read before the participant webhook arrived, this join is news, but the name TaskRouter gave stays.
+      const known = this.s.agent?.identity === agent.identity ? this.s.agent.name : undefined;
       queue({
         kind: 'agent_joined',
-        event: { eventId: agent.participantSid, agentIdentity: agent.identity, agentName: agent.name },
+        event: {
+          eventId: agent.participantSid,
+          agentIdentity: agent.identity,
+          agentName: known ?? agent.name,
+        },
       });
     }
     for (const { index: _index, ...message } of updates.messages) {
