@@ -56,8 +56,13 @@ describe('support conversation: Flex ends the handoff but not the conversation',
 
       world.flexTask = { sid: 'WT1', status: 'canceled' };
       await closedAs(world, input, 'task_canceled');
-      const notices = world.sent.filter((m) => m.text.startsWith('The support team closed this request.'));
-      assert.equal(notices.length, 1);
+      // The notice goes out after the case is updated.
+      await eventually(() =>
+        assert.equal(
+          world.sent.filter((m) => m.text.startsWith('The support team closed this request.')).length,
+          1,
+        ),
+      );
       assert.deepEqual(world.flexClosed, [
         { conversationSid: world.flexClosed[0]!.conversationSid, interactionSid: 'KD1' },
       ]);
