@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { SupportActivities } from '../src/activities/support-activity-types';
 import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { CaseChanges } from '../src/shared/case-types';
-import type { OutboundDiscordMessage, StartSupportInput } from '../src/shared/support-types';
+import type { StartSupportInput } from '../src/shared/support-types';
 import {
   getConversationState,
   openSupportConversation,
@@ -11,7 +9,7 @@ import {
 } from '../src/temporal/support-client';
 import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
 import { type FakeTwilio } from './fakes/twilio/fake-twilio';
-import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
+import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
 import { testEnv } from './support/global-fixtures';
 import { withWorker } from './support/worker';
 
@@ -38,23 +36,7 @@ describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', 
 
   it('relays a reply whose webhook was lost exactly once, and closes when every close webhook was lost', async () => {
     const client = testEnv().client;
-    const discord: OutboundDiscordMessage[] = [];
-    const caseChanges: CaseChanges[] = [];
-    const others: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
-      openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
-      sendToDiscord: async (message) => {
-        // Counted per attempt, not deduplicated: a double relay must show here.
-        discord.push(message);
-        return { messageIds: [String(discord.length)] };
-      },
-      openCase: async () => ({ caseNumber: 42 }),
-      appendTranscript: async () => undefined,
-      updateCase: async ({ changes }) => {
-        caseChanges.push(changes);
-      },
-      getCaseTranscript: async () => [],
-      searchKnowledgeBase: async () => [],
-    };
+    const { activities: others, discord, caseChanges } = nonTwilioStandIns();
     const adapter = twilio.adapter;
     const suffix = randomUUID().slice(0, 8);
     const input: StartSupportInput = {

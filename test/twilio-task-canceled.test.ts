@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { SupportActivities } from '../src/activities/support-activity-types';
 import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { CaseChanges } from '../src/shared/case-types';
-import type { OutboundDiscordMessage, StartSupportInput } from '../src/shared/support-types';
+import type { StartSupportInput } from '../src/shared/support-types';
 import {
   getConversationState,
   openSupportConversation,
@@ -13,7 +11,7 @@ import { FakeTwilio } from './fakes/twilio/fake-twilio';
 import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
 import { flexActivities } from './support/flex-adapter';
 import { testEnv } from './support/global-fixtures';
-import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
+import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
 import { withWorker } from './support/worker';
 
 /*
@@ -107,22 +105,7 @@ describe('Twilio Flex end to end: a task canceled in the queue whose webhook was
   it('closes the case as task_canceled and tells the user, with the conversation still active in Twilio', async () => {
     const { fake } = twilio;
     const client = testEnv().client;
-    const discord: OutboundDiscordMessage[] = [];
-    const caseChanges: CaseChanges[] = [];
-    const others: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
-      openSupportChannel: async ({ user: u }) => ({ channelId: `dm-${u.userId}`, kind: 'dm' }),
-      sendToDiscord: async (message) => {
-        discord.push(message);
-        return { messageIds: [String(discord.length)] };
-      },
-      openCase: async () => ({ caseNumber: 42 }),
-      appendTranscript: async () => undefined,
-      updateCase: async ({ changes }) => {
-        caseChanges.push(changes);
-      },
-      getCaseTranscript: async () => [],
-      searchKnowledgeBase: async () => [],
-    };
+    const { activities: others, discord, caseChanges } = nonTwilioStandIns();
     const suffix = randomUUID().slice(0, 8);
     const input: StartSupportInput = {
       user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },

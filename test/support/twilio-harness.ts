@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { type Client } from '@temporalio/client';
 import { Router } from 'express';
 import pino from 'pino';
+import type { SupportActivities } from '../../src/activities/support-activity-types';
+import { type createTwilioActivities } from '../../src/activities/twilio/activities';
 import { createTwilioClient } from '../../src/activities/twilio/twilio-client';
+import type { CaseChanges } from '../../src/shared/case-types';
+import type { OutboundDiscordMessage } from '../../src/shared/support-types';
 import { TwilioFlexAdapter } from '../../src/activities/twilio/twilio-flex-adapter';
 import { signalAgentEvent } from '../../src/temporal/support-client';
 import { createWebhookApp } from '../../src/webhooks/app';
@@ -65,4 +69,28 @@ export async function startTwilioHarness(client: Client, authToken: string): Pro
       assert.deepEqual(fake.specViolations, []);
     },
   };
+}
+
+/**
+ * Stand-ins for every non-Twilio activity of the support workflow. `discord` records every send attempt (not
+ * deduplicated, so a double relay shows) and `caseChanges` every case update.
+ */
+export function nonTwilioStandIns() {
+  const discord: OutboundDiscordMessage[] = [];
+  const caseChanges: CaseChanges[] = [];
+  const activities: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
+    openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
+    sendToDiscord: async (message) => {
+      discord.push(message);
+      return { messageIds: [String(discord.length)] };
+    },
+    openCase: async () => ({ caseNumber: 42 }),
+    appendTranscript: async () => undefined,
+    updateCase: async ({ changes }) => {
+      caseChanges.push(changes);
+    },
+    getCaseTranscript: async () => [],
+    searchKnowledgeBase: async () => [],
+  };
+  return { activities, discord, caseChanges };
 }

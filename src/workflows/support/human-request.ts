@@ -7,11 +7,11 @@
  * someone, or when the whole message is nothing but that word ("agent", "agent please").
  */
 
-const FILLER = new Set([
+/** Words that never change what a message asks for. */
+const POLITENESS = new Set([
   'please',
   'pls',
   'plz',
-  'plox',
   'now',
   'asap',
   'thanks',
@@ -22,6 +22,12 @@ const FILLER = new Set([
   'hi',
   'hello',
   'hey',
+]);
+
+/** Politeness plus the words around a request ("I want to get a real ..."): what is left must be only a target. */
+const FILLER = new Set([
+  ...POLITENESS,
+  'plox',
   'ok',
   'okay',
   'just',
@@ -49,23 +55,6 @@ const FILLER = new Set([
   'immediately',
   'instead',
   'rather',
-]);
-
-/** Words that never change what a message asks for. */
-const POLITENESS = new Set([
-  'please',
-  'pls',
-  'plz',
-  'now',
-  'asap',
-  'thanks',
-  'thank',
-  'you',
-  'thx',
-  'ty',
-  'hi',
-  'hello',
-  'hey',
 ]);
 
 const STRONG_TARGETS = [
