@@ -7,7 +7,7 @@ import { type RoleContext } from '../src/app/role';
 import { startBotRole } from '../src/app/roles/bot-role';
 import { loadConfig, MissingSettingsError } from '../src/config';
 import { localTarget } from '../src/temporal/connect';
-import { FakeDiscord, waitFor } from './fakes/discord';
+import { FakeDiscord, waitFor } from '../src/sandbox/discord';
 import { testEnv } from './support/global-fixtures';
 
 /* The bot role's own life cycle against the Discord fake; what the bot does once running is in bot/e2e tests. */

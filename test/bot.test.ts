@@ -11,8 +11,8 @@ import type { FileReportInput } from '../src/shared/report-types';
 import type { StartSupportInput, UserMessageEvent } from '../src/shared/support-types';
 import { supportWorkflowId } from '../src/shared/support-types';
 import { ConversationNotFoundError, type UserActionSignal } from '../src/temporal/support-client';
-import { FakeDiscord, type FakeInteraction, waitFor } from './fakes/discord';
-import { newMessage } from './fakes/discord/model';
+import { FakeDiscord, type FakeInteraction, waitFor } from '../src/sandbox/discord';
+import { newMessage } from '../src/sandbox/discord/model';
 
 /** Records what the bot asked of the support side; the real Temporal path is covered by the end-to-end test. */
 class Recorder {

@@ -4,8 +4,8 @@ import { ChannelType } from 'discord-api-types/v10';
 import { createDiscordActivities } from '../src/activities/discord/activities';
 import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/discord-rest-port';
 import { decodeCustomId } from '../src/shared/discord-custom-ids';
-import { FakeDiscord } from './fakes/discord';
-import { newChannel } from './fakes/discord/model';
+import { FakeDiscord } from '../src/sandbox/discord';
+import { newChannel } from '../src/sandbox/discord/model';
 
 describe('Discord activities (REST adapter against the local Discord fake)', () => {
   let discord: FakeDiscord;

@@ -4,7 +4,7 @@ import { openCaseStore } from '../src/cases';
 import { SUPPORT_WORKFLOW_TYPE } from '../src/shared/support-messages';
 import { supportWorkflowId } from '../src/shared/support-types';
 import { getConversationState } from '../src/temporal/support-client';
-import { FakeDiscord, type FakeMessage } from './fakes/discord';
+import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
 import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
 
 /*

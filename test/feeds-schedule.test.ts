@@ -9,8 +9,8 @@ import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/di
 import { openCaseDatabase } from '../src/cases';
 import { type FeedRelayInput, type FeedRelayResult } from '../src/shared/feed-relay';
 import { type FeedScheduleSettings, syncFeedSchedule } from '../src/temporal/feed-schedule';
-import { FakeDiscord } from './fakes/discord';
-import { newChannel } from './fakes/discord/model';
+import { FakeDiscord } from '../src/sandbox/discord';
+import { newChannel } from '../src/sandbox/discord/model';
 import { FeedServer, readFeedFixture } from './support/feed-server';
 import { testEnv } from './support/global-fixtures';
 import { uniqueTaskQueue, withWorker } from './support/worker';

@@ -8,8 +8,8 @@ import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/di
 import { openCaseDatabase, type CaseDatabase } from '../src/cases';
 import { type FeedRelayInput, type FeedRelayResult } from '../src/shared/feed-relay';
 import { feedRelayWorkflow } from '../src/workflows';
-import { FakeDiscord } from './fakes/discord';
-import { newChannel } from './fakes/discord/model';
+import { FakeDiscord } from '../src/sandbox/discord';
+import { newChannel } from '../src/sandbox/discord/model';
 import { FeedServer, readFeedFixture } from './support/feed-server';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';

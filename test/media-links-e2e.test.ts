@@ -5,7 +5,7 @@ import {
   openSupportConversation,
   sendUserAction,
 } from '../src/temporal/support-client';
-import { FakeDiscord } from './fakes/discord';
+import { FakeDiscord } from '../src/sandbox/discord';
 import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
 
 /*

@@ -10,8 +10,8 @@ import { createMediaRouter } from '../src/webhooks/media/media-router';
 import { TwilioMediaContent } from '../src/webhooks/media/twilio-media-content';
 import { mapConversationEvent, parseConversationEvent } from '../src/webhooks/twilio/conversation-events';
 import { parseMessageMedia } from '../src/media/message-media';
-import { FakeTwilio } from './fakes/twilio/fake-twilio';
-import { newSid } from './fakes/twilio/sids';
+import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
+import { newSid } from '../src/sandbox/twilio/sids';
 
 const SECRET = 'media-link-test-secret';
 const SERVICE = `IS${'a'.repeat(32)}`;

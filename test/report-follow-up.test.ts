@@ -4,7 +4,7 @@ import type { ReportFollowUp } from '../src/shared/report-types';
 import { reportStateQuery } from '../src/shared/report-messages';
 import type { reportWorkflow } from '../src/workflows/reports/report-workflow';
 import { describeInterval } from '../src/workflows/reports/reminders';
-import { waitFor } from './fakes/discord';
+import { waitFor } from '../src/sandbox/discord';
 import { reportActivities, reportInput, tempCaseStore } from './support/case-fixtures';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';

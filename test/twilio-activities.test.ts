@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { type createTwilioActivities } from '../src/activities/twilio/activities';
-import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { WEBHOOK_URL, flexActivities } from './support/flex-adapter';
 import { MediaLinks } from '../src/media/media-links';
 

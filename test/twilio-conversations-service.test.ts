@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type createTwilioActivities } from '../src/activities/twilio/activities';
-import { FakeTwilio } from './fakes/twilio/fake-twilio';
-import { newSid } from './fakes/twilio/sids';
+import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
+import { newSid } from '../src/sandbox/twilio/sids';
 import { flexActivities } from './support/flex-adapter';
 
 /*

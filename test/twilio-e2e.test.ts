@@ -10,7 +10,7 @@ import {
   sendUserAction,
   sendUserMessage,
 } from '../src/temporal/support-client';
-import { type FakeTwilio } from './fakes/twilio/fake-twilio';
+import { type FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
 import { eventually } from './support/conversation-helpers';
 import { testEnv } from './support/global-fixtures';

@@ -8,7 +8,7 @@ import {
   sendUserAction,
 } from '../src/temporal/support-client';
 import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
-import { type FakeTwilio } from './fakes/twilio/fake-twilio';
+import { type FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
 import { testEnv } from './support/global-fixtures';
 import { withWorker } from './support/worker';

@@ -7,7 +7,7 @@ import {
   openSupportConversation,
   sendUserAction,
 } from '../src/temporal/support-client';
-import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
 import { flexActivities } from './support/flex-adapter';
 import { testEnv } from './support/global-fixtures';

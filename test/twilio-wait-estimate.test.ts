@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { type createTwilioActivities } from '../src/activities/twilio/activities';
 import { type FlexHandoffRef } from '../src/activities/twilio/port';
-import { FakeTwilio } from './fakes/twilio/fake-twilio';
+import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { flexActivities } from './support/flex-adapter';
 
 /*

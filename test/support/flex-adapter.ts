@@ -2,7 +2,7 @@ import { createTwilioActivities } from '../../src/activities/twilio/activities';
 import { createTwilioClient } from '../../src/activities/twilio/twilio-client';
 import { TwilioFlexAdapter } from '../../src/activities/twilio/twilio-flex-adapter';
 import { type MediaLinker } from '../../src/media/message-media';
-import { type FakeTwilio } from '../fakes/twilio/fake-twilio';
+import { type FakeTwilio } from '../../src/sandbox/twilio/fake-twilio';
 
 export const WEBHOOK_URL = 'https://bridge.example.com/twilio/conversations';
 

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PROTOCOL_EXAMPLES_DIR } from '../../src/sandbox/vendor-files';
 
-/* Vendor material in ../shared/protocol-examples: Twilio's signature vectors and documented webhook bodies. */
+/* Vendor material in vendor/protocol-examples: Twilio's signature vectors and documented webhook bodies. */
 
-const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'shared', 'protocol-examples');
+const EXAMPLES = PROTOCOL_EXAMPLES_DIR;
 
 export interface SignatureVector {
   id: string;

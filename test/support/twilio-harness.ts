@@ -12,7 +12,7 @@ import { signalAgentEvent } from '../../src/temporal/support-client';
 import { createWebhookApp } from '../../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../../src/webhooks/http-server';
 import { createTwilioWebhookRouter } from '../../src/webhooks/twilio/twilio-router';
-import { FakeTwilio } from '../fakes/twilio/fake-twilio';
+import { FakeTwilio } from '../../src/sandbox/twilio/fake-twilio';
 
 /**
  * The Twilio side of an end-to-end test: the real webhook router (signalling workflows through `client`) on a

@@ -3,7 +3,7 @@ import { iso } from './model';
 import { newSid } from './sids';
 
 /*
- * Media Content Service (MCS) for the fake. Twilio's OpenAPI specs (../shared/specs) do not cover MCS, so the
+ * Media Content Service (MCS) for the fake. Twilio's OpenAPI specs (vendor/specs) do not cover MCS, so the
  * Media resource JSON follows Twilio's documented shape instead
  * (https://www.twilio.com/docs/conversations/api/media-resource: sid, account_sid, service_sid, channel_sid,
  * message_sid, size, content_type, filename, author, category, url, links.content and

@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { SPECS_DIR } from '../vendor-files';
 
 /*
  * Checks the requests flexcord sends and the answers the fake gives against Twilio's own OpenAPI specs
- * (twilio/twilio-oai, in ../shared/specs), so neither side can drift from the real API unnoticed.
+ * (twilio/twilio-oai, vendored in vendor/specs), so neither side can drift from the real API unnoticed.
  */
-
-export const SPECS_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'specs');
 
 export const PRODUCTS = {
   conversations: 'twilio_conversations_v1.json',

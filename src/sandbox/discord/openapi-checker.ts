@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { SPECS_DIR } from '../vendor-files';
 
-export const DISCORD_OPENAPI_PATH = path.resolve(__dirname, '../../../../shared/specs/discord_openapi.json');
+export const DISCORD_OPENAPI_PATH = path.join(SPECS_DIR, 'discord_openapi.json');
 
 export interface SpecViolation {
   operation: string;
