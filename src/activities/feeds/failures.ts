@@ -6,6 +6,8 @@ export const FEED_FAILURE_TYPES = {
   rejected: 'FeedRejected',
   invalid: 'FeedInvalid',
   noChannel: 'AnnouncementChannelMissing',
+  /** Discord's hourly publish limit: the post stays, uncrossposted. */
+  crosspostLimited: 'CrosspostLimited',
 } as const;
 
 /**
