@@ -10,6 +10,7 @@ import {
 } from '../src/temporal/support-client';
 import { QUIET_TIMINGS, eventually, userMessage } from './support/conversation-helpers';
 import { testEnv } from './support/global-fixtures';
+import { recordHistory } from './support/histories';
 import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
 import { withWorker } from './support/worker';
 
@@ -118,6 +119,23 @@ describe('Twilio Flex end to end: a close event closes only the handoff it belon
         0,
         'the user is not told their new conversation ended',
       );
+
+      // The user ends it; the history (with the late event in it) must keep replaying.
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'userClose',
+        event: { eventId: `close-${suffix}` },
+      });
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'rating',
+        event: { eventId: `rate-${suffix}`, rating: 4 },
+      });
+      assert.deepEqual(await client.workflow.getHandle(workflowId).result(), {
+        caseNumber: 43,
+        closeReason: 'user_closed',
+      });
+      await recordHistory(client, workflowId, 'support-stale-flex-close-v1');
     });
   });
 });
