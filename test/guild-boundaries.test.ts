@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createCaseActivities } from '../src/activities/cases/activities';
 import { createDiscordActivities } from '../src/activities/discord/activities';
 import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/discord-rest-port';
+import { ALL_GUILDS, onlyGuilds } from '../src/cases/guild-scope';
 import { createCaseOperations, fileReport, type StaffContext } from '../src/cases/report-client';
 import { duplicateLinkedSignal, markDuplicateUpdate, reportStateQuery } from '../src/shared/report-messages';
 import type { reportWorkflow } from '../src/workflows/reports/report-workflow';
@@ -15,6 +16,7 @@ import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
 import { FakeDiscord } from '../src/sandbox/discord';
 import { reportInput, tempCaseStore } from './support/case-fixtures';
 import { testEnv } from './support/global-fixtures';
+import { recordHistory } from './support/histories';
 import { withWorker } from './support/worker';
 
 const run = promisify(execFile);
@@ -93,7 +95,7 @@ describe('guild boundaries of cases', function () {
     };
   }
 
-  const all = { actor: 'cli:op', scope: { kind: 'all' } } as unknown as StaffContext;
+  const all: StaffContext = { actor: 'cli:op', scope: ALL_GUILDS };
 
   it('refuses to link a duplicate to a report of another server: nothing changes, nobody is messaged', async () => {
     const { client } = testEnv();
@@ -134,10 +136,13 @@ describe('guild boundaries of cases', function () {
               originalCaseNumber: a.caseNumber,
               originalWorkflowId: a.workflowId,
               originalGuildId: guildA,
-            } as never,
+            },
           ],
         }),
-        /another server/,
+        (err: Error) => {
+          assert.match(String((err.cause as Error | undefined)?.message), /another server/);
+          return true;
+        },
       );
       // A link signal that says it comes from another server's report is not followed.
       await client.workflow.getHandle(a.workflowId).signal(duplicateLinkedSignal, {
@@ -145,10 +150,11 @@ describe('guild boundaries of cases', function () {
         caseNumber: b.caseNumber,
         reporterId: reporterB,
         guildId: guildB,
-      } as never);
+      });
       assert.deepEqual(await snapshot([a.caseNumber, b.caseNumber], [a.workflowId, b.workflowId]), before);
       await ops.close(a.caseNumber, { reason: 'Fixed' }, { ...all, eventId: 'close-a' });
       await client.workflow.getHandle(a.workflowId).result();
+      await recordHistory(client, a.workflowId, 'report-foreign-link-ignored-v1');
     });
     assert.equal(dmsTo(reporterB).length, 0, 'the other server’s reporter heard nothing');
   });
@@ -182,11 +188,11 @@ describe('guild boundaries of cases', function () {
             path: '/api',
             router: caseApiRouter({
               tokens: [
-                { token: 'token-for-acme-0123456789', scope: { kind: 'guilds', guildIds: [guildA] } },
-                { token: 'token-for-all-0123456789', scope: { kind: 'all' } },
+                { token: 'token-for-acme-0123456789', scope: onlyGuilds(guildA) },
+                { token: 'token-for-all-0123456789', scope: ALL_GUILDS },
               ],
               operations,
-            } as never),
+            }),
           },
         ],
       });
