@@ -62,7 +62,8 @@ export interface Config {
   };
   /** Staff are reminded of a report left untriaged for `triageReminderHours`, or triaged and idle for `staleReminderDays`. */
   reports: { triageReminderHours: number; staleReminderDays: number };
-  feeds: { urls: string[]; pollSeconds: number };
+  /** `allowedPrivateRanges`: non-public address ranges feeds may be read from (none by default). */
+  feeds: { urls: string[]; pollSeconds: number; allowedPrivateRanges: string[] };
 }
 
 export function toConfig(env: Env): Config {
@@ -142,6 +143,7 @@ export function toConfig(env: Env): Config {
         .map((u) => u.trim())
         .filter(Boolean),
       pollSeconds: env.FEED_POLL_SECONDS,
+      allowedPrivateRanges: env.FEED_ALLOWED_PRIVATE_RANGES,
     },
   };
 }

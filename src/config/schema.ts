@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAddressRange } from '../activities/feeds/address-policy';
 import { apiTokenList } from './api-tokens';
 import { booleanFlag, durationSeconds, optionalString, optionalUrl, port } from './env-schema';
 
@@ -17,81 +18,80 @@ const isoDuration = (fallback: string) =>
  * Temporal connection variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*) are read
  * by @temporalio/envconfig the standard Temporal way; only the ones flexcord itself branches on appear here.
  */
-export const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
-    FLEXCORD_DATA_DIR: z.string().default('.data'),
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  FLEXCORD_DATA_DIR: z.string().default('.data'),
 
-    TEMPORAL_ADDRESS: optionalString,
-    TEMPORAL_NAMESPACE: z.string().default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('flexcord'),
-    TEMPORAL_CLI_PATH: optionalString,
-    TEMPORAL_DEV_PORT: port(7233),
-    TEMPORAL_DEV_UI_PORT: port(8233),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('flexcord'),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_DEV_UI_PORT: port(8233),
 
-    HTTP_PORT: port(3000),
-    PUBLIC_BASE_URL: optionalUrl,
-    HTTP_BODY_LIMIT: z.string().default('100kb'),
-    MEDIA_LINK_SECRET: optionalString,
-    MEDIA_LINK_TTL_SECONDS: durationSeconds(7 * 24 * 60 * 60),
+  HTTP_PORT: port(3000),
+  PUBLIC_BASE_URL: optionalUrl,
+  HTTP_BODY_LIMIT: z.string().default('100kb'),
+  MEDIA_LINK_SECRET: optionalString,
+  MEDIA_LINK_TTL_SECONDS: durationSeconds(7 * 24 * 60 * 60),
 
-    DISCORD_TOKEN: optionalString,
-    DISCORD_APPLICATION_ID: optionalString,
-    DISCORD_API_URL: optionalUrl,
-    DISCORD_STAFF_ROLE_ID: optionalString,
-    DISCORD_SUPPORT_CHANNEL_ID: optionalString,
-    DISCORD_PREFER_THREADS: booleanFlag(false),
-    DISCORD_GUILD_ID: optionalString,
-    DISCORD_SUPPORT_CHANNEL_NAME: z.string().min(1).default('support'),
-    DISCORD_ANNOUNCEMENTS_CHANNEL: z.string().min(1).default('announcements'),
-    DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
-    DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
-    DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_API_URL: optionalUrl,
+  DISCORD_STAFF_ROLE_ID: optionalString,
+  DISCORD_SUPPORT_CHANNEL_ID: optionalString,
+  DISCORD_PREFER_THREADS: booleanFlag(false),
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_SUPPORT_CHANNEL_NAME: z.string().min(1).default('support'),
+  DISCORD_ANNOUNCEMENTS_CHANNEL: z.string().min(1).default('announcements'),
+  DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
+  DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
+  DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
 
-    TWILIO_ACCOUNT_SID: optionalString,
-    TWILIO_AUTH_TOKEN: optionalString,
-    TWILIO_API_KEY: optionalString,
-    TWILIO_API_SECRET: optionalString,
-    TWILIO_FLEX_WORKSPACE_SID: optionalString,
-    TWILIO_FLEX_WORKFLOW_SID: optionalString,
-    TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
-    TWILIO_API_BASE_URL: optionalUrl,
-    TWILIO_TASK_CHANNEL: z.string().min(1).default('chat'),
-    TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
-    TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_API_KEY: optionalString,
+  TWILIO_API_SECRET: optionalString,
+  TWILIO_FLEX_WORKSPACE_SID: optionalString,
+  TWILIO_FLEX_WORKFLOW_SID: optionalString,
+  TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
+  TWILIO_API_BASE_URL: optionalUrl,
+  TWILIO_TASK_CHANNEL: z.string().min(1).default('chat'),
+  TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
+  TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
 
-    DATABASE_URL: optionalString,
-    API_TOKEN: optionalString,
-    API_TOKENS: apiTokenList,
+  DATABASE_URL: optionalString,
+  API_TOKEN: optionalString,
+  API_TOKENS: apiTokenList,
 
-    KB_DIR: z.string().default('knowledge-base'),
+  KB_DIR: z.string().default('knowledge-base'),
 
-    SUPPORT_INACTIVITY_SECONDS: durationSeconds(60 * 60),
-    SUPPORT_INACTIVITY_REMINDER_SECONDS: durationSeconds(50 * 60),
-    SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
-    SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
-    SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
+  SUPPORT_INACTIVITY_SECONDS: durationSeconds(60 * 60),
+  SUPPORT_INACTIVITY_REMINDER_SECONDS: durationSeconds(50 * 60),
+  SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
+  SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
+  SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
 
-    REPORT_TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(48),
-    REPORT_STALE_REMINDER_DAYS: z.coerce.number().positive().default(7),
+  REPORT_TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(48),
+  REPORT_STALE_REMINDER_DAYS: z.coerce.number().positive().default(7),
 
-    FEED_URLS: optionalString,
-    FEED_POLL_SECONDS: durationSeconds(15 * 60),
-  })
-  .superRefine((env, ctx) => {
-    // API_TOKEN predates server-scoped tokens. It stays the token of the one server a single-server bot serves;
-    // for a bot in several servers it would silently see all of them, so that must be said explicitly.
-    if (env.API_TOKEN && !env.DISCORD_GUILD_ID) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['API_TOKEN'],
-        message:
-          'is the token of DISCORD_GUILD_ID, which is not set; for a bot in several servers list each token with ' +
-          'its servers in API_TOKENS (<token>=<guild id>|<guild id>, or <token>=* for every server)',
-      });
-    }
-  });
+  FEED_URLS: optionalString,
+  FEED_POLL_SECONDS: durationSeconds(15 * 60),
+  FEED_ALLOWED_PRIVATE_RANGES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (ranges) => ranges.every(isAddressRange),
+      'comma-separated CIDR ranges or addresses, e.g. 10.20.0.0/16',
+    ),
+});
 
 export type Env = z.infer<typeof envSchema>;
