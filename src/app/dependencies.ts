@@ -35,7 +35,7 @@ export async function buildActivityDeps(
     await cases.close();
     throw err;
   }
-  const feedReader = new RssFeedReader();
+  const feedReader = new RssFeedReader({ allowedPrivateRanges: config.feeds.allowedPrivateRanges });
   return {
     deps: {
       workerIdentity,
@@ -47,6 +47,7 @@ export async function buildActivityDeps(
       feedLedger,
     },
     close: async () => {
+      await feedReader.close();
       await knowledgeBase.close();
       await cases.close();
     },
