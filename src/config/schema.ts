@@ -32,6 +32,7 @@ export const envSchema = z.object({
   TEMPORAL_DEV_UI_PORT: port(8233),
 
   HTTP_PORT: port(3000),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_BASE_URL: optionalUrl,
   HTTP_BODY_LIMIT: z.string().default('100kb'),
   MEDIA_LINK_SECRET: optionalString,
