@@ -11,7 +11,7 @@ import {
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
 import { isAlreadyCrossposted, isDmClosed } from './errors';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
-import { renderMessage } from './render-message';
+import { NO_MENTIONS, renderMessage } from './render-message';
 
 export interface DiscordRestPortOptions {
   token: string;
@@ -118,6 +118,7 @@ export class DiscordRestPort implements DiscordPort {
     const posted = (await this.rest.post(Routes.channelMessages(input.channelId), {
       body: {
         embeds: [{ ...embed, ...(footer ? { footer: { text: footer } } : {}) }],
+        allowed_mentions: NO_MENTIONS,
         nonce: nonceFor(input.dedupeKey, 0),
         enforce_nonce: true,
       },
