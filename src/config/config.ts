@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type ApiTokenSetting } from './api-tokens';
 import { type Env } from './schema';
 
 /** The parsed configuration, grouped by the part of the system that uses it. Built once at start, passed down. */
@@ -15,7 +16,8 @@ export interface Config {
     devPort: number;
     devUiPort: number;
   };
-  http: { port: number; publicBaseUrl?: string; bodyLimit: string };
+  /** `host`: the address the webhook server binds (the offline sandbox keeps it on 127.0.0.1). */
+  http: { port: number; host: string; publicBaseUrl?: string; bodyLimit: string };
   /** Signed links to agent attachments (Twilio media needs credentials, Discord users have none). */
   mediaLinks: { secret?: string; ttlSeconds: number };
   discord: {
@@ -48,7 +50,8 @@ export interface Config {
     /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
     conversationTimers: { inactive: string; closed: string };
   };
-  cases: { databaseUrl?: string; apiToken?: string };
+  /** `apiTokens`: the case API's bearer tokens, each with the servers it may see (API_TOKENS, API_TOKEN). */
+  cases: { databaseUrl?: string; apiTokens: ApiTokenSetting[] };
   kb: { dir: string };
   support: {
     inactivitySeconds: number;
@@ -80,7 +83,12 @@ export function toConfig(env: Env): Config {
       devPort: env.TEMPORAL_DEV_PORT,
       devUiPort: env.TEMPORAL_DEV_UI_PORT,
     },
-    http: { port: env.HTTP_PORT, publicBaseUrl: env.PUBLIC_BASE_URL, bodyLimit: env.HTTP_BODY_LIMIT },
+    http: {
+      port: env.HTTP_PORT,
+      host: env.HTTP_HOST,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      bodyLimit: env.HTTP_BODY_LIMIT,
+    },
     mediaLinks: { secret: env.MEDIA_LINK_SECRET, ttlSeconds: env.MEDIA_LINK_TTL_SECONDS },
     discord: {
       token: env.DISCORD_TOKEN,
@@ -113,7 +121,16 @@ export function toConfig(env: Env): Config {
         closed: env.TWILIO_CONVERSATION_CLOSED_TIMER,
       },
     },
-    cases: { databaseUrl: env.DATABASE_URL, apiToken: env.API_TOKEN },
+    cases: {
+      databaseUrl: env.DATABASE_URL,
+      apiTokens: [
+        ...env.API_TOKENS,
+        // The schema refuses API_TOKEN without DISCORD_GUILD_ID.
+        ...(env.API_TOKEN && env.DISCORD_GUILD_ID
+          ? [{ token: env.API_TOKEN, guilds: [env.DISCORD_GUILD_ID] }]
+          : []),
+      ],
+    },
     kb: { dir: path.resolve(env.KB_DIR) },
     support: {
       inactivitySeconds: env.SUPPORT_INACTIVITY_SECONDS,

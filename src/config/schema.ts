@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isAddressRange } from '../activities/feeds/address-policy';
+import { apiTokenList } from './api-tokens';
 import { booleanFlag, durationSeconds, optionalString, optionalUrl, port } from './env-schema';
 
 /** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
@@ -31,6 +32,7 @@ export const envSchema = z.object({
   TEMPORAL_DEV_UI_PORT: port(8233),
 
   HTTP_PORT: port(3000),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_BASE_URL: optionalUrl,
   HTTP_BODY_LIMIT: z.string().default('100kb'),
   MEDIA_LINK_SECRET: optionalString,
@@ -63,6 +65,7 @@ export const envSchema = z.object({
 
   DATABASE_URL: optionalString,
   API_TOKEN: optionalString,
+  API_TOKENS: apiTokenList,
 
   KB_DIR: z.string().default('knowledge-base'),
 

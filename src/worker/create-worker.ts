@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { type Logger } from 'pino';
+import { quietBundlerLogger } from '../logging/temporal-logger';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -31,13 +32,20 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     },
     'starting worker',
   );
+  // Bundling here rather than through `workflowsPath` lets us pass the bundler a quiet logger.
+  const workflowBundle = useBundle
+    ? { codePath: bundlePath }
+    : await bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        ...(options.logger ? { logger: quietBundlerLogger(options.logger) } : {}),
+      });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
-    ...(useBundle ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle,
   });
 }
 
