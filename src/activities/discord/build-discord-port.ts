@@ -25,6 +25,7 @@ export function buildDiscordPort(discord: Config['discord'], logger: Logger): Di
       findGuildChannel: missing,
       postAnnouncement: missing,
       crosspost: missing,
+      findOwnMessage: missing,
     };
   }
   const rest = createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl });
