@@ -61,6 +61,8 @@ export interface Config {
   /** Staff are reminded of a report left untriaged for `triageReminderHours`, or triaged and idle for `staleReminderDays`. */
   reports: { triageReminderHours: number; staleReminderDays: number };
   feeds: { urls: string[]; pollSeconds: number };
+  /** Prometheus metrics of this process on `port` (`/metrics`); off when unset. */
+  metrics: { port?: number };
 }
 
 export function toConfig(env: Env): Config {
@@ -132,5 +134,6 @@ export function toConfig(env: Env): Config {
         .filter(Boolean),
       pollSeconds: env.FEED_POLL_SECONDS,
     },
+    metrics: { port: env.METRICS_PORT },
   };
 }

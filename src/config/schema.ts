@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, durationSeconds, optionalString, optionalUrl, port } from './env-schema';
+import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
 /** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
 const isoDuration = (fallback: string) =>
@@ -76,6 +76,8 @@ export const envSchema = z.object({
 
   FEED_URLS: optionalString,
   FEED_POLL_SECONDS: durationSeconds(15 * 60),
+
+  METRICS_PORT: optionalPort,
 });
 
 export type Env = z.infer<typeof envSchema>;

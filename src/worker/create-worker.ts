@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import {
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+} from '@temporalio/worker';
 import { type Logger } from 'pino';
 
 export interface WorkerOptions {
@@ -13,6 +18,8 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
   identity?: string;
   logger?: Logger;
+  /** Around every activity call (metrics, traces). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -37,6 +44,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
+    interceptors: { activity: options.activityInterceptors ?? [] },
     ...(useBundle ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
