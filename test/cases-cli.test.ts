@@ -98,6 +98,40 @@ describe('flexcord cases (CLI)', function () {
     );
   });
 
+  it('neutralises cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR)', async () => {
+    const dangerous = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
+    for (const [i, title] of dangerous.entries()) {
+      await store.openCase({
+        idempotencyKey: `formula-${i}`,
+        type: 'bug',
+        guildId: 'g3',
+        reporter: { discordId: 'u', name: i === 0 ? '=cmd|calc' : 'U' },
+        title,
+        description: '',
+      });
+    }
+    const chunks: string[] = [];
+    const { Writable } = await import('node:stream');
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk.toString());
+        cb();
+      },
+    });
+    await exportCases(store, { format: 'csv', out: sink, filter: { guildId: 'g3' } });
+    const csv = chunks.join('');
+    for (const title of dangerous) {
+      const cell =
+        title.includes('"') || title.includes('\r') ? `"'${title.replaceAll('"', '""')}"` : `'${title}`;
+      assert.ok(
+        csv.includes(`,${cell},`),
+        `title ${JSON.stringify(title)} is exported as ${JSON.stringify(cell)}`,
+      );
+    }
+    assert.ok(csv.includes(",'=cmd|calc,"), 'user-written names are neutralised too');
+    assert.ok(!/,[=+\-@\t\r]/.test(csv.replace(/,-?\d/g, ',0')), 'no cell starts with a formula character');
+  });
+
   it('lists and shows cases, and explains an unknown case in one line', async () => {
     const list = await cli('list', '--status', 'open');
     assert.match(list.stdout, /^CASE\s+TYPE\s+STATUS/);

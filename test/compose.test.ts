@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
+import { interpolate } from './support/compose-interpolation';
 
 /* No Docker engine runs in CI, so the compose stack is checked as data: services, images, ports, dependencies. */
 const root = path.resolve(__dirname, '..');
@@ -70,10 +71,44 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes the Temporal frontend, the UI and the webhook server', () => {
-    assert.deepEqual(services.temporal!.ports, ['7233:7233']);
-    assert.deepEqual(services['temporal-ui']!.ports, ['8080:8080']);
+  it('publishes the Temporal frontend and Web UI on 127.0.0.1 only, and the webhook server for Twilio', () => {
+    // Whoever reaches 7233 can signal a conversation (and so write into a user's DM) or read every history.
+    assert.deepEqual(services.temporal!.ports, ['127.0.0.1:7233:7233']);
+    assert.deepEqual(services['temporal-ui']!.ports, ['127.0.0.1:8080:8080']);
     assert.deepEqual(services['flexcord-webhooks']!.ports, ['3000:3000']);
+    const published = Object.entries(services)
+      .filter(([, s]) => s.ports?.length)
+      .map(([name]) => name)
+      .sort();
+    assert.deepEqual(
+      published,
+      ['flexcord-webhooks', 'temporal', 'temporal-ui'],
+      'PostgreSQL is not published',
+    );
+  });
+
+  it('refuses to start without the database passwords, and has no default password', () => {
+    const passwords = {
+      TEMPORAL_DB_PASSWORD: 'canary-temporal-pw',
+      FLEXCORD_DB_PASSWORD: 'canary-flexcord-pw',
+    };
+    for (const missing of Object.keys(passwords)) {
+      assert.throws(() => interpolate(services, { ...passwords, [missing]: undefined }), new RegExp(missing));
+      assert.throws(() => interpolate(services, { ...passwords, [missing]: '' }), new RegExp(missing));
+    }
+    const resolved = interpolate(services, passwords);
+    const env = (service: string) => resolved[service]!.environment ?? {};
+    assert.equal(env('postgresql').POSTGRES_PASSWORD, passwords.TEMPORAL_DB_PASSWORD);
+    assert.equal(env('postgresql').FLEXCORD_DB_PASSWORD, passwords.FLEXCORD_DB_PASSWORD);
+    assert.equal(env('temporal-admin-tools').SQL_PASSWORD, passwords.TEMPORAL_DB_PASSWORD);
+    assert.equal(env('temporal').POSTGRES_PWD, passwords.TEMPORAL_DB_PASSWORD);
+    for (const role of ['flexcord-worker', 'flexcord-bot', 'flexcord-webhooks']) {
+      assert.equal(
+        env(role).DATABASE_URL,
+        `postgres://flexcord:${passwords.FLEXCORD_DB_PASSWORD}@postgresql:5432/flexcord`,
+        role,
+      );
+    }
   });
 
   it('mounts scripts that exist, and registers every search attribute the workflows use', () => {

@@ -60,6 +60,16 @@ describe('configuration', () => {
     assert.deepEqual(config.feeds.urls, ['https://a.example/rss', 'https://b.example/atom']);
   });
 
+  it('reads the private ranges feeds may use, none by default, and refuses a malformed one', () => {
+    assert.deepEqual(loadConfig({}, noDotenv).feeds.allowedPrivateRanges, []);
+    const config = loadConfig({ FEED_ALLOWED_PRIVATE_RANGES: '10.20.0.0/16, 127.0.0.1,fd00::/8' }, noDotenv);
+    assert.deepEqual(config.feeds.allowedPrivateRanges, ['10.20.0.0/16', '127.0.0.1', 'fd00::/8']);
+    assert.throws(
+      () => loadConfig({ FEED_ALLOWED_PRIVATE_RANGES: '10.0.0.0/33' }, noDotenv),
+      /FEED_ALLOWED_PRIVATE_RANGES/,
+    );
+  });
+
   it('documents every variable of the schema in .env.example', () => {
     const example = fs.readFileSync(path.resolve(__dirname, '..', '.env.example'), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));

@@ -7,7 +7,7 @@ import { openCaseDatabase, type CaseDatabase } from '../src/cases';
 import { FeedServer, readFeedFixture } from './support/feed-server';
 
 describe('feed reader (rss-parser behind our own HTTP)', () => {
-  const reader = new RssFeedReader({ timeoutMs: 5000 });
+  const reader = new RssFeedReader({ timeoutMs: 5000, allowedPrivateRanges: ['127.0.0.0/8'] });
   let server: FeedServer;
 
   before(async () => {

@@ -107,7 +107,7 @@ describe('feed-relay schedule (dev server)', function () {
       const feedUrl = feeds.serve('/status.atom', { body: readFeedFixture('status.atom.xml') });
       const activities = createFeedActivities({
         discord: new DiscordRestPort(createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl })),
-        feedReader: new RssFeedReader({ timeoutMs: 5000 }),
+        feedReader: new RssFeedReader({ timeoutMs: 5000, allowedPrivateRanges: ['127.0.0.0/8'] }),
         feedLedger: await SqlFeedLedger.open(database.db),
       });
       await syncFeedSchedule(client(), { ...settings, guildId, feedUrls: [feedUrl] });

@@ -44,7 +44,7 @@ describe('feed relay workflow (dev server, real activities, Discord fake, local 
     const rest = createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl });
     activities = createFeedActivities({
       discord: new DiscordRestPort(rest),
-      feedReader: new RssFeedReader({ timeoutMs: 5000 }),
+      feedReader: new RssFeedReader({ timeoutMs: 5000, allowedPrivateRanges: ['127.0.0.0/8'] }),
       feedLedger: await SqlFeedLedger.open(database.db),
     });
   });

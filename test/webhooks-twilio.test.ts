@@ -185,6 +185,7 @@ describe('Twilio webhooks: POST /twilio/conversations and /twilio/taskrouter', (
           eventId: 'MB33fd77e999db45fed1fddbfa0e330d92',
           agentIdentity: 'alice_40example_2Ecom',
           agentName: 'Alice Example',
+          conversationSid: 'CHb462345312134df7f0e365ff46248b49',
         },
       },
     ]);
@@ -203,6 +204,7 @@ describe('Twilio webhooks: POST /twilio/conversations and /twilio/taskrouter', (
           kind: 'closed',
           eventId: 'CHb462345312134df7f0e365ff46248b49:closed',
           reason: 'agent_closed',
+          conversationSid: 'CHb462345312134df7f0e365ff46248b49',
         },
       },
     ]);
@@ -273,12 +275,18 @@ describe('Twilio webhooks: POST /twilio/conversations and /twilio/taskrouter', (
       return params;
     };
 
-    it('maps reservation.accepted to joined with the worker name, and wrap-up/completed to closed', async () => {
+    it('maps reservation.accepted to joined with the worker name, and wrap-up/completed to closed, each naming its conversation, channel and task', async () => {
       for (const type of ['reservation.accepted', 'task.wrapup', 'task.completed', 'task.completed']) {
         const params = withWorkflow(type);
         const res = await post(base, trPath, params, signed(trPath, params));
         assert.equal(res.status, 204);
       }
+      // What each event belongs to, from the task attributes Flex wrote: a late one can be told apart.
+      const origin = {
+        conversationSid: 'CHb462345312134df7f0e365ff46248b49',
+        channelSid: 'UO2c9c1dff2cd12630e70f1b2a9c866842',
+        taskSid: 'WT1a783bd4b43b8a290016b22aed79766d',
+      };
       assert.deepEqual(
         delivered.map((d) => d.event),
         [
@@ -287,16 +295,19 @@ describe('Twilio webhooks: POST /twilio/conversations and /twilio/taskrouter', (
             eventId: 'WR68c23b3408bf251e5413f7ea5eb6ce58',
             agentIdentity: 'alice_40example_2Ecom',
             agentName: 'Alice Example',
+            ...origin,
           },
           {
             kind: 'closed',
             eventId: 'WT1a783bd4b43b8a290016b22aed79766d:task.wrapup',
             reason: 'agent_closed',
+            ...origin,
           },
           {
             kind: 'closed',
             eventId: 'WT1a783bd4b43b8a290016b22aed79766d:task.completed',
             reason: 'task_completed',
+            ...origin,
           },
         ],
       );

@@ -37,7 +37,7 @@ export async function buildActivityDeps(
     await cases.close();
     throw err;
   }
-  const feedReader = new RssFeedReader();
+  const feedReader = new RssFeedReader({ allowedPrivateRanges: config.feeds.allowedPrivateRanges });
   return {
     deps: {
       workerIdentity,
@@ -49,6 +49,7 @@ export async function buildActivityDeps(
       feedLedger,
     },
     close: async () => {
+      await feedReader.close();
       await knowledgeBase.close();
       await cases.close();
     },

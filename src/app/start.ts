@@ -7,6 +7,7 @@ import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { explainMissingCli, provisionTemporalCli } from '../temporal/cli-provision';
 import { clusterTarget, connectClient, localTarget, type TemporalTarget } from '../temporal/connect';
 import { type DevServer, startDevServer } from '../temporal/dev-server';
+import { assertPortsFree, type WantedPort } from './ports';
 import { type RoleContext, type RoleName, type RoleStarter, type RunningRole } from './role';
 import { startBotRole } from './roles/bot-role';
 import { startWebhooksRole } from './roles/webhooks-role';
@@ -32,6 +33,7 @@ export interface RunningApp {
  */
 export async function startApp(config: Config, roles: RoleName[], logger: Logger): Promise<RunningApp> {
   const metricsPort = config.metrics.port;
+  await assertPortsFree(portsWanted(config, roles));
   // The SDK's metrics come from the Core runtime, which only the worker (and the dev server) uses.
   const { sdkMetricsUrl } = await installTemporalRuntime({
     logger,
@@ -90,6 +92,42 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
     })());
   const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   return { roles: running, devServer, done, stop };
+}
+
+/** The ports this process will listen on, so a second instance stops before it starts anything. */
+function portsWanted(config: Config, roles: RoleName[]): WantedPort[] {
+  const wanted: WantedPort[] = [];
+  if (!config.temporal.address) {
+    wanted.push(
+      {
+        port: config.temporal.devPort,
+        host: '127.0.0.1',
+        setting: 'TEMPORAL_DEV_PORT',
+        what: 'embedded Temporal server',
+      },
+      {
+        port: config.temporal.devUiPort,
+        host: '127.0.0.1',
+        setting: 'TEMPORAL_DEV_UI_PORT',
+        what: 'Temporal Web UI',
+      },
+    );
+  }
+  if (roles.includes('webhooks'))
+    wanted.push({
+      port: config.http.port,
+      host: config.http.host,
+      setting: 'HTTP_PORT',
+      what: 'webhook server',
+    });
+  if (config.metrics.port !== undefined)
+    wanted.push({
+      port: config.metrics.port,
+      host: '0.0.0.0',
+      setting: 'METRICS_PORT',
+      what: 'metrics server',
+    });
+  return wanted;
 }
 
 async function startRole(name: RoleName, ctx: RoleContext): Promise<RunningRole | undefined> {

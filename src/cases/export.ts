@@ -89,7 +89,9 @@ export async function exportCases(
           for await (const c of counted()) yield csvRecord(c);
         })(),
       ),
-      stringify({ header: true, columns: [...CSV_COLUMNS] }),
+      // escape_formulas prefixes a ' to cells starting with =, +, -, @, tab or CR (and their full-width forms), so a
+      // user-written title cannot run as a spreadsheet formula when staff open the file (OWASP "CSV injection").
+      stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true }),
       options.out,
     );
   }

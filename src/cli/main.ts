@@ -8,6 +8,7 @@ const USER_FACING_ERRORS = new Set([
   'TemporalCliNotFoundError',
   'TemporalUnreachableError',
   'ConversationNotFoundError',
+  'PortInUseError',
 ]);
 
 export function buildProgram(): Command {

@@ -15,7 +15,8 @@ export interface Config {
     devPort: number;
     devUiPort: number;
   };
-  http: { port: number; publicBaseUrl?: string; bodyLimit: string };
+  /** `host`: the address the webhook server binds (the offline sandbox keeps it on 127.0.0.1). */
+  http: { port: number; host: string; publicBaseUrl?: string; bodyLimit: string };
   /** Signed links to agent attachments (Twilio media needs credentials, Discord users have none). */
   mediaLinks: { secret?: string; ttlSeconds: number };
   discord: {
@@ -60,7 +61,8 @@ export interface Config {
   };
   /** Staff are reminded of a report left untriaged for `triageReminderHours`, or triaged and idle for `staleReminderDays`. */
   reports: { triageReminderHours: number; staleReminderDays: number };
-  feeds: { urls: string[]; pollSeconds: number };
+  /** `allowedPrivateRanges`: non-public address ranges feeds may be read from (none by default). */
+  feeds: { urls: string[]; pollSeconds: number; allowedPrivateRanges: string[] };
   /** Prometheus metrics of this process on `port` (`/metrics`); off when unset. */
   metrics: { port?: number };
 }
@@ -81,7 +83,12 @@ export function toConfig(env: Env): Config {
       devPort: env.TEMPORAL_DEV_PORT,
       devUiPort: env.TEMPORAL_DEV_UI_PORT,
     },
-    http: { port: env.HTTP_PORT, publicBaseUrl: env.PUBLIC_BASE_URL, bodyLimit: env.HTTP_BODY_LIMIT },
+    http: {
+      port: env.HTTP_PORT,
+      host: env.HTTP_HOST,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      bodyLimit: env.HTTP_BODY_LIMIT,
+    },
     mediaLinks: { secret: env.MEDIA_LINK_SECRET, ttlSeconds: env.MEDIA_LINK_TTL_SECONDS },
     discord: {
       token: env.DISCORD_TOKEN,
@@ -133,6 +140,7 @@ export function toConfig(env: Env): Config {
         .map((u) => u.trim())
         .filter(Boolean),
       pollSeconds: env.FEED_POLL_SECONDS,
+      allowedPrivateRanges: env.FEED_ALLOWED_PRIVATE_RANGES,
     },
     metrics: { port: env.METRICS_PORT },
   };

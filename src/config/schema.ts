@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAddressRange } from '../activities/feeds/address-policy';
 import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
 /** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
@@ -30,6 +31,7 @@ export const envSchema = z.object({
   TEMPORAL_DEV_UI_PORT: port(8233),
 
   HTTP_PORT: port(3000),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_BASE_URL: optionalUrl,
   HTTP_BODY_LIMIT: z.string().default('100kb'),
   MEDIA_LINK_SECRET: optionalString,
@@ -76,6 +78,19 @@ export const envSchema = z.object({
 
   FEED_URLS: optionalString,
   FEED_POLL_SECONDS: durationSeconds(15 * 60),
+  FEED_ALLOWED_PRIVATE_RANGES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (ranges) => ranges.every(isAddressRange),
+      'comma-separated CIDR ranges or addresses, e.g. 10.20.0.0/16',
+    ),
 
   METRICS_PORT: optionalPort,
 });

@@ -34,8 +34,12 @@ export function createLogger(config: Pick<Config, 'log'>, name = 'flexcord'): Lo
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
   if (config.log.format === 'pretty') {
-    // pino-pretty in-process (not as a worker transport) so logs flush in order with a clean exit.
-    return pino(options, pretty({ colorize: process.stdout.isTTY, ignore: 'pid,hostname' }));
+    // pino-pretty in-process (not as a worker transport) so logs flush in order with a clean exit. One line per
+    // entry: a start-up of a dozen messages then fits on one screen.
+    return pino(
+      options,
+      pretty({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', singleLine: true }),
+    );
   }
   return pino(options);
 }

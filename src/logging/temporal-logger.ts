@@ -9,12 +9,20 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-/** Routes the Temporal runtime's logs (SDK, workflow `log`, activity context logger) into our pino logger. */
+/**
+ * Routes the Temporal runtime's logs (SDK, workflow `log`, activity context logger) into our pino logger. The SDK's
+ * own worker lifecycle messages ("Worker state changed", "No Nexus services registered"...) arrive at INFO; they
+ * go to debug so start-up stays readable, while workflow and activity logs keep their level.
+ */
 export class PinoTemporalLogger implements TemporalLogger {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: { quietInfo?: (meta?: LogMetadata) => boolean } = { quietInfo: isSdkLifecycle },
+  ) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.logger[LEVELS[level]](meta ?? {}, message);
+    const quiet = level === 'INFO' && (this.options.quietInfo?.(meta) ?? false);
+    this.logger[quiet ? 'debug' : LEVELS[level]](meta ?? {}, message);
   }
   trace(message: string, meta?: LogMetadata): void {
     this.log('TRACE', message, meta);
@@ -31,4 +39,13 @@ export class PinoTemporalLogger implements TemporalLogger {
   error(message: string, meta?: LogMetadata): void {
     this.log('ERROR', message, meta);
   }
+}
+
+function isSdkLifecycle(meta?: LogMetadata): boolean {
+  return meta?.sdkComponent === 'worker';
+}
+
+/** For the workflow bundler: its webpack statistics (twenty lines at INFO) go to debug; warnings and errors stay. */
+export function quietBundlerLogger(logger: Logger): TemporalLogger {
+  return new PinoTemporalLogger(logger, { quietInfo: () => true });
 }

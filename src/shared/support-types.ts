@@ -74,7 +74,19 @@ export interface RatingEvent extends UserActionEvent {
   rating: 1 | 2 | 3 | 4 | 5;
 }
 
-export interface AgentJoinedEvent {
+/**
+ * What a Flex event belongs to: the Twilio conversation, the Flex interaction channel and the TaskRouter task it
+ * came from, as far as the event says. Flex events can arrive late (an agent's wrap-up lasts minutes), so the
+ * workflow ignores one that names another conversation or channel than its current handoff. Unset fields name
+ * nothing (events signalled before flexcord sent them are taken as they come).
+ */
+export interface FlexEventOrigin {
+  conversationSid?: string;
+  channelSid?: string;
+  taskSid?: string;
+}
+
+export interface AgentJoinedEvent extends FlexEventOrigin {
   /** Twilio ParticipantSid, or the TaskRouter EventSid for reservation.accepted. */
   eventId: string;
   agentIdentity: string;
@@ -91,7 +103,7 @@ export interface AgentMessageEvent {
   sentAt: string;
 }
 
-export interface FlexClosedEvent {
+export interface FlexClosedEvent extends FlexEventOrigin {
   /** Twilio EventSid / webhook id. */
   eventId: string;
   reason: Extract<CloseReason, 'agent_closed' | 'task_completed' | 'task_canceled'>;

@@ -8,6 +8,7 @@ import {
   bundleWorkflowCode,
 } from '@temporalio/worker';
 import { type Logger } from 'pino';
+import { quietBundlerLogger } from '../logging/temporal-logger';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -38,6 +39,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     },
     'starting worker',
   );
+  // Bundling here rather than through `workflowsPath` lets us pass the bundler a quiet logger.
+  const workflowBundle = useBundle
+    ? { codePath: bundlePath }
+    : await bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        ...(options.logger ? { logger: quietBundlerLogger(options.logger) } : {}),
+      });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -45,7 +53,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
     interceptors: { activity: options.activityInterceptors ?? [] },
-    ...(useBundle ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle,
   });
 }
 

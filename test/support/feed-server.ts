@@ -13,6 +13,8 @@ export interface FeedRoute {
   status?: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Writes the body itself (after the head), for endless or slow bodies; called instead of sending `body`. */
+  stream?: (res: http.ServerResponse) => void;
 }
 
 /** A local feed publisher on 127.0.0.1: each path answers with what the test last set for it (404 otherwise). */
@@ -29,7 +31,8 @@ export class FeedServer {
         'content-type': 'application/xml; charset=utf-8',
         ...route?.headers,
       });
-      res.end(route?.body ?? '');
+      if (route?.stream) route.stream(res);
+      else res.end(route?.body ?? '');
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
@@ -42,6 +45,11 @@ export class FeedServer {
 
   url(urlPath: string): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${urlPath}`;
+  }
+
+  /** The port this server listens on (for URLs that name the host differently). */
+  get port(): number {
+    return (this.server!.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {

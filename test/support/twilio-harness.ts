@@ -73,24 +73,31 @@ export async function startTwilioHarness(client: Client, authToken: string): Pro
 
 /**
  * Stand-ins for every non-Twilio activity of the support workflow. `discord` records every send attempt (not
- * deduplicated, so a double relay shows) and `caseChanges` every case update.
+ * deduplicated, so a double relay shows), `caseChanges` every case update and `caseUpdates` the same with the case
+ * number. Cases are numbered from 42, one per idempotency key.
  */
 export function nonTwilioStandIns() {
   const discord: OutboundDiscordMessage[] = [];
   const caseChanges: CaseChanges[] = [];
+  const caseUpdates: { caseNumber: number; changes: CaseChanges; action: string }[] = [];
+  const caseKeys: string[] = [];
   const activities: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
     openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
     sendToDiscord: async (message) => {
       discord.push(message);
       return { messageIds: [String(discord.length)] };
     },
-    openCase: async () => ({ caseNumber: 42 }),
+    openCase: async ({ idempotencyKey }) => {
+      if (!caseKeys.includes(idempotencyKey)) caseKeys.push(idempotencyKey);
+      return { caseNumber: 42 + caseKeys.indexOf(idempotencyKey) };
+    },
     appendTranscript: async () => undefined,
-    updateCase: async ({ changes }) => {
+    updateCase: async ({ caseNumber, changes, event }) => {
       caseChanges.push(changes);
+      caseUpdates.push({ caseNumber, changes, action: event.action });
     },
     getCaseTranscript: async () => [],
     searchKnowledgeBase: async () => [],
   };
-  return { activities, discord, caseChanges };
+  return { activities, discord, caseChanges, caseUpdates };
 }

@@ -1,16 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FeedFetchError, FeedParseError } from './rss-feed-reader';
+import { FeedFetchError, FeedParseError, FeedRefusedError, FeedTimeoutError } from './rss-feed-reader';
 
 export const FEED_FAILURE_TYPES = {
   unavailable: 'FeedUnavailable',
   rejected: 'FeedRejected',
+  refused: 'FeedRefused',
   invalid: 'FeedInvalid',
   noChannel: 'AnnouncementChannelMissing',
 } as const;
 
 /**
- * Feed failures on Temporal's retry rules: 429, 408 and 5xx retry (after Retry-After when sent), other 4xx and
- * unparsable bodies are permanent for this poll (the next scheduled poll tries again anyway), network errors retry.
+ * Feed failures on Temporal's retry rules: 429, 408, 5xx and timeouts retry (after Retry-After when sent), other
+ * 4xx, unparsable bodies and refused feeds (scheme, address, redirects, size) are permanent for this poll (the next
+ * scheduled poll tries again anyway), network errors retry.
  */
 export function toFeedFailure(err: unknown): unknown {
   if (err instanceof FeedFetchError) {
@@ -23,6 +25,16 @@ export function toFeedFailure(err: unknown): unknown {
         ? { nextRetryDelay: Math.max(err.retryAfterMs, 1) }
         : {}),
       details: [{ status: err.status }],
+    });
+  }
+  if (err instanceof FeedTimeoutError) {
+    return ApplicationFailure.create({ type: FEED_FAILURE_TYPES.unavailable, message: err.message });
+  }
+  if (err instanceof FeedRefusedError) {
+    return ApplicationFailure.create({
+      type: FEED_FAILURE_TYPES.refused,
+      message: err.message,
+      nonRetryable: true,
     });
   }
   if (err instanceof FeedParseError) {

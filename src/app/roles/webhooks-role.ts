@@ -24,7 +24,7 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
       caseApi.mount,
     ],
   });
-  const server = await listen(app, ctx.config.http.port).catch(async (err: unknown) => {
+  const server = await listen(app, ctx.config.http.port, ctx.config.http.host).catch(async (err: unknown) => {
     await caseApi.close();
     throw err;
   });

@@ -243,8 +243,11 @@ export class FakeTwilio {
     return [...this.mediaStore.media.values()].filter((m) => m.messageSid === messageSid);
   }
 
-  /** The agent ends the chat in Flex: the task wraps up, the conversation closes, then the task completes. */
-  async agentCloses(conversationSid: string): Promise<void> {
+  /**
+   * The agent ends the chat in Flex: the task wraps up, the conversation closes, then the task completes. With
+   * `holdWrapUp` the agent stays in wrap-up (it can last minutes in Flex) until `completeTask` ends it.
+   */
+  async agentCloses(conversationSid: string, options: { holdWrapUp?: boolean } = {}): Promise<void> {
     const c = this.conversation(conversationSid);
     const task = this.taskFor(conversationSid);
     const interaction = [...this.interactions.values()].find(
@@ -253,7 +256,14 @@ export class FakeTwilio {
     if (interaction) interaction.channel.status = 'closed';
     if (task) await this.setTaskStatus(task, 'wrapping', 'task.wrapup');
     await this.setConversationState(c, 'closed', true);
-    if (task) await this.setTaskStatus(task, 'completed', 'task.completed', 'Issue resolved');
+    if (task && !options.holdWrapUp) await this.completeTask(task.sid);
+  }
+
+  /** The agent finishes wrap-up in Flex: the task completes and TaskRouter says so. */
+  async completeTask(taskSid: string, reason = 'Issue resolved'): Promise<void> {
+    const task = this.tasks.get(taskSid);
+    if (!task) throw new Error(`no task ${taskSid}`);
+    await this.setTaskStatus(task, 'completed', 'task.completed', reason);
   }
 
   /** The task is canceled before anyone accepts it (e.g. it timed out in the queue). */

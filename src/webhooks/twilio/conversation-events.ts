@@ -101,6 +101,7 @@ export function mapConversationEvent(
             displayName(event.Attributes) ??
             agentNames.get(nameKey(event.ConversationSid, event.Identity)) ??
             readableAgentName(event.Identity),
+          conversationSid: event.ConversationSid,
         },
       };
     }
@@ -110,7 +111,12 @@ export function mapConversationEvent(
         kind: 'signal',
         // A conversation closes once: its sid identifies the event.
         dedupeKey: `closed:${event.ConversationSid}`,
-        event: { kind: 'closed', eventId: `${event.ConversationSid}:closed`, reason: 'agent_closed' },
+        event: {
+          kind: 'closed',
+          eventId: `${event.ConversationSid}:closed`,
+          reason: 'agent_closed',
+          conversationSid: event.ConversationSid,
+        },
       };
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readableAgentName } from '../../activities/twilio/identity';
+import { type FlexEventOrigin } from '../../shared/support-types';
 import { type AgentEvent } from '../../temporal/support-client';
 
 /*
@@ -46,6 +47,7 @@ export function mapTaskrouterEvent(event: TaskrouterEvent): MappedTaskEvent {
   const workflowId = typeof task.flexcordWorkflowId === 'string' ? task.flexcordWorkflowId : undefined;
   if (!workflowId) return { kind: 'ignore', reason: 'not_a_flexcord_task' };
   const taskSid = event.TaskSid ?? event.ResourceSid ?? 'unknown-task';
+  const origin = taskOrigin(task, event.TaskSid ?? event.ResourceSid);
 
   if (isAccepted) {
     const worker = parseJson(event.WorkerAttributes);
@@ -61,7 +63,7 @@ export function mapTaskrouterEvent(event: TaskrouterEvent): MappedTaskEvent {
       kind: 'signal',
       workflowId,
       dedupeKey: `taskrouter:${eventId}`,
-      event: { kind: 'joined', eventId, agentIdentity: identity, agentName: name },
+      event: { kind: 'joined', eventId, agentIdentity: identity, agentName: name, ...origin },
       agent: {
         conversationSid: typeof task.conversationSid === 'string' ? task.conversationSid : undefined,
         identity,
@@ -75,8 +77,23 @@ export function mapTaskrouterEvent(event: TaskrouterEvent): MappedTaskEvent {
     kind: 'signal',
     workflowId,
     dedupeKey: `taskrouter:${eventId}`,
-    event: { kind: 'closed', eventId, reason: closing! },
+    event: { kind: 'closed', eventId, reason: closing!, ...origin },
   };
+}
+
+/**
+ * The conversation, interaction channel and task a task event belongs to: Flex writes `conversationSid` and
+ * `flexInteractionChannelSid` into every task it creates for an interaction (flexcord also sets `conversationSid`).
+ */
+function taskOrigin(attributes: Record<string, unknown>, taskSid: string | undefined): FlexEventOrigin {
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const origin: FlexEventOrigin = {};
+  const conversationSid = text(attributes.conversationSid);
+  const channelSid = text(attributes.flexInteractionChannelSid);
+  if (conversationSid) origin.conversationSid = conversationSid;
+  if (channelSid) origin.channelSid = channelSid;
+  if (taskSid) origin.taskSid = taskSid;
+  return origin;
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> {

@@ -11,6 +11,7 @@ import type {
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
 import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } from './activities';
+import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
@@ -33,6 +34,8 @@ const ARTICLES_PER_ANSWER = 3;
 const SLA_LIVE_WAIT = 'sla-live-wait';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
+/** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
+const FLEX_EVENT_ORIGIN = 'flex-event-origin';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -41,10 +44,13 @@ const RECONCILE_CHANNEL = 'flex-reconcile-channel';
  */
 function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent | undefined {
   const task = updates.task;
-  if (task?.status === 'canceled') return { eventId: `${task.sid}:task.canceled`, reason: 'task_canceled' };
+  const taskSid = task?.sid;
+  if (task?.status === 'canceled')
+    return { eventId: `${task.sid}:task.canceled`, reason: 'task_canceled', taskSid };
   if (task?.status === 'completed')
-    return { eventId: `${task.sid}:task.completed`, reason: 'task_completed' };
-  if (task?.status === 'wrapping') return { eventId: `${task.sid}:task.wrapup`, reason: 'agent_closed' };
+    return { eventId: `${task.sid}:task.completed`, reason: 'task_completed', taskSid };
+  if (task?.status === 'wrapping')
+    return { eventId: `${task.sid}:task.wrapup`, reason: 'agent_closed', taskSid };
   if (updates.channelStatus === 'closed' || updates.channelStatus === 'failed')
     return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
   return undefined;
@@ -79,7 +85,7 @@ export class ConversationActions {
       case 'agent_message':
         return this.onAgentMessage(item.event);
       case 'flex_closed':
-        return this.close(item.event.reason, 'agent');
+        return this.onFlexClosed(item.event);
       case 'reopen':
         return this.reopenIfClosed();
     }
@@ -159,6 +165,7 @@ export class ConversationActions {
           eventId: agent.participantSid,
           agentIdentity: agent.identity,
           agentName: known ?? agent.name,
+          conversationSid: conversation.conversationSid,
         },
       });
     }
@@ -170,11 +177,19 @@ export class ConversationActions {
     if (updates.state === 'closed') {
       queue({
         kind: 'flex_closed',
-        event: { eventId: `${conversation.conversationSid}:closed`, reason: 'agent_closed' },
+        event: {
+          eventId: `${conversation.conversationSid}:closed`,
+          reason: 'agent_closed',
+          conversationSid: conversation.conversationSid,
+        },
       });
     } else if (handoff) {
       const ended = handoffEnded(updates, handoff.channelSid);
-      if (ended) queue({ kind: 'flex_closed', event: ended });
+      if (ended)
+        queue({
+          kind: 'flex_closed',
+          event: { ...ended, conversationSid: conversation.conversationSid, channelSid: handoff.channelSid },
+        });
     }
   }
 
@@ -339,7 +354,23 @@ export class ConversationActions {
     }
   }
 
+  /** Flex ended the handoff (conversation closed, task wrapped up, completed or canceled): close, if it is ours. */
+  private async onFlexClosed(event: FlexClosedEvent): Promise<void> {
+    if (this.isForeign('close', event)) return;
+    await this.close(event.reason, 'agent');
+  }
+
+  /** True (and logged) when a Flex event names another conversation or channel than the current handoff. */
+  private isForeign(what: string, event: AgentJoinedEvent | FlexClosedEvent): boolean {
+    if (!patched(FLEX_EVENT_ORIGIN)) return false;
+    const foreign = foreignHandoff(event, this.s);
+    if (foreign)
+      log.info(`Flex ${what} for another handoff ignored`, { eventId: event.eventId, why: foreign });
+    return foreign !== undefined;
+  }
+
   private async onAgentJoined(event: AgentJoinedEvent): Promise<void> {
+    if (this.isForeign('join', event)) return;
     if (this.s.phase === 'closed' || this.s.caseNumber === undefined) {
       log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
       return;
