@@ -1,4 +1,4 @@
-import { type Kysely, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type {
   CaseChanges,
   CaseEventInput,
@@ -7,7 +7,7 @@ import type {
   TranscriptEntry,
 } from '../shared/case-types';
 import type { CaseDetail, CaseFilter, CaseLink, CaseLinkKind, CaseStore } from '../activities/cases/port';
-import { CaseNotFoundError } from './errors';
+import { CaseNotFoundError, CrossGuildLinkError } from './errors';
 import {
   changeColumns,
   describeChanges,
@@ -143,8 +143,10 @@ export class SqlCaseStore implements CaseStore {
   ): Promise<void> {
     if (input.caseNumber === input.linkedCaseNumber) throw new Error('a case cannot be linked to itself');
     await this.db.transaction().execute(async (trx) => {
-      await requireCase(trx, input.caseNumber);
-      await requireCase(trx, input.linkedCaseNumber);
+      const guild = await requireCase(trx, input.caseNumber);
+      if ((await requireCase(trx, input.linkedCaseNumber)) !== guild) {
+        throw new CrossGuildLinkError(input.caseNumber, input.linkedCaseNumber);
+      }
       const at = this.now().toISOString();
       await trx
         .insertInto('case_links')
@@ -259,6 +261,13 @@ export class SqlCaseStore implements CaseStore {
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.type) query = query.where('type', '=', filter.type);
     if (filter.guildId) query = query.where('guild_id', '=', filter.guildId);
+    if (filter.guildIds) {
+      // An empty scope matches nothing; `in ()` is not valid SQL.
+      query =
+        filter.guildIds.length > 0
+          ? query.where('guild_id', 'in', [...filter.guildIds])
+          : query.where(sql<boolean>`1 = 0`);
+    }
     if (filter.reporterId) query = query.where('reporter_id', '=', filter.reporterId);
     return query;
   }
@@ -287,13 +296,15 @@ export class SqlCaseStore implements CaseStore {
 
 type Executor = Kysely<CaseTables> | Transaction<CaseTables>;
 
-async function requireCase(db: Executor, caseNumber: number): Promise<void> {
+/** The case's guild; CaseNotFoundError when there is no such case. */
+async function requireCase(db: Executor, caseNumber: number): Promise<string> {
   const row = await db
     .selectFrom('cases')
-    .select('number')
+    .select('guild_id')
     .where('number', '=', caseNumber)
     .executeTakeFirst();
   if (!row) throw new CaseNotFoundError(caseNumber);
+  return row.guild_id;
 }
 
 async function touch(db: Executor, caseNumber: number, at: string): Promise<void> {

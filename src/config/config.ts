@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type ApiTokenSetting } from './api-tokens';
 import { type Env } from './schema';
 
 /** The parsed configuration, grouped by the part of the system that uses it. Built once at start, passed down. */
@@ -49,7 +50,8 @@ export interface Config {
     /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
     conversationTimers: { inactive: string; closed: string };
   };
-  cases: { databaseUrl?: string; apiToken?: string };
+  /** `apiTokens`: the case API's bearer tokens, each with the servers it may see (API_TOKENS, API_TOKEN). */
+  cases: { databaseUrl?: string; apiTokens: ApiTokenSetting[] };
   kb: { dir: string };
   support: {
     inactivitySeconds: number;
@@ -121,7 +123,16 @@ export function toConfig(env: Env): Config {
         closed: env.TWILIO_CONVERSATION_CLOSED_TIMER,
       },
     },
-    cases: { databaseUrl: env.DATABASE_URL, apiToken: env.API_TOKEN },
+    cases: {
+      databaseUrl: env.DATABASE_URL,
+      apiTokens: [
+        ...env.API_TOKENS,
+        // The schema refuses API_TOKEN without DISCORD_GUILD_ID.
+        ...(env.API_TOKEN && env.DISCORD_GUILD_ID
+          ? [{ token: env.API_TOKEN, guilds: [env.DISCORD_GUILD_ID] }]
+          : []),
+      ],
+    },
     kb: { dir: path.resolve(env.KB_DIR) },
     support: {
       inactivitySeconds: env.SUPPORT_INACTIVITY_SECONDS,

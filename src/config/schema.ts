@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isAddressRange } from '../activities/feeds/address-policy';
+import { apiTokenList } from './api-tokens';
 import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
 /** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
@@ -64,6 +65,7 @@ export const envSchema = z.object({
 
   DATABASE_URL: optionalString,
   API_TOKEN: optionalString,
+  API_TOKENS: apiTokenList,
 
   KB_DIR: z.string().default('knowledge-base'),
 

@@ -33,6 +33,8 @@ export interface CaseFilter {
   status?: CaseStatus;
   type?: CaseType;
   guildId?: string;
+  /** Only cases of these servers (a caller's guild scope); an empty list matches nothing. */
+  guildIds?: readonly string[];
   reporterId?: string;
   limit?: number;
 }
@@ -44,7 +46,10 @@ export interface CaseStore {
   updateCase(caseNumber: number, changes: CaseChanges, event: CaseEventInput): Promise<void>;
   getCase(caseNumber: number): Promise<CaseDetail | undefined>;
   listCases(filter: CaseFilter): Promise<CaseSummary[]>;
-  /** Records `caseNumber` → `linkedCaseNumber` (e.g. duplicate_of) with its event; linking twice changes nothing. */
+  /**
+   * Records `caseNumber` → `linkedCaseNumber` (e.g. duplicate_of) with its event; linking twice changes nothing.
+   * Throws CrossGuildLinkError for cases of two servers.
+   */
   linkCases(
     input: { caseNumber: number; linkedCaseNumber: number; kind: CaseLinkKind },
     event: CaseEventInput,

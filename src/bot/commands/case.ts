@@ -1,4 +1,5 @@
 import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
+import { onlyGuilds } from '../../cases/guild-scope';
 import { CaseOperationError } from '../../cases/report-client';
 import type { CaseSummary } from '../../shared/case-types';
 import { UserFacingError } from '../error-boundary';
@@ -84,13 +85,14 @@ export default {
     if (!staff) throw new UserFacingError(`Only staff can ${subcommand} cases.`);
     const number = interaction.options.getInteger('number', true);
     // A case is visible and closable only from its own guild: another server's case reads as "not found".
-    const found = await ctx.deps.cases.show(number).catch((err: unknown) => {
+    const scope = onlyGuilds(guildId);
+    const found = await ctx.deps.cases.show(number, scope).catch((err: unknown) => {
       if (err instanceof CaseOperationError && err.code === 'not_found') return undefined;
       throw err;
     });
     if (!found || found.guildId !== guildId)
       throw new UserFacingError(`There is no case #${number} in this server.`);
-    const who = { actor: `discord:${interaction.user.id}`, eventId: interaction.id };
+    const who = { actor: `discord:${interaction.user.id}`, eventId: interaction.id, scope };
     try {
       if (subcommand === 'triage') {
         const note = interaction.options.getString('note')?.trim();

@@ -10,10 +10,14 @@ import {
   type StoredMedia,
 } from './media-store';
 import {
+  channelInviteJson,
+  channelParticipantJson,
   conversationJson,
   durationMs,
   interactionChannelJson,
   interactionJson,
+  LIVE_TASK_STATUSES,
+  routingJson,
   messageJson,
   participantConversationJson,
   participantJson,
@@ -21,8 +25,10 @@ import {
   taskJson,
   workflowCumulativeStatisticsJson,
   webhookJson,
+  type ChannelParticipant,
   type Conversation,
   type Interaction,
+  type InteractionChannel,
   type Message,
   type Participant,
   type Task,
@@ -160,8 +166,20 @@ export class FakeTwilio {
     return c;
   }
 
+  /** The conversation's newest task: after a transfer, the one the new agent is invited with. */
   taskFor(conversationSid: string): Task | undefined {
-    return [...this.tasks.values()].find((t) => t.attributes.conversationSid === conversationSid);
+    return this.tasksFor(conversationSid).at(-1);
+  }
+
+  /** Every task of the conversation's interaction channel, oldest first. */
+  tasksFor(conversationSid: string): Task[] {
+    return [...this.tasks.values()].filter((t) => t.attributes.conversationSid === conversationSid);
+  }
+
+  /** The interaction channel that hands the conversation to Flex. */
+  channelFor(conversationSid: string): InteractionChannel | undefined {
+    return [...this.interactions.values()].find((i) => i.channel.mediaChannelSid === conversationSid)
+      ?.channel;
   }
 
   // ---- the agent, as Flex would act for them ----
@@ -172,18 +190,32 @@ export class FakeTwilio {
     agent: { identity: string; name: string },
   ): Promise<Participant> {
     const c = this.conversation(conversationSid);
-    const task = this.taskFor(conversationSid);
+    // The newest task still waiting for an agent: after a transfer, the invited one.
+    const task = this.tasksFor(conversationSid)
+      .filter((t) => t.status === 'pending' || t.status === 'reserved')
+      .at(-1);
     if (task) {
       task.status = 'assigned';
       task.reservationSid = newSid('WR');
       task.workerSid = newSid('WK');
       task.updatedAt = new Date();
       task.acceptedAt = task.updatedAt;
+      this.channelFor(conversationSid)?.participants.push({
+        sid: newSid('UT'),
+        type: 'agent',
+        status: 'active',
+        taskSid: task.sid,
+        workerSid: task.workerSid,
+        reservationSid: task.reservationSid,
+        identity: agent.identity,
+      });
     }
-    const participant = this.addParticipant(c, agent.identity, '{}');
-    const sends = [
-      this.conversationEvent(c, 'onParticipantAdded', participantAddedParams(c, participant), 'API'),
-    ];
+    // In a warm transfer back to someone still in the chat, Flex adds no second participant.
+    const existing = c.participants.find((p) => p.identity === agent.identity);
+    const participant = existing ?? this.addParticipant(c, agent.identity, '{}');
+    const sends = existing
+      ? []
+      : [this.conversationEvent(c, 'onParticipantAdded', participantAddedParams(c, participant), 'API')];
     if (task) {
       sends.push(
         this.taskrouterEvent(task, 'reservation.accepted', {
@@ -249,14 +281,54 @@ export class FakeTwilio {
    */
   async agentCloses(conversationSid: string, options: { holdWrapUp?: boolean } = {}): Promise<void> {
     const c = this.conversation(conversationSid);
-    const task = this.taskFor(conversationSid);
-    const interaction = [...this.interactions.values()].find(
-      (i) => i.channel.mediaChannelSid === conversationSid,
-    );
-    if (interaction) interaction.channel.status = 'closed';
-    if (task) await this.setTaskStatus(task, 'wrapping', 'task.wrapup');
+    const channel = this.channelFor(conversationSid);
+    if (channel) channel.status = 'closed';
+    // Closing the channel wraps up every task still live on it (after a transfer: the newest agent's).
+    const live = this.tasksFor(conversationSid).filter((t) => LIVE_TASK_STATUSES.includes(t.status));
+    for (const task of live) await this.setTaskStatus(task, 'wrapping', 'task.wrapup');
     await this.setConversationState(c, 'closed', true);
-    if (task && !options.holdWrapUp) await this.completeTask(task.sid);
+    if (!options.holdWrapUp) for (const task of live) await this.completeTask(task.sid);
+  }
+
+  /**
+   * The agent transfers the chat the way Twilio documents it for Flex Conversations (and Flex's transfer features
+   * do it): an invite on the same interaction channel creates a new task, carrying the original task's attributes
+   * (Twilio does not copy them), then the agent's own channel participant leaves (`wrapup` by default: their task
+   * wraps up; `closed`: it completes). Cold (default): the agent leaves before anyone accepts; warm: `to` accepts
+   * first. Returns the new task.
+   */
+  async agentTransfers(
+    conversationSid: string,
+    options: {
+      to?: { identity: string; name: string };
+      warm?: boolean;
+      leaveAs?: 'wrapup' | 'closed';
+    } = {},
+  ): Promise<Task> {
+    const channel = this.channelFor(conversationSid);
+    const current = this.taskFor(conversationSid);
+    if (!channel || !current) throw new Error('this conversation was not handed to Flex');
+    const leaving = channel.participants.find(
+      (p) => p.type === 'agent' && p.status === 'active' && p.taskSid === current.sid,
+    );
+    if (!leaving) throw new Error('no agent is on the current task');
+    const { invite } = this.inviteToChannel(channel, {
+      workflow_sid: current.workflowSid,
+      task_channel_unique_name: current.taskChannel,
+      attributes: withoutFlexKeys(current.attributes),
+    });
+    const task = this.tasks.get(invite.taskSid)!;
+    if (options.warm && options.to) await this.agentAccepts(conversationSid, options.to);
+    await this.leaveChannel(channel, leaving, options.leaveAs ?? 'wrapup');
+    if (!options.warm && options.to) await this.agentAccepts(conversationSid, options.to);
+    return task;
+  }
+
+  /** The invited agent declines, or the invite times out in the queue: its task is canceled. */
+  async declineInvite(conversationSid: string, reason = 'Reservation rejected'): Promise<void> {
+    const task = this.taskFor(conversationSid);
+    if (!task || !LIVE_TASK_STATUSES.includes(task.status)) throw new Error('no invited task is waiting');
+    await this.setTaskStatus(task, 'canceled', 'task.canceled', reason);
   }
 
   /** The agent finishes wrap-up in Flex: the task completes and TaskRouter says so. */
@@ -470,6 +542,42 @@ export class FakeTwilio {
         'POST',
         /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)$/,
         (c) => this.updateChannel(c),
+      ],
+      [
+        'flex-api',
+        'POST',
+        /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)\/Invites$/,
+        (c) => this.createInvite(c),
+      ],
+      [
+        'flex-api',
+        'GET',
+        /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)\/Invites$/,
+        (c) => {
+          const ch = this.findChannel(c);
+          return this.page(
+            'invites',
+            ch.invites.map((i) => channelInviteJson(ch, i, this.tasks.get(i.taskSid)!)),
+          );
+        },
+      ],
+      [
+        'flex-api',
+        'GET',
+        /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)\/Participants$/,
+        (c) => {
+          const ch = this.findChannel(c);
+          return this.page(
+            'participants',
+            ch.participants.map((p) => channelParticipantJson(ch, p)),
+          );
+        },
+      ],
+      [
+        'flex-api',
+        'POST',
+        /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)\/Participants\/(?<ut>[^/]+)$/,
+        (c) => this.updateChannelParticipant(c),
       ],
       ['taskrouter', 'GET', /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Tasks$/, (c) => this.listTasks(c)],
       [
@@ -751,30 +859,15 @@ export class FakeTwilio {
 
     const interactionSid = newSid('KD');
     const channelSid = newSid('UO');
-    const now = new Date();
-    const task: Task = {
-      sid: newSid('WT'),
-      workspaceSid: this.workspaceSid,
-      workflowSid: this.workflowSid,
-      taskChannel: props.task_channel_unique_name ?? 'default',
-      // Flex adds its own keys next to the ones the caller routes with.
-      attributes: {
-        ...props.attributes,
-        conversationSid: conversation.sid,
-        channelType: channel.type,
-        initiatedBy: channel.initiated_by ?? 'customer',
-        direction: 'inbound',
-        flexInteractionSid: interactionSid,
-        flexInteractionChannelSid: channelSid,
-        conversations: { media: [{ type: 'ChatTranscript', sid: conversation.sid }] },
-      },
-      status: 'pending',
-      priority: 0,
-      reason: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.tasks.set(task.sid, task);
+    const task = this.createTask(props, {
+      conversationSid: conversation.sid,
+      channelType: channel.type,
+      initiatedBy: channel.initiated_by ?? 'customer',
+      direction: 'inbound',
+      flexInteractionSid: interactionSid,
+      flexInteractionChannelSid: channelSid,
+      conversations: { media: [{ type: 'ChatTranscript', sid: conversation.sid }] },
+    });
     const failWith = this.failNextSetup;
     this.failNextSetup = undefined;
     const interaction: Interaction = {
@@ -790,24 +883,130 @@ export class FakeTwilio {
         errorMessage: null,
         setupFetchesLeft: this.options.interactionSetupFetches ?? 1,
         failWith,
+        participants: [{ sid: newSid('UT'), type: 'customer', status: 'active' }],
+        invites: [],
       },
-      routing: {
-        reservation: null,
-        properties: {
-          sid: task.sid,
-          workspace_sid: task.workspaceSid,
-          workflow_sid: task.workflowSid,
-          task_channel_unique_name: task.taskChannel,
-          assignment_status: task.status,
-          priority: task.priority,
-          attributes: JSON.stringify(task.attributes),
-          date_created: Math.floor(now.getTime() / 1000),
-          age: 0,
-        },
-      },
+      routing: routingJson(task),
     };
     this.interactions.set(interactionSid, interaction);
     return { body: interactionJson(interaction) };
+  }
+
+  /**
+   * A TaskRouter task for an interaction channel: the caller's routing attributes with Flex's own keys beside
+   * them. Created strictly after every earlier task, so `DateCreated` ordering always finds the newest.
+   */
+  private createTask(
+    props: { workflow_sid?: string; task_channel_unique_name?: string; attributes?: Record<string, unknown> },
+    flexKeys: Record<string, unknown>,
+  ): Task {
+    const latest = Math.max(0, ...[...this.tasks.values()].map((t) => t.createdAt.getTime()));
+    const now = new Date(Math.max(Date.now(), latest + 1));
+    const task: Task = {
+      sid: newSid('WT'),
+      workspaceSid: this.workspaceSid,
+      workflowSid: props.workflow_sid ?? this.workflowSid,
+      taskChannel: props.task_channel_unique_name ?? 'default',
+      attributes: { ...props.attributes, ...flexKeys },
+      status: 'pending',
+      priority: 0,
+      reason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.tasks.set(task.sid, task);
+    return task;
+  }
+
+  private findChannel({ params }: Call): InteractionChannel {
+    const ch = this.findInteraction(params.kd!).channel;
+    if (ch.sid !== params.uo)
+      throw new FakeError(404, 20404, `The requested resource /Channels/${params.uo} was not found`);
+    return ch;
+  }
+
+  /** `POST …/Invites`: a new task on the channel, routed like the interaction's first one. */
+  private createInvite(call: Call): Answer {
+    const ch = this.findChannel(call);
+    if (ch.status === 'closed' || ch.status === 'failed')
+      throw new FakeError(400, 45005, `The channel is ${ch.status}`);
+    const routing = parseJsonParam(call.form.Routing, 'Routing') as {
+      properties?: {
+        workspace_sid?: string;
+        workflow_sid?: string;
+        task_channel_unique_name?: string;
+        attributes?: Record<string, unknown>;
+      };
+    };
+    const props = routing.properties ?? {};
+    if (props.workspace_sid !== this.workspaceSid)
+      throw new FakeError(400, 45002, `Unknown workspace ${props.workspace_sid}`);
+    if (props.workflow_sid !== undefined && props.workflow_sid !== this.workflowSid)
+      throw new FakeError(400, 45003, `Unknown workflow ${props.workflow_sid}`);
+    const { invite, task } = this.inviteToChannel(ch, props);
+    return { body: channelInviteJson(ch, invite, task) };
+  }
+
+  private inviteToChannel(
+    ch: InteractionChannel,
+    props: { workflow_sid?: string; task_channel_unique_name?: string; attributes?: Record<string, unknown> },
+  ) {
+    const inviteSid = newSid('KG');
+    const task = this.createTask(props, {
+      conversationSid: ch.mediaChannelSid,
+      channelType: ch.type,
+      flexChannelInviteSid: inviteSid,
+      flexInteractionSid: ch.interactionSid,
+      flexInteractionChannelSid: ch.sid,
+      conversations: { media: [{ type: 'ChatTranscript', sid: ch.mediaChannelSid }] },
+    });
+    const invite = { sid: inviteSid, taskSid: task.sid, createdAt: task.createdAt };
+    ch.invites.push(invite);
+    return { invite, task };
+  }
+
+  /**
+   * `POST …/Participants/{UT}` with `Status`: the agent leaves the channel. Per Twilio's docs their task completes
+   * (`closed`) or wraps up (`wrapup`) while the channel and the conversation stay active; Flex takes the agent out
+   * of the conversation.
+   */
+  private updateChannelParticipant(call: Call): Answer {
+    const ch = this.findChannel(call);
+    const participant = ch.participants.find((p) => p.sid === call.params.ut);
+    if (!participant)
+      throw new FakeError(404, 20404, `The requested resource /Participants/${call.params.ut} was not found`);
+    const status = str(call.form.Status);
+    if (status !== 'closed' && status !== 'wrapup')
+      throw new FakeError(400, 45004, 'Status must be closed or wrapup');
+    void this.leaveChannel(ch, participant, status);
+    return { body: channelParticipantJson(ch, participant) };
+  }
+
+  private async leaveChannel(
+    ch: InteractionChannel,
+    participant: ChannelParticipant,
+    status: 'closed' | 'wrapup',
+  ): Promise<void> {
+    participant.status = status;
+    const task = participant.taskSid ? this.tasks.get(participant.taskSid) : undefined;
+    const sends: Promise<void>[] = [];
+    if (task && LIVE_TASK_STATUSES.includes(task.status)) {
+      sends.push(
+        status === 'closed'
+          ? this.setTaskStatus(task, 'completed', 'task.completed', 'Participant left the channel')
+          : this.setTaskStatus(task, 'wrapping', 'task.wrapup'),
+      );
+    }
+    const c = this.conversations.get(ch.mediaChannelSid);
+    const member = c?.participants.find((p) => p.identity === participant.identity);
+    const stillOnChannel = ch.participants.some(
+      (p) => p !== participant && p.status === 'active' && p.identity === participant.identity,
+    );
+    if (c && member && !stillOnChannel) {
+      c.participants = c.participants.filter((p) => p !== member);
+      sends.push(this.conversationEvent(c, 'onParticipantRemoved', participantAddedParams(c, member), 'API'));
+    }
+    await Promise.all(sends);
   }
 
   private fetchChannel({ params }: Call): Answer {
@@ -838,9 +1037,10 @@ export class FakeTwilio {
     if (ch.status === 'closed') throw new FakeError(400, 45005, 'The channel is already closed');
     const routing = form.Routing ? (parseJsonParam(form.Routing, 'Routing') as { status?: string }) : {};
     ch.status = status;
-    const task = this.tasks.get(interaction.taskSid);
     // Per the Flex docs: without a routing status, the channel's tasks move to wrapping.
-    if (task && !['canceled', 'completed'].includes(task.status)) {
+    for (const task of this.tasksFor(ch.mediaChannelSid)) {
+      if (!LIVE_TASK_STATUSES.includes(task.status) || task.attributes.flexInteractionChannelSid !== ch.sid)
+        continue;
       const next = routing.status === 'closed' ? 'completed' : 'wrapping';
       void this.setTaskStatus(task, next, next === 'completed' ? 'task.completed' : 'task.wrapup');
     }
@@ -1054,6 +1254,21 @@ function parseJsonParam(value: unknown, name: string): unknown {
   } catch {
     throw new FakeError(400, 20001, `${name} must be a JSON object`);
   }
+}
+
+/** The task attributes a transfer carries over: the caller's own, without the keys Flex writes per task. */
+function withoutFlexKeys(attributes: Record<string, unknown>): Record<string, unknown> {
+  const flexKeys = [
+    'conversationSid',
+    'channelType',
+    'initiatedBy',
+    'direction',
+    'flexInteractionSid',
+    'flexInteractionChannelSid',
+    'flexChannelInviteSid',
+    'conversations',
+  ];
+  return Object.fromEntries(Object.entries(attributes).filter(([key]) => !flexKeys.includes(key)));
 }
 
 /** The subset of TaskRouter's expression language flexcord uses: `key == "value"` joined by AND. */

@@ -72,7 +72,34 @@ export interface InteractionChannel {
   /** Fetches left before `setup` turns into `active` (Flex sets channels up asynchronously). */
   setupFetchesLeft: number;
   failWith?: { code: number; message: string };
+  /** Who is on the channel: the customer, and each agent who accepted one of its tasks. */
+  participants: ChannelParticipant[];
+  /** Each invite made a new task on this channel (Flex's transfer and multi-agent flow). */
+  invites: ChannelInvite[];
 }
+
+/** An interaction channel participant (`UT…`); an agent's is tied to the task they accepted. */
+export interface ChannelParticipant {
+  sid: string;
+  type: 'customer' | 'agent' | 'supervisor' | 'external' | 'unknown';
+  /** `active` until the participant is updated to `wrapup` or `closed` (the agent leaves the channel). */
+  status: 'active' | 'wrapup' | 'closed';
+  taskSid?: string;
+  workerSid?: string;
+  reservationSid?: string;
+  /** The Conversations identity the agent writes as (the fake's own link between the two APIs). */
+  identity?: string;
+}
+
+/** An invite (`KG…`) and the task it created. */
+export interface ChannelInvite {
+  sid: string;
+  taskSid: string;
+  createdAt: Date;
+}
+
+/** Task statuses in which someone is still coming or still there. */
+export const LIVE_TASK_STATUSES: readonly TaskStatus[] = ['pending', 'reserved', 'assigned'];
 
 export type TaskStatus = 'pending' | 'reserved' | 'assigned' | 'canceled' | 'completed' | 'wrapping';
 
@@ -252,6 +279,51 @@ export function interactionChannelJson(ch: InteractionChannel) {
       invites: `${url}/Invites`,
       transfers: `${url}/Transfers`,
     },
+  };
+}
+
+function channelUrl(ch: InteractionChannel): string {
+  return `${HOSTS.flex}/v1/Interactions/${ch.interactionSid}/Channels/${ch.sid}`;
+}
+
+export function channelParticipantJson(ch: InteractionChannel, p: ChannelParticipant) {
+  return {
+    sid: p.sid,
+    type: p.type,
+    interaction_sid: ch.interactionSid,
+    channel_sid: ch.sid,
+    url: `${channelUrl(ch)}/Participants/${p.sid}`,
+    routing_properties: p.taskSid
+      ? { task_sid: p.taskSid, worker_sid: p.workerSid ?? null, reservation_sid: p.reservationSid ?? null }
+      : null,
+  };
+}
+
+/** The `routing` block the Interactions API answers with: the task it created, as TaskRouter has it now. */
+export function routingJson(t: Task) {
+  return {
+    reservation: null,
+    properties: {
+      sid: t.sid,
+      workspace_sid: t.workspaceSid,
+      workflow_sid: t.workflowSid,
+      task_channel_unique_name: t.taskChannel,
+      assignment_status: t.status,
+      priority: t.priority,
+      attributes: JSON.stringify(t.attributes),
+      date_created: Math.floor(t.createdAt.getTime() / 1000),
+      age: Math.floor((Date.now() - t.createdAt.getTime()) / 1000),
+    },
+  };
+}
+
+export function channelInviteJson(ch: InteractionChannel, invite: ChannelInvite, task: Task) {
+  return {
+    sid: invite.sid,
+    interaction_sid: ch.interactionSid,
+    channel_sid: ch.sid,
+    routing: routingJson(task),
+    url: `${channelUrl(ch)}/Invites/${invite.sid}`,
   };
 }
 
