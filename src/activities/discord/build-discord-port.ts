@@ -31,6 +31,7 @@ export function buildDiscordPort(
       findGuildChannel: missing,
       postAnnouncement: missing,
       crosspost: missing,
+      findOwnMessage: missing,
     };
   }
   const rest = createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl });

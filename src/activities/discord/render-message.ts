@@ -7,6 +7,7 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../../shared/discord-custom-ids';
 import type { ArticleHit, ConversationButton, OutboundDiscordMessage } from '../../shared/support-types';
+import { type AnnouncementEmbed } from './port';
 import { splitText } from './split-text';
 
 /** One REST message body; a logical message may need several (long text). */
@@ -84,6 +85,12 @@ export function renderMessage(message: OutboundDiscordMessage): DiscordMessageBo
     ...(components.length > 0 ? { components } : {}),
   });
   return bodies;
+}
+
+/** An announcement as Discord's message body; the same body posts it and recognises it later. */
+export function announcementBody(announcement: AnnouncementEmbed): DiscordMessageBody {
+  const { footer, ...embed } = announcement;
+  return { embeds: [{ ...embed, ...(footer ? { footer: { text: footer } } : {}) }] };
 }
 
 function button(

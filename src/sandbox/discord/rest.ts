@@ -1,9 +1,16 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ChannelType, InteractionResponseType, MessageFlags, type APIEmbed } from 'discord-api-types/v10';
+import {
+  ChannelType,
+  InteractionResponseType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type APIEmbed,
+} from 'discord-api-types/v10';
 import { type FakeDiscord } from './fake-discord';
 import { DiscordHttpError } from './http-error';
 import { messageLimitError } from './limits';
-import { newChannel, newMessage } from './model';
+import { type FakeMessage, newChannel, newMessage } from './model';
+import { isThread } from './permissions';
 import { snowflake } from './snowflake';
 
 type Handler = (
@@ -33,6 +40,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         if (opts.auth !== false && req.get('authorization') !== `Bot ${fake.token}`) {
           throw new DiscordHttpError(401, 0, '401: Unauthorized');
         }
+        if (fake.outage) return sendError(res, method, template, 503, 0, 'Service Unavailable');
         const injected = fake.takeInjectedFailure(method.toUpperCase(), req.path);
         if (injected)
           return sendError(
@@ -62,6 +70,8 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
           fake.checker.checkRequest(method, template, req.body);
         }
         const out = await handler(req);
+        // Discord acted, but the client never hears back (a timeout, a dropped connection).
+        if (fake.takeLostAnswer(method.toUpperCase(), req.path)) return res.socket?.destroy();
         if (out.body === undefined) return res.status(out.status).end();
         fake.checker.checkResponse(method, template, out.status, out.body);
         res.status(out.status).json(out.body);
@@ -152,8 +162,22 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
   );
 
   route('get', '/channels/:channelId/messages', '/channels/{channel_id}/messages', {}, (req) => {
-    fake.requireChannel(String(req.params.channelId));
-    return { status: 200, body: [...fake.messagesIn(String(req.params.channelId))].reverse() };
+    const channel = fake.requireChannel(String(req.params.channelId));
+    fake.requireBotPermission(channel, PermissionFlagsBits.ReadMessageHistory);
+    const query = req.query as { after?: string; before?: string; limit?: string };
+    const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50) || 50));
+    const all = fake.messagesIn(channel.id);
+    // Discord answers newest first; with `after` it gives the `limit` messages right after that id.
+    let page: FakeMessage[];
+    if (query.after !== undefined) {
+      const after = BigInt(query.after);
+      page = all.filter((m) => BigInt(m.id) > after).slice(0, limit);
+    } else {
+      const before = query.before === undefined ? undefined : BigInt(query.before);
+      page = all.filter((m) => before === undefined || BigInt(m.id) < before).slice(-limit);
+    }
+    // A message's nonce is echoed only when it is created, never when it is read back.
+    return { status: 200, body: page.reverse().map(({ nonce: _nonce, ...m }) => m) };
   });
 
   route(
@@ -178,11 +202,19 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
       if (channel.type === ChannelType.DM && fake.users.get(channel.recipientId ?? '')?.dmsClosed) {
         throw new DiscordHttpError(403, 50007, 'Cannot send messages to this user');
       }
+      fake.requireBotPermission(
+        channel,
+        isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages,
+      );
       const nonce = body.nonce === undefined ? undefined : String(body.nonce);
       if (nonce !== undefined && body.enforce_nonce) {
+        // Only "in the past few minutes": after the window the same nonce posts a second message.
+        const since = Date.now() - fake.nonceWindowMs;
         const earlier = fake
           .messagesIn(channel.id)
-          .find((m) => m.nonce === nonce && m.author.id === fake.botUser.id);
+          .find(
+            (m) => m.nonce === nonce && m.author.id === fake.botUser.id && Date.parse(m.timestamp) >= since,
+          );
         if (earlier) return { status: 200, body: earlier };
       }
       const message = newMessage(channel, fake.botUser, { ...body, nonce });
@@ -198,6 +230,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     {},
     (req) => {
       const channel = fake.requireChannel(String(req.params.channelId));
+      fake.requireBotPermission(channel, PermissionFlagsBits.SendMessages);
       if (channel.type !== ChannelType.GuildAnnouncement)
         throw new DiscordHttpError(400, 40033, 'This message has already been crossposted.');
       const message = fake.messagesIn(channel.id).find((m) => m.id === req.params.messageId);
@@ -215,6 +248,12 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     (req) => {
       const parent = fake.requireChannel(String(req.params.channelId));
       const body = req.body as { name?: string; type?: number; invitable?: boolean };
+      fake.requireBotPermission(
+        parent,
+        body.type === ChannelType.PublicThread
+          ? PermissionFlagsBits.CreatePublicThreads
+          : PermissionFlagsBits.CreatePrivateThreads,
+      );
       if (!body.name) throw new DiscordHttpError(400, 50035, 'Invalid Form Body (name)');
       const thread = newChannel({
         type: body.type ?? ChannelType.PrivateThread,
