@@ -47,6 +47,7 @@ export function buildFlexPort(
       handToFlex: fail,
       escalate: fail,
       fetchUpdates: fail,
+      handoffTasks: fail,
       estimateWait: fail,
       close: fail,
     };
