@@ -46,14 +46,14 @@ describe('Twilio customer identities carry no personal data', function () {
   });
 
   it('names the customer by an HMAC of the Discord user id; the display name stays in the attributes', async () => {
-    const activities = flexActivities(fake, { identitySecret: SECRET } as never);
+    const activities = flexActivities(fake, { identitySecret: SECRET });
     const ref = await activities.ensureFlexConversation({
       workflowId,
       user,
       channel,
       caseNumber: 7,
       opaqueIdentity: true,
-    } as never);
+    });
     const identity = expectedIdentity(SECRET, user.userId);
     assert.equal(ref.customerIdentity, identity);
     assert.ok(!identity.includes(user.userId) && !identity.includes(user.userName));
@@ -89,13 +89,13 @@ describe('Twilio customer identities carry no personal data', function () {
       channel,
       caseNumber: 7,
       opaqueIdentity: true,
-    } as never);
+    });
     assert.equal(again.customerIdentity, identity);
     assert.notEqual(expectedIdentity('another-secret-0123456789', user.userId), identity);
   });
 
   it('keeps the Discord-id identity for an activity scheduled before the change, so a retry continues as it began', async () => {
-    const activities = flexActivities(fake, { identitySecret: SECRET } as never);
+    const activities = flexActivities(fake, { identitySecret: SECRET });
     const ref = await activities.ensureFlexConversation({ workflowId, user, channel, caseNumber: 8 });
     assert.equal(ref.customerIdentity, `discord:${user.userId}`);
     await activities.postCustomerMessage({
@@ -115,7 +115,7 @@ describe('Twilio customer identities carry no personal data', function () {
     const others = nonTwilioStandIns();
     const activities = {
       ...others.activities,
-      ...flexActivities(fake, { identitySecret: SECRET } as never),
+      ...flexActivities(fake, { identitySecret: SECRET }),
     } as ReturnType<typeof createTwilioActivities> & typeof others.activities;
     const input = newSupportInput();
     const id = supportWorkflowId(input.user.guildId, input.user.userId);

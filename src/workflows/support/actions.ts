@@ -36,6 +36,8 @@ const SLA_LIVE_WAIT = 'sla-live-wait';
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
+/** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
+const OPAQUE_IDENTITY = 'twilio-opaque-identity';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -315,6 +317,9 @@ export class ConversationActions {
         user,
         channel: this.s.channel!,
         caseNumber,
+        // Histories from before opaque identities asked for `discord:<user id>`; the identity the activity returns
+        // is kept in state (flexConversation), so a conversation opened either way goes on as it began.
+        ...(patched(OPAQUE_IDENTITY) ? { opaqueIdentity: true } : {}),
       });
       this.s.flexConversation = conversation;
       publishConversation(this.model);
