@@ -311,6 +311,46 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
       assert.match(reply(submit), /feature request is case #42/);
       assert.equal(rec.reports[0]!.type, 'feature');
     });
+
+    it('pings nobody with what a reporter wrote: the confirmation, the public summary and case lists', async () => {
+      const hostile = `@everyone @here <@&${staffRoleId}> <@${staff}> <@!${admin}>`;
+      const { id: bugChannel } = discord.addChannel({
+        ...discord.requireChannel(supportChannelId),
+        id: `${Date.now()}4`,
+        name: 'bug-reports',
+      });
+      const submit = discord.submitModal(ana, bugChannel, 'fc:bug_modal', {
+        title: hostile,
+        what_happened: hostile,
+        steps: hostile,
+        expected: hostile,
+        platform: hostile,
+      });
+      await discord.waitForReply(submit);
+      const summary = await discord.waitForMessage(bugChannel, (m) => m.embeds.length > 0);
+      rec.cases = [
+        {
+          number: 42,
+          type: 'bug',
+          status: 'open',
+          priority: 'normal',
+          guildId,
+          reporter: { discordId: ana, name: hostile },
+          title: hostile,
+          createdAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+        },
+      ];
+      const list = await discord.waitForReply(
+        discord.runSlashCommand(staff, supportChannelId, 'case', { all: true }, 'list'),
+      );
+      assert.ok(reply(list).includes(`<@&${staffRoleId}>`), 'the title is shown as written');
+      for (const message of [submit.original!, summary, list.original!]) {
+        const record = discord.mentionLog.get(message.id);
+        assert.ok(record?.allowedMentions, `${JSON.stringify(message.content)} sets allowed_mentions`);
+        assert.deepEqual(record.pings, { everyone: false, roles: [], users: [] }, message.content);
+      }
+    });
   });
 
   describe('/case', () => {

@@ -67,6 +67,8 @@ export interface Config {
   reports: { triageReminderHours: number; staleReminderDays: number };
   /** `allowedPrivateRanges`: non-public address ranges feeds may be read from (none by default). */
   feeds: { urls: string[]; pollSeconds: number; allowedPrivateRanges: string[] };
+  /** Prometheus metrics of this process on `port` (`/metrics`); off when unset. */
+  metrics: { port?: number };
 }
 
 export function toConfig(env: Env): Config {
@@ -154,5 +156,6 @@ export function toConfig(env: Env): Config {
       pollSeconds: env.FEED_POLL_SECONDS,
       allowedPrivateRanges: env.FEED_ALLOWED_PRIVATE_RANGES,
     },
+    metrics: { port: env.METRICS_PORT },
   };
 }
