@@ -53,6 +53,7 @@ function otherActivities() {
       caseChanges.push(changes);
     },
     getCaseTranscript: async ({ caseNumber }) => transcripts.get(caseNumber) ?? [],
+    latestStaffNotes: async () => [],
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges };

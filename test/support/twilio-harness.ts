@@ -99,6 +99,7 @@ export function nonTwilioStandIns() {
       caseUpdates.push({ caseNumber, changes, action: event.action });
     },
     getCaseTranscript: async () => [],
+    latestStaffNotes: async () => [],
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges, caseUpdates };

@@ -14,6 +14,7 @@ import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } fro
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
+import { staffNotesForTask } from './staff-notes';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
 import {
   agentEntry,
@@ -324,6 +325,7 @@ export class ConversationActions {
       this.s.flexConversation = conversation;
       publishConversation(this.model);
       const transcript = await cases.getCaseTranscript({ caseNumber });
+      const staffNotes = await staffNotesForTask(user);
       const handoff = await flex.handToFlex({
         conversation,
         workflowId: this.workflowId,
@@ -335,6 +337,7 @@ export class ConversationActions {
           title: caseTitle(transcript, user),
           articles: this.s.suggestedArticles,
           transcript,
+          staffNotes,
         }),
       });
       this.s.handoff = handoff;
