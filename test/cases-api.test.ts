@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import pino from 'pino';
+import { ALL_GUILDS } from '../src/cases/guild-scope';
 import { createCaseOperations, fileReport } from '../src/cases/report-client';
 import { caseApiRouter } from '../src/webhooks/api/case-api-router';
 import { tokensMatch } from '../src/webhooks/api/bearer-auth';
@@ -17,12 +18,14 @@ describe('case REST API', function () {
   let server: RunningHttpServer;
   let base: string;
 
+  /** The API with one token for every server (tests of server scopes are in guild-boundaries.test.ts). */
   async function start(apiToken: string | undefined): Promise<void> {
     const operations = createCaseOperations({ client: testEnv().client, store: opened.store });
+    const tokens = apiToken ? [{ token: apiToken, scope: ALL_GUILDS }] : [];
     const app = createWebhookApp({
       logger: pino({ level: 'silent' }),
       readiness: async () => undefined,
-      routers: [{ path: '/api', router: caseApiRouter({ apiToken, operations }) }],
+      routers: [{ path: '/api', router: caseApiRouter({ tokens, operations }) }],
     });
     server = await listen(app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${server.port}/api`;
@@ -45,11 +48,11 @@ describe('case REST API', function () {
     await opened.close();
   });
 
-  it('is off (503) when API_TOKEN is not configured', async () => {
+  it('is off (503) when no API token is configured', async () => {
     await start(undefined);
     const res = await call('/cases');
     assert.equal(res.status, 503);
-    assert.match(((await res.json()) as { message: string }).message, /set API_TOKEN/);
+    assert.match(((await res.json()) as { message: string }).message, /set API_TOKENS/);
   });
 
   it('answers 401 without a token, with a wrong token or a wrong scheme', async () => {

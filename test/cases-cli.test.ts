@@ -203,12 +203,14 @@ describe('flexcord cases (CLI)', function () {
     const number = await withWorker(activities, async (taskQueue) => {
       const filed = await fileReport(client, { taskQueue, input: reportInput() });
       const n = String(filed.caseNumber);
-      const badPriority = await failure(cliOnCluster('triage', n, '--priority', 'asap'));
+      const guild = ['--guild', reportInput().guildId];
+      const badPriority = await failure(cliOnCluster('triage', n, ...guild, '--priority', 'asap'));
       assert.notEqual(badPriority.code, 0);
       assert.match(badPriority.stderr, /asap/);
       const out = await cliOnCluster(
         'triage',
         n,
+        ...guild,
         '--note',
         'Looking at it',
         '--priority',
@@ -217,12 +219,12 @@ describe('flexcord cases (CLI)', function () {
         'bo',
       );
       assert.equal(out.stdout.trim(), `case #${n} is now triaged`);
-      const again = await failure(cliOnCluster('triage', n));
+      const again = await failure(cliOnCluster('triage', n, ...guild));
       assert.match(again.stderr, new RegExp(`case #${n}: the report is already triaged`));
       // Case 1001 from the fixture is a bug without a workflow (filed outside Temporal): not something to triage.
-      const plain = await failure(cliOnCluster('triage', '1001'));
+      const plain = await failure(cliOnCluster('triage', '1001', '--guild', 'g1'));
       assert.match(plain.stderr, /only bug and feature reports are triaged/);
-      const missing = await failure(cliOnCluster('triage', '99999'));
+      const missing = await failure(cliOnCluster('triage', '99999', ...guild));
       assert.match(missing.stderr, /case #99999 does not exist/);
       return filed.caseNumber;
     });

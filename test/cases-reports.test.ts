@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
+import { ALL_GUILDS } from '../src/cases/guild-scope';
 import { createCaseOperations, CaseOperationError, fileReport } from '../src/cases/report-client';
 import { CaseStatusKey } from '../src/shared/search-attributes';
 import { reportStateQuery, triageUpdate } from '../src/shared/report-messages';
@@ -53,7 +54,7 @@ describe('bug and feature report workflows', function () {
     const { client } = testEnv();
     const { activities, sent } = reportActivities(opened.store);
     const ops = createCaseOperations({ client, store: opened.store });
-    const staff = { actor: 'discord:staff-1' };
+    const staff = { actor: 'discord:staff-1', scope: ALL_GUILDS };
     const { caseNumber, workflowId } = await withWorker(activities, async (taskQueue) => {
       const filed = await fileReport(client, { taskQueue, input: reportInput() });
       const handle = client.workflow.getHandle<typeof reportWorkflow>(filed.workflowId);
@@ -140,7 +141,7 @@ describe('bug and feature report workflows', function () {
       const linked = await ops.linkDuplicate(
         duplicate.caseNumber,
         { originalCaseNumber: original.caseNumber },
-        { actor: 'api', eventId: 'link-1' },
+        { actor: 'api', eventId: 'link-1', scope: ALL_GUILDS },
       );
       assert.deepEqual(linked, {
         caseNumber: duplicate.caseNumber,
@@ -154,12 +155,19 @@ describe('bug and feature report workflows', function () {
       });
       const originalHandle = client.workflow.getHandle<typeof reportWorkflow>(original.workflowId);
       await waitFor(async () => (await originalHandle.query(reportStateQuery)).duplicates.length === 1);
-      await ops.close(original.caseNumber, { reason: 'Fixed.' }, { actor: 'api', eventId: 'close-1' });
+      await ops.close(
+        original.caseNumber,
+        { reason: 'Fixed.' },
+        { actor: 'api', eventId: 'close-1', scope: ALL_GUILDS },
+      );
       await originalHandle.result();
       return [original, duplicate];
     });
     await recordHistory(client, original.workflowId, 'report-duplicate-original-v1');
     await recordHistory(client, duplicate.workflowId, 'report-duplicate-v1');
+    // v2: the link names the original's server and the link signal the duplicate's (guild boundaries).
+    await recordHistory(client, original.workflowId, 'report-duplicate-original-v2');
+    await recordHistory(client, duplicate.workflowId, 'report-duplicate-v2');
 
     assert.deepEqual(
       sent.map((s) => s.userId),
@@ -190,7 +198,7 @@ describe('bug and feature report workflows', function () {
       return ops.close(
         filed.caseNumber,
         { reason: 'Out of scope for now.', resolution: 'declined' },
-        { actor: 'api', eventId: 'decline-1' },
+        { actor: 'api', eventId: 'decline-1', scope: ALL_GUILDS },
       );
     });
     assert.equal(result.phase, 'declined');
@@ -227,10 +235,22 @@ describe('bug and feature report workflows', function () {
     const ops = createCaseOperations({ client, store: opened.store });
     const caseNumber = await withWorker(retrying, async (taskQueue) => {
       const filed = await fileReport(client, { taskQueue, input: reportInput() });
-      await ops.note(filed.caseNumber, { note: 'looking' }, { actor: 'api', eventId: 'n1' });
+      await ops.note(
+        filed.caseNumber,
+        { note: 'looking' },
+        { actor: 'api', eventId: 'n1', scope: ALL_GUILDS },
+      );
       // The API request itself is retried by the caller with the same Idempotency-Key.
-      await ops.note(filed.caseNumber, { note: 'looking' }, { actor: 'api', eventId: 'n1' });
-      await ops.close(filed.caseNumber, { reason: 'done' }, { actor: 'api', eventId: 'c1' });
+      await ops.note(
+        filed.caseNumber,
+        { note: 'looking' },
+        { actor: 'api', eventId: 'n1', scope: ALL_GUILDS },
+      );
+      await ops.close(
+        filed.caseNumber,
+        { reason: 'done' },
+        { actor: 'api', eventId: 'c1', scope: ALL_GUILDS },
+      );
       return filed.caseNumber;
     });
     assert.equal(caseNumber, 1001);

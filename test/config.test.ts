@@ -60,6 +60,52 @@ describe('configuration', () => {
     assert.deepEqual(config.feeds.urls, ['https://a.example/rss', 'https://b.example/atom']);
   });
 
+  it('reads API tokens with the servers each may see, never echoing a token in an error', () => {
+    const acme = 'acme-token-0123456789';
+    const ops = 'ops-token-0123456789ab';
+    const config = loadConfig(
+      { API_TOKENS: `${acme}=111111111111111111|222222222222222222, ${ops}=*` },
+      noDotenv,
+    );
+    assert.deepEqual(config.cases.apiTokens, [
+      { token: acme, guilds: ['111111111111111111', '222222222222222222'] },
+      { token: ops, guilds: '*' },
+    ]);
+    for (const bad of [
+      `${acme}`,
+      `${acme}=`,
+      `${acme}=general`,
+      `short=111111111111111111`,
+      `${acme}=*,${acme}=*`,
+    ]) {
+      assert.throws(
+        () => loadConfig({ API_TOKENS: bad }, noDotenv),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.match(err.message, /API_TOKENS: entry \d/);
+          assert.doesNotMatch(err.message, /acme-token|short/);
+          return true;
+        },
+        bad,
+      );
+    }
+  });
+
+  it('keeps API_TOKEN as the token of DISCORD_GUILD_ID, and refuses it for a bot in several servers', () => {
+    const config = loadConfig({ API_TOKEN: 'legacy', DISCORD_GUILD_ID: '333333333333333333' }, noDotenv);
+    assert.deepEqual(config.cases.apiTokens, [{ token: 'legacy', guilds: ['333333333333333333'] }]);
+    assert.throws(
+      () => loadConfig({ API_TOKEN: 'legacy-secret' }, noDotenv),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /API_TOKEN: .*DISCORD_GUILD_ID.*API_TOKENS/);
+        assert.doesNotMatch(err.message, /legacy-secret/);
+        return true;
+      },
+    );
+    assert.deepEqual(loadConfig({}, noDotenv).cases.apiTokens, []);
+  });
+
   it('reads the private ranges feeds may use, none by default, and refuses a malformed one', () => {
     assert.deepEqual(loadConfig({}, noDotenv).feeds.allowedPrivateRanges, []);
     const config = loadConfig({ FEED_ALLOWED_PRIVATE_RANGES: '10.20.0.0/16, 127.0.0.1,fd00::/8' }, noDotenv);

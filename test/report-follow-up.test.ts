@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ALL_GUILDS } from '../src/cases/guild-scope';
 import { createCaseOperations, CaseOperationError, fileReport } from '../src/cases/report-client';
 import type { ReportFollowUp } from '../src/shared/report-types';
 import { reportStateQuery } from '../src/shared/report-messages';
@@ -31,7 +32,7 @@ describe('report follow-up', function () {
     const { client } = testEnv();
     const { activities, sent, staffPosts } = reportActivities(opened.store);
     const ops = createCaseOperations({ client, store: opened.store });
-    const staff = { actor: 'discord:staff-1' };
+    const staff = { actor: 'discord:staff-1', scope: ALL_GUILDS };
     const input = reportInput({ title: 'Inventory resets on login' });
     const titles = () => staffPosts.map((p) => p.embed.title);
 
@@ -135,13 +136,17 @@ describe('report follow-up', function () {
       const without = await fileReport(client, { taskQueue, input: reportInput() });
       // Several reminder intervals pass with nowhere to post them.
       await new Promise((r) => setTimeout(r, 1500));
-      const triaged = await ops.triage(withFollowUp.caseNumber, {}, { actor: 'api:token' });
+      const triaged = await ops.triage(
+        withFollowUp.caseNumber,
+        {},
+        { actor: 'api:token', scope: ALL_GUILDS },
+      );
       assert.deepEqual(triaged, {
         caseNumber: withFollowUp.caseNumber,
         phase: 'triaged',
         reporterNotified: false,
       });
-      const plain = await ops.triage(without.caseNumber, {}, { actor: 'api:token' });
+      const plain = await ops.triage(without.caseNumber, {}, { actor: 'api:token', scope: ALL_GUILDS });
       assert.equal(plain.phase, 'triaged');
       const history = await client.workflow.getHandle(without.workflowId).fetchHistory();
       const timers = (history.events ?? []).filter((e) => e.timerStartedEventAttributes);

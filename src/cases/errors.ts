@@ -5,3 +5,16 @@ export class CaseNotFoundError extends Error {
     super(`case #${caseNumber} does not exist`);
   }
 }
+
+/** Two cases of different Discord servers: they are never linked, since a link makes one server message the other. */
+export class CrossGuildLinkError extends Error {
+  override name = 'CrossGuildLinkError';
+  constructor(
+    readonly caseNumber: number,
+    readonly linkedCaseNumber: number,
+  ) {
+    super(
+      `case #${linkedCaseNumber} is in another server than #${caseNumber}: cases link only within one server`,
+    );
+  }
+}

@@ -2,7 +2,7 @@ import { type Config } from '../config';
 import { type CaseDatabase, defaultSqliteFile, openCaseDatabase } from './database';
 import { SqlCaseStore } from './sql-case-store';
 
-export { CaseNotFoundError } from './errors';
+export { CaseNotFoundError, CrossGuildLinkError } from './errors';
 export { SqlCaseStore } from './sql-case-store';
 export { type CaseDatabase, openCaseDatabase, defaultSqliteFile } from './database';
 

@@ -27,7 +27,8 @@ import {
   type StaffActionResult,
 } from '../shared/report-types';
 import type { reportWorkflow } from '../workflows/reports/report-workflow';
-import { CaseNotFoundError } from './errors';
+import { CaseNotFoundError, CrossGuildLinkError } from './errors';
+import { describeScope, type GuildScope, inScope } from './guild-scope';
 import { fileReportInputSchema } from './report-input';
 
 /**
@@ -99,6 +100,8 @@ export class CaseOperationError extends Error {
 export interface StaffContext {
   /** Who acts, for the case's event log: `discord:<user id>`, `api`, `cli:<user>`. */
   actor: string;
+  /** The servers whose cases this caller may change; a case of another server reads as not found. */
+  scope: GuildScope;
   /** Makes the operation idempotent (a Discord interaction id, an Idempotency-Key header); random when absent. */
   eventId?: string;
 }
@@ -111,10 +114,12 @@ export interface OperationResult {
 }
 
 export interface CaseOperations {
-  list(filter: CaseFilter): Promise<CaseSummary[]>;
+  /** Cases matching `filter` within `scope` (a `guildId` outside the scope matches nothing). */
+  list(filter: CaseFilter, scope: GuildScope): Promise<CaseSummary[]>;
   listForUser(guildId: string, userId: string): Promise<CaseSummary[]>;
   listForGuild(guildId: string, filter?: Omit<CaseFilter, 'guildId'>): Promise<CaseSummary[]>;
-  show(caseNumber: number): Promise<CaseDetail>;
+  /** One case in full; `not_found` when it does not exist or belongs to a server outside `scope`. */
+  show(caseNumber: number, scope: GuildScope): Promise<CaseDetail>;
   /** Marks a report as being looked into, which DMs its reporter (with the note, if any). */
   triage(
     caseNumber: number,
@@ -138,9 +143,13 @@ export interface CaseOperations {
 export function createCaseOperations(deps: { client: Client; store: CaseStore }): CaseOperations {
   const { client, store } = deps;
 
-  async function load(caseNumber: number): Promise<CaseDetail> {
+  /** The case, if the caller may see it: another server's case is "not found", so its existence does not leak. */
+  async function load(caseNumber: number, scope: GuildScope): Promise<CaseDetail> {
     const found = await store.getCase(caseNumber);
     if (!found) throw new CaseOperationError('not_found', `case #${caseNumber} does not exist`);
+    if (!inScope(scope, found.guildId)) {
+      throw new CaseOperationError('not_found', `there is no case #${caseNumber} in ${describeScope(scope)}`);
+    }
     return found;
   }
 
@@ -173,19 +182,21 @@ export function createCaseOperations(deps: { client: Client; store: CaseStore })
       await write();
     } catch (err) {
       if (err instanceof CaseNotFoundError) throw new CaseOperationError('not_found', err.message);
+      if (err instanceof CrossGuildLinkError) throw new CaseOperationError('invalid', err.message);
       throw err;
     }
     return { caseNumber };
   };
 
   return {
-    list: (filter) => store.listCases(filter),
+    list: (filter, scope) =>
+      store.listCases(scope.kind === 'all' ? filter : { ...filter, guildIds: scope.guildIds }),
     listForUser: (guildId, userId) => store.listCases({ guildId, reporterId: userId }),
     listForGuild: (guildId, filter = {}) => store.listCases({ ...filter, guildId }),
     show: load,
 
     async close(caseNumber, input, ctx) {
-      const found = await load(caseNumber);
+      const found = await load(caseNumber, ctx.scope);
       const eventId = ctx.eventId ?? randomUUID();
       if (!isReport(found)) {
         throw new CaseOperationError(
@@ -207,7 +218,7 @@ export function createCaseOperations(deps: { client: Client; store: CaseStore })
     },
 
     async triage(caseNumber, input, ctx) {
-      const found = await load(caseNumber);
+      const found = await load(caseNumber, ctx.scope);
       if (!isReport(found)) {
         throw new CaseOperationError(
           'conflict',
@@ -228,7 +239,7 @@ export function createCaseOperations(deps: { client: Client; store: CaseStore })
     },
 
     async assign(caseNumber, input, ctx) {
-      const found = await load(caseNumber);
+      const found = await load(caseNumber, ctx.scope);
       const eventId = ctx.eventId ?? randomUUID();
       const writeDirectly = () =>
         directly(caseNumber, () =>
@@ -244,7 +255,7 @@ export function createCaseOperations(deps: { client: Client; store: CaseStore })
     },
 
     async note(caseNumber, input, ctx) {
-      const found = await load(caseNumber);
+      const found = await load(caseNumber, ctx.scope);
       const eventId = ctx.eventId ?? randomUUID();
       const writeDirectly = () =>
         directly(caseNumber, () =>
@@ -259,7 +270,17 @@ export function createCaseOperations(deps: { client: Client; store: CaseStore })
       if (caseNumber === input.originalCaseNumber) {
         throw new CaseOperationError('invalid', 'a case cannot duplicate itself');
       }
-      const [found, original] = await Promise.all([load(caseNumber), load(input.originalCaseNumber)]);
+      const [found, original] = await Promise.all([
+        load(caseNumber, ctx.scope),
+        load(input.originalCaseNumber, ctx.scope),
+      ]);
+      if (found.guildId !== original.guildId) {
+        // The duplicate's reporter would be told about, and later DMed the title of, another server's report.
+        throw new CaseOperationError(
+          'invalid',
+          `case #${original.number} is in another server than #${found.number}: duplicates link only within one server`,
+        );
+      }
       const eventId = ctx.eventId ?? randomUUID();
       if (!isReport(found)) {
         return directly(caseNumber, () =>
@@ -274,6 +295,7 @@ export function createCaseOperations(deps: { client: Client; store: CaseStore })
         actor: ctx.actor,
         originalCaseNumber: original.number,
         ...(isReport(original) ? { originalWorkflowId: original.workflowId } : {}),
+        originalGuildId: original.guildId,
         ...(input.note ? { note: input.note } : {}),
       };
       return viaWorkflow(

@@ -1,17 +1,20 @@
-import { type Kysely, type Transaction } from 'kysely';
-import type {
-  CaseChanges,
-  CaseEventInput,
-  CaseSummary,
-  NewCase,
-  TranscriptEntry,
+import { type Kysely, sql, type Transaction } from 'kysely';
+import {
+  type CaseChanges,
+  type CaseEventInput,
+  type CaseSummary,
+  type NewCase,
+  STAFF_NOTE_ACTION,
+  type StaffNote,
+  type TranscriptEntry,
 } from '../shared/case-types';
 import type { CaseDetail, CaseFilter, CaseLink, CaseLinkKind, CaseStore } from '../activities/cases/port';
-import { CaseNotFoundError } from './errors';
+import { CaseNotFoundError, CrossGuildLinkError } from './errors';
 import {
   changeColumns,
   describeChanges,
   toDetail,
+  toStaffNote,
   toSummary,
   toTranscriptEntry,
   transcriptRow,
@@ -143,8 +146,10 @@ export class SqlCaseStore implements CaseStore {
   ): Promise<void> {
     if (input.caseNumber === input.linkedCaseNumber) throw new Error('a case cannot be linked to itself');
     await this.db.transaction().execute(async (trx) => {
-      await requireCase(trx, input.caseNumber);
-      await requireCase(trx, input.linkedCaseNumber);
+      const guild = await requireCase(trx, input.caseNumber);
+      if ((await requireCase(trx, input.linkedCaseNumber)) !== guild) {
+        throw new CrossGuildLinkError(input.caseNumber, input.linkedCaseNumber);
+      }
       const at = this.now().toISOString();
       await trx
         .insertInto('case_links')
@@ -196,6 +201,24 @@ export class SqlCaseStore implements CaseStore {
       .orderBy('id')
       .execute();
     return rows.map(toTranscriptEntry);
+  }
+
+  async latestStaffNotes(input: {
+    guildId: string;
+    reporterId: string;
+    limit: number;
+  }): Promise<StaffNote[]> {
+    const rows = await this.db
+      .selectFrom('case_events')
+      .innerJoin('cases', 'cases.number', 'case_events.case_number')
+      .selectAll('case_events')
+      .where('case_events.action', '=', STAFF_NOTE_ACTION)
+      .where('cases.guild_id', '=', input.guildId)
+      .where('cases.reporter_id', '=', input.reporterId)
+      .orderBy('case_events.id', 'desc')
+      .limit(Math.min(Math.max(input.limit, 1), 50))
+      .execute();
+    return rows.map(toStaffNote);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseSummary[]> {
@@ -259,6 +282,13 @@ export class SqlCaseStore implements CaseStore {
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.type) query = query.where('type', '=', filter.type);
     if (filter.guildId) query = query.where('guild_id', '=', filter.guildId);
+    if (filter.guildIds) {
+      // An empty scope matches nothing; `in ()` is not valid SQL.
+      query =
+        filter.guildIds.length > 0
+          ? query.where('guild_id', 'in', [...filter.guildIds])
+          : query.where(sql<boolean>`1 = 0`);
+    }
     if (filter.reporterId) query = query.where('reporter_id', '=', filter.reporterId);
     return query;
   }
@@ -287,13 +317,15 @@ export class SqlCaseStore implements CaseStore {
 
 type Executor = Kysely<CaseTables> | Transaction<CaseTables>;
 
-async function requireCase(db: Executor, caseNumber: number): Promise<void> {
+/** The case's guild; CaseNotFoundError when there is no such case. */
+async function requireCase(db: Executor, caseNumber: number): Promise<string> {
   const row = await db
     .selectFrom('cases')
-    .select('number')
+    .select('guild_id')
     .where('number', '=', caseNumber)
     .executeTakeFirst();
   if (!row) throw new CaseNotFoundError(caseNumber);
+  return row.guild_id;
 }
 
 async function touch(db: Executor, caseNumber: number, at: string): Promise<void> {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type ApiTokenSetting } from './api-tokens';
 import { type Env } from './schema';
 
 /** The parsed configuration, grouped by the part of the system that uses it. Built once at start, passed down. */
@@ -43,13 +44,16 @@ export interface Config {
     workspaceSid?: string;
     workflowSid?: string;
     conversationsServiceSid?: string;
+    /** Customer identities in Twilio are an HMAC of the Discord user id under this secret. */
+    identitySecret?: string;
     apiBaseUrl?: string;
     /** TaskRouter task channel for handed-over conversations (Flex chat: `chat`). */
     taskChannel: string;
     /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
     conversationTimers: { inactive: string; closed: string };
   };
-  cases: { databaseUrl?: string; apiToken?: string };
+  /** `apiTokens`: the case API's bearer tokens, each with the servers it may see (API_TOKENS, API_TOKEN). */
+  cases: { databaseUrl?: string; apiTokens: ApiTokenSetting[] };
   kb: { dir: string };
   support: {
     inactivitySeconds: number;
@@ -63,6 +67,8 @@ export interface Config {
   reports: { triageReminderHours: number; staleReminderDays: number };
   /** `allowedPrivateRanges`: non-public address ranges feeds may be read from (none by default). */
   feeds: { urls: string[]; pollSeconds: number; allowedPrivateRanges: string[] };
+  /** Prometheus metrics of this process on `port` (`/metrics`); off when unset. */
+  metrics: { port?: number };
 }
 
 export function toConfig(env: Env): Config {
@@ -112,6 +118,7 @@ export function toConfig(env: Env): Config {
       workspaceSid: env.TWILIO_FLEX_WORKSPACE_SID,
       workflowSid: env.TWILIO_FLEX_WORKFLOW_SID,
       conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
+      identitySecret: env.TWILIO_IDENTITY_SECRET,
       apiBaseUrl: env.TWILIO_API_BASE_URL,
       taskChannel: env.TWILIO_TASK_CHANNEL,
       conversationTimers: {
@@ -119,7 +126,16 @@ export function toConfig(env: Env): Config {
         closed: env.TWILIO_CONVERSATION_CLOSED_TIMER,
       },
     },
-    cases: { databaseUrl: env.DATABASE_URL, apiToken: env.API_TOKEN },
+    cases: {
+      databaseUrl: env.DATABASE_URL,
+      apiTokens: [
+        ...env.API_TOKENS,
+        // The schema refuses API_TOKEN without DISCORD_GUILD_ID.
+        ...(env.API_TOKEN && env.DISCORD_GUILD_ID
+          ? [{ token: env.API_TOKEN, guilds: [env.DISCORD_GUILD_ID] }]
+          : []),
+      ],
+    },
     kb: { dir: path.resolve(env.KB_DIR) },
     support: {
       inactivitySeconds: env.SUPPORT_INACTIVITY_SECONDS,
@@ -140,5 +156,6 @@ export function toConfig(env: Env): Config {
       pollSeconds: env.FEED_POLL_SECONDS,
       allowedPrivateRanges: env.FEED_ALLOWED_PRIVATE_RANGES,
     },
+    metrics: { port: env.METRICS_PORT },
   };
 }

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import dotenv from 'dotenv';
 import { type Config, toConfig } from './config';
+import { crossChecks } from './cross-checks';
 import { envSchema } from './schema';
+
+const checkedEnvSchema = envSchema.superRefine(crossChecks);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -16,7 +19,7 @@ export function loadConfig(
   options: { dotenvPath?: string | false } = {},
 ): Config {
   const merged = { ...readDotenv(options.dotenvPath ?? '.env'), ...env };
-  const parsed = envSchema.safeParse(merged);
+  const parsed = checkedEnvSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(

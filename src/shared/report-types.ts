@@ -60,6 +60,8 @@ export interface MarkDuplicateAction extends StaffAction {
   originalCaseNumber: number;
   /** The original's workflow, when it has one: it then tells this reporter too when it is resolved. */
   originalWorkflowId?: string;
+  /** The original's server: the workflow refuses an original from another server (absent in old actions). */
+  originalGuildId?: string;
   note?: string;
 }
 
@@ -68,6 +70,8 @@ export interface DuplicateLinkedEvent {
   eventId: string;
   caseNumber: number;
   reporterId: string;
+  /** The duplicate's server: the original ignores a duplicate from another server (absent in old signals). */
+  guildId?: string;
 }
 
 export interface StaffActionResult {

@@ -1,6 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../../shared/case-types';
-import { CaseNotFoundError } from '../../cases/errors';
+import type {
+  CaseChanges,
+  CaseEventInput,
+  NewCase,
+  StaffNote,
+  TranscriptEntry,
+} from '../../shared/case-types';
+import { CaseNotFoundError, CrossGuildLinkError } from '../../cases/errors';
 import type { CaseLinkKind, CaseStore } from './port';
 
 export interface CaseActivityDeps {
@@ -9,6 +15,8 @@ export interface CaseActivityDeps {
 
 /** The failure type workflows see when a case number is unknown; never retried, since retrying cannot help. */
 export const CASE_NOT_FOUND = 'CaseNotFound';
+/** Linking cases of two servers: refused for good, a retry would be refused again. */
+export const CROSS_GUILD_LINK = 'CrossGuildLink';
 
 /**
  * Case-store activities. Every one is safe to retry: the store's writes are idempotent by key, so a retry after
@@ -38,6 +46,14 @@ export function createCaseActivities(deps: CaseActivityDeps) {
         return found.transcript;
       });
     },
+    /** The newest private staff notes on the user's cases in the guild, for the Flex agent's task. */
+    async latestStaffNotes(input: {
+      guildId: string;
+      reporterId: string;
+      limit: number;
+    }): Promise<StaffNote[]> {
+      return store.latestStaffNotes(input);
+    },
     async linkCases(input: {
       caseNumber: number;
       linkedCaseNumber: number;
@@ -58,6 +74,9 @@ async function permanentIfMissing<T>(fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof CaseNotFoundError) {
       throw ApplicationFailure.create({ type: CASE_NOT_FOUND, message: err.message, nonRetryable: true });
+    }
+    if (err instanceof CrossGuildLinkError) {
+      throw ApplicationFailure.create({ type: CROSS_GUILD_LINK, message: err.message, nonRetryable: true });
     }
     throw err;
   }

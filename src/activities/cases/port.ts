@@ -5,6 +5,7 @@ import type {
   CaseSummary,
   CaseType,
   NewCase,
+  StaffNote,
   TranscriptEntry,
 } from '../../shared/case-types';
 
@@ -13,6 +14,8 @@ export interface CaseDetail extends CaseSummary {
   fields: Record<string, string>;
   transcript: TranscriptEntry[];
   events: (CaseEventInput & { at: string })[];
+  /** Staff notes (the events of action `note`), oldest first: for staff and agents only, never the reporter. */
+  notes: StaffNote[];
   closeReason?: string;
   rating?: number;
   twilio: { conversationSid?: string; interactionSid?: string; channelSid?: string; taskSid?: string };
@@ -33,6 +36,8 @@ export interface CaseFilter {
   status?: CaseStatus;
   type?: CaseType;
   guildId?: string;
+  /** Only cases of these servers (a caller's guild scope); an empty list matches nothing. */
+  guildIds?: readonly string[];
   reporterId?: string;
   limit?: number;
 }
@@ -44,9 +49,14 @@ export interface CaseStore {
   updateCase(caseNumber: number, changes: CaseChanges, event: CaseEventInput): Promise<void>;
   getCase(caseNumber: number): Promise<CaseDetail | undefined>;
   listCases(filter: CaseFilter): Promise<CaseSummary[]>;
-  /** Records `caseNumber` → `linkedCaseNumber` (e.g. duplicate_of) with its event; linking twice changes nothing. */
+  /**
+   * Records `caseNumber` → `linkedCaseNumber` (e.g. duplicate_of) with its event; linking twice changes nothing.
+   * Throws CrossGuildLinkError for cases of two servers.
+   */
   linkCases(
     input: { caseNumber: number; linkedCaseNumber: number; kind: CaseLinkKind },
     event: CaseEventInput,
   ): Promise<void>;
+  /** The newest staff notes on a reporter's cases in one guild, newest first (what a Flex agent should know). */
+  latestStaffNotes(input: { guildId: string; reporterId: string; limit: number }): Promise<StaffNote[]>;
 }

@@ -4,14 +4,17 @@ import {
   type APIChannel,
   type APIMessage,
   type APIThreadChannel,
+  type APIUser,
   ChannelType,
   Routes,
   type RESTGetAPIGuildThreadsResult,
 } from 'discord-api-types/v10';
+import { compareSnowflakes, snowflakeAt } from '../../shared/discord-snowflake';
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
 import { isAlreadyCrossposted, isDmClosed } from './errors';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
-import { renderMessage } from './render-message';
+import { isSameMessage } from './own-message';
+import { announcementBody, type DiscordMessageBody, renderMessage } from './render-message';
 
 export interface DiscordRestPortOptions {
   token: string;
@@ -32,6 +35,13 @@ export function createDiscordRest(options: { token: string; apiUrl?: string }): 
   }).setToken(options.token);
 }
 
+/** Discord's page size for reading messages. */
+const PAGE_SIZE = 100;
+/** A retry looks at most this many pages for its own post: support channels and announcement channels are quiet. */
+const FIND_PAGES = 10;
+/** Tolerated difference between the worker's clock and Discord's when turning a time into a message id. */
+const CLOCK_SKEW_MS = 10_000;
+
 /** Discord nonces are at most 25 characters; a hash keeps each part of a logical message distinct and stable. */
 export function nonceFor(dedupeKey: string, part: number): string {
   return createHash('sha256').update(`${dedupeKey}#${part}`).digest('base64url').slice(0, 25);
@@ -44,6 +54,8 @@ export function supportThreadName(user: DiscordUserRef): string {
 
 /** DiscordPort on Discord's REST API only: the worker never opens a gateway connection. */
 export class DiscordRestPort implements DiscordPort {
+  private me?: string;
+
   constructor(
     private readonly rest: REST,
     private readonly options: Pick<DiscordRestPortOptions, 'supportChannelId' | 'supportChannelName'> = {},
@@ -114,15 +126,40 @@ export class DiscordRestPort implements DiscordPort {
     dedupeKey: string;
     embed: AnnouncementEmbed;
   }): Promise<{ messageId: string }> {
-    const { footer, ...embed } = input.embed;
     const posted = (await this.rest.post(Routes.channelMessages(input.channelId), {
       body: {
-        embeds: [{ ...embed, ...(footer ? { footer: { text: footer } } : {}) }],
+        ...announcementBody(input.embed),
         nonce: nonceFor(input.dedupeKey, 0),
         enforce_nonce: true,
       },
     })) as APIMessage;
     return { messageId: posted.id };
+  }
+
+  async findOwnMessage(input: {
+    channelId: string;
+    sinceMs: number;
+    body: DiscordMessageBody;
+  }): Promise<string | undefined> {
+    const me = await this.botUserId();
+    // Oldest first from just before `sinceMs` (the worker's clock may run a little ahead of Discord's).
+    let after = snowflakeAt(input.sinceMs - CLOCK_SKEW_MS);
+    for (let page = 0; page < FIND_PAGES; page++) {
+      const messages = (await this.rest.get(Routes.channelMessages(input.channelId), {
+        query: new URLSearchParams({ after, limit: String(PAGE_SIZE) }),
+      })) as APIMessage[];
+      const ordered = [...messages].sort((a, b) => compareSnowflakes(a.id, b.id));
+      const found = ordered.find((m) => m.author.id === me && isSameMessage(m, input.body));
+      if (found) return found.id;
+      if (messages.length < PAGE_SIZE) return undefined;
+      after = ordered.at(-1)!.id;
+    }
+    return undefined;
+  }
+
+  private async botUserId(): Promise<string> {
+    this.me ??= ((await this.rest.get(Routes.user())) as APIUser).id;
+    return this.me;
   }
 
   async crosspost(input: { channelId: string; messageId: string }): Promise<void> {

@@ -1,4 +1,5 @@
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
+import type { DiscordMessageBody } from './render-message';
 
 /**
  * What flexcord needs from Discord, in its own words. The real adapter talks REST v10 through @discordjs/rest;
@@ -38,4 +39,13 @@ export interface DiscordPort {
   }): Promise<{ messageId: string }>;
   /** Publishes a message of an announcement channel to the servers that follow it; already published is success. */
   crosspost(input: { channelId: string; messageId: string }): Promise<void>;
+  /**
+   * The id of a message the bot posted in the channel at or after `sinceMs` that looks exactly like `body`, if any:
+   * how a retry finds its own post after Discord's nonce window (a few minutes) has passed.
+   */
+  findOwnMessage(input: {
+    channelId: string;
+    sinceMs: number;
+    body: DiscordMessageBody;
+  }): Promise<string | undefined>;
 }

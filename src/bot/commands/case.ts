@@ -1,4 +1,5 @@
 import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
+import { onlyGuilds } from '../../cases/guild-scope';
 import { CaseOperationError } from '../../cases/report-client';
 import type { CaseSummary } from '../../shared/case-types';
 import { UserFacingError } from '../error-boundary';
@@ -10,7 +11,7 @@ const line = (c: CaseSummary) => `#${c.number} · ${c.type} · **${c.status}** �
 export default {
   data: {
     name: 'case',
-    description: 'Your cases and their status (staff: every case, triage and closing)',
+    description: 'Your cases and their status (staff: every case, triage, notes and closing)',
     contexts: [0],
     options: [
       {
@@ -38,6 +39,27 @@ export default {
             name: 'note',
             description: 'A note for the reporter',
             max_length: 500,
+          },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'note',
+        description: 'Staff: add a private note to a case (never shown to the reporter)',
+        options: [
+          {
+            type: ApplicationCommandOptionType.Integer,
+            name: 'number',
+            description: 'Case number',
+            required: true,
+            min_value: 1,
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'text',
+            description: 'The note, for staff and agents only',
+            required: true,
+            max_length: 1000,
           },
         ],
       },
@@ -84,13 +106,14 @@ export default {
     if (!staff) throw new UserFacingError(`Only staff can ${subcommand} cases.`);
     const number = interaction.options.getInteger('number', true);
     // A case is visible and closable only from its own guild: another server's case reads as "not found".
-    const found = await ctx.deps.cases.show(number).catch((err: unknown) => {
+    const scope = onlyGuilds(guildId);
+    const found = await ctx.deps.cases.show(number, scope).catch((err: unknown) => {
       if (err instanceof CaseOperationError && err.code === 'not_found') return undefined;
       throw err;
     });
     if (!found || found.guildId !== guildId)
       throw new UserFacingError(`There is no case #${number} in this server.`);
-    const who = { actor: `discord:${interaction.user.id}`, eventId: interaction.id };
+    const who = { actor: `discord:${interaction.user.id}`, eventId: interaction.id, scope };
     try {
       if (subcommand === 'triage') {
         const note = interaction.options.getString('note')?.trim();
@@ -98,6 +121,13 @@ export default {
         await interaction.editReply(
           `Triaged case #${number}.${result.reporterNotified === false ? ' (The reporter has DMs closed.)' : ''}`,
         );
+        return;
+      }
+      if (subcommand === 'note') {
+        const text = interaction.options.getString('text', true).trim();
+        if (!text) throw new UserFacingError('The note is empty.');
+        await ctx.deps.cases.note(number, { note: text }, who);
+        await interaction.editReply(`Added a private note to case #${number}. The reporter does not see it.`);
         return;
       }
       const reason = interaction.options.getString('reason', true).trim();

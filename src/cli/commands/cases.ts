@@ -5,7 +5,13 @@ import type { CaseDetail } from '../../activities/cases/port';
 import { type Config, loadConfig } from '../../config';
 import { openCaseStore, type OpenedCaseStore } from '../../cases';
 import { EXPORT_FORMATS, exportCases, type ExportFormat } from '../../cases/export';
-import { type CaseOperations, CaseOperationError, createCaseOperations } from '../../cases/report-client';
+import { type GuildScope, onlyGuilds } from '../../cases/guild-scope';
+import {
+  type CaseOperations,
+  CaseOperationError,
+  createCaseOperations,
+  type StaffContext,
+} from '../../cases/report-client';
 import {
   CASE_PRIORITIES,
   CASE_STATUSES,
@@ -57,12 +63,17 @@ export function registerCasesCommand(program: Command): void {
   cases
     .command('show <number>')
     .description('show one case with its transcript and event log')
+    .option('--guild <id>', 'the Discord server the case must belong to')
     .option('--json', 'print JSON')
-    .action(async (number: string, opts: { json?: boolean }) => {
+    .action(async (number: string, opts: { json?: boolean; guild?: string }) => {
       const n = parse(caseNumber, number);
+      const guild = parse(z.string().min(1).optional(), opts.guild);
       await withStore(async ({ store }) => {
         const found = await store.getCase(n);
         if (!found) throw new UserError(`case #${n} does not exist`);
+        if (guild !== undefined && found.guildId !== guild) {
+          throw new UserError(`there is no case #${n} in server ${guild}`);
+        }
         console.log(opts.json ? JSON.stringify(found, null, 2) : formatDetail(found));
       });
     });
@@ -72,36 +83,63 @@ export function registerCasesCommand(program: Command): void {
     .description('close a bug or feature report through its workflow, which DMs the reporter')
     .requiredOption('--reason <text>', 'the note sent to the reporter')
     .option('--declined', 'decline it instead of resolving it')
+    .option('--guild <id>', GUILD_HELP)
     .option('--actor <name>', 'who closes it, for the event log', process.env.USER ?? 'cli')
-    .action(async (number: string, opts: { reason: string; declined?: boolean; actor: string }) => {
-      const n = parse(caseNumber, number);
-      const reason = parse(z.string().trim().min(1).max(2000), opts.reason);
-      await withOperations(async (ops) => {
-        const result = await ops.close(
-          n,
-          { reason, resolution: opts.declined ? 'declined' : 'resolved' },
-          { actor: `cli:${opts.actor}` },
-        );
-        console.log(`case #${n} is now ${result.phase ?? 'closed'}${toldReporter(result.reporterNotified)}`);
-      });
-    });
+    .action(
+      async (number: string, opts: { reason: string; declined?: boolean; actor: string; guild?: string }) => {
+        const n = parse(caseNumber, number);
+        const reason = parse(z.string().trim().min(1).max(2000), opts.reason);
+        await withOperations(opts, async (ops, staff) => {
+          const result = await ops.close(
+            n,
+            { reason, resolution: opts.declined ? 'declined' : 'resolved' },
+            staff,
+          );
+          console.log(
+            `case #${n} is now ${result.phase ?? 'closed'}${toldReporter(result.reporterNotified)}`,
+          );
+        });
+      },
+    );
 
   cases
     .command('triage <number>')
     .description('mark a bug or feature report as being looked into; its workflow DMs the reporter')
     .option('--note <text>', 'a note sent to the reporter with the news')
     .addOption(new Option('--priority <priority>', 'set its priority').choices(CASE_PRIORITIES))
+    .option('--guild <id>', GUILD_HELP)
     .option('--actor <name>', 'who triages it, for the event log', process.env.USER ?? 'cli')
-    .action(async (number: string, opts: { note?: string; priority?: CasePriority; actor: string }) => {
+    .action(
+      async (
+        number: string,
+        opts: { note?: string; priority?: CasePriority; actor: string; guild?: string },
+      ) => {
+        const n = parse(caseNumber, number);
+        const note = parse(z.string().trim().min(1).max(2000).optional(), opts.note);
+        await withOperations(opts, async (ops, staff) => {
+          const result = await ops.triage(
+            n,
+            { ...(note ? { note } : {}), ...(opts.priority ? { priority: opts.priority } : {}) },
+            staff,
+          );
+          console.log(
+            `case #${n} is now ${result.phase ?? 'triaged'}${toldReporter(result.reporterNotified)}`,
+          );
+        });
+      },
+    );
+
+  cases
+    .command('note <number> <text>')
+    .description('add a private staff note to a case (shown to staff and Flex agents, never to the reporter)')
+    .option('--guild <id>', GUILD_HELP)
+    .option('--actor <name>', 'who writes it, for the event log', process.env.USER ?? 'cli')
+    .action(async (number: string, text: string, opts: { actor: string; guild?: string }) => {
       const n = parse(caseNumber, number);
-      const note = parse(z.string().trim().min(1).max(2000).optional(), opts.note);
-      await withOperations(async (ops) => {
-        const result = await ops.triage(
-          n,
-          { ...(note ? { note } : {}), ...(opts.priority ? { priority: opts.priority } : {}) },
-          { actor: `cli:${opts.actor}` },
-        );
-        console.log(`case #${n} is now ${result.phase ?? 'triaged'}${toldReporter(result.reporterNotified)}`);
+      const note = parse(z.string().trim().min(1, 'the note is empty').max(4000), text);
+      await withOperations(opts, async (ops, staff) => {
+        await ops.note(n, { note }, staff);
+        console.log(`added a private note to case #${n}`);
       });
     });
 
@@ -135,19 +173,35 @@ export function registerCasesCommand(program: Command): void {
     });
 }
 
+const GUILD_HELP = 'the Discord server the case belongs to (default: DISCORD_GUILD_ID); required for changes';
+
 const toldReporter = (notified: boolean | undefined) =>
   notified === false ? ' (the reporter has DMs closed)' : '';
 
-/** Case operations on the store and the Temporal cluster (or the local dev server), closed afterwards. */
-async function withOperations(fn: (ops: CaseOperations) => Promise<void>): Promise<void> {
+/**
+ * Case operations on the store and the Temporal cluster (or the local dev server), closed afterwards, limited to
+ * the one server named by `--guild` (or DISCORD_GUILD_ID): a change that DMs a reporter must say whose server it
+ * is meant for, so a mistyped case number cannot reach another server's members.
+ */
+async function withOperations(
+  opts: { guild?: string; actor: string },
+  fn: (ops: CaseOperations, staff: StaffContext) => Promise<void>,
+): Promise<void> {
   const config = loadConfig();
+  const guild = parse(z.string().min(1).optional(), opts.guild) ?? config.discord.guildId;
+  if (!guild) {
+    throw new UserError(
+      'name the Discord server the case belongs to: --guild <id> (or set DISCORD_GUILD_ID)',
+    );
+  }
+  const scope: GuildScope = onlyGuilds(guild);
   await withStore(async ({ store }) => {
     const target = config.temporal.address
       ? clusterTarget(config)
       : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace);
     const { client, connection } = await connectClient(target);
     try {
-      await fn(createCaseOperations({ client, store }));
+      await fn(createCaseOperations({ client, store }), { actor: `cli:${opts.actor}`, scope });
     } catch (err) {
       if (err instanceof CaseOperationError) throw new UserError(err.message);
       throw err;
@@ -205,6 +259,9 @@ function formatDetail(c: CaseDetail): string {
     '',
     c.description,
     ...Object.entries(c.fields).map(([k, v]) => `  ${k}: ${v}`),
+    '',
+    'Staff notes (private, never shown to the reporter):',
+    ...(c.notes.length ? c.notes.map((n) => `  [${n.at}] ${n.author}: ${n.text}`) : ['  (none)']),
     '',
     'Transcript:',
     ...(c.transcript.length ? c.transcript.map((t) => `  [${t.at}] ${t.author}: ${t.text}`) : ['  (empty)']),

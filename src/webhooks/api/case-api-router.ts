@@ -1,7 +1,8 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { inScope } from '../../cases/guild-scope';
 import { CaseOperationError, type CaseOperations, type StaffContext } from '../../cases/report-client';
-import { bearerAuth } from './bearer-auth';
+import { type ApiToken, bearerAuth, guildScopeOf } from './bearer-auth';
 import {
   assignBody,
   caseNumberParams,
@@ -14,7 +15,8 @@ import {
 } from './schemas';
 
 export interface CaseApiOptions {
-  apiToken?: string;
+  /** The accepted bearer tokens, each limited to its servers; none: the API answers 503. */
+  tokens: readonly ApiToken[];
   operations: CaseOperations;
 }
 
@@ -27,31 +29,37 @@ const STATUS_OF_ERROR = { not_found: 404, conflict: 409, invalid: 400 } as const
 export function caseApiRouter(options: CaseApiOptions): Router {
   const ops = options.operations;
   const router = express.Router();
-  router.use(bearerAuth(options.apiToken));
+  router.use(bearerAuth(options.tokens));
   router.use(express.json({ limit: '32kb' }));
 
   router.get('/cases', async (req, res) => {
     const q = listQuery.parse(req.query);
-    const cases = await ops.list({
-      status: q.status,
-      type: q.type,
-      guildId: q.guild,
-      reporterId: q.reporter,
-      limit: q.limit,
-    });
+    const scope = guildScopeOf(res);
+    if (q.guild !== undefined && !inScope(scope, q.guild)) {
+      res.status(403).json({ error: 'forbidden_guild', message: 'this token may not read that server' });
+      return;
+    }
+    const cases = await ops.list(
+      { status: q.status, type: q.type, guildId: q.guild, reporterId: q.reporter, limit: q.limit },
+      scope,
+    );
     res.json({ cases });
   });
 
   router.get('/cases/:number', async (req, res) => {
     const { number } = caseNumberParams.parse(req.params);
-    res.json({ case: await ops.show(number) });
+    res.json({ case: await ops.show(number, guildScopeOf(res)) });
   });
 
   router.post('/cases/:number/close', async (req, res) => {
     const { number } = caseNumberParams.parse(req.params);
     const body = closeBody.parse(req.body);
     res.json(
-      await ops.close(number, { reason: body.reason, resolution: body.resolution }, staff(req, body.actor)),
+      await ops.close(
+        number,
+        { reason: body.reason, resolution: body.resolution },
+        staff(req, res, body.actor),
+      ),
     );
   });
 
@@ -63,7 +71,7 @@ export function caseApiRouter(options: CaseApiOptions): Router {
       await ops.triage(
         number,
         { ...(body.note ? { note: body.note } : {}), ...(body.priority ? { priority: body.priority } : {}) },
-        staff(req, body.actor),
+        staff(req, res, body.actor),
       ),
     );
   });
@@ -71,13 +79,13 @@ export function caseApiRouter(options: CaseApiOptions): Router {
   router.post('/cases/:number/assign', async (req, res) => {
     const { number } = caseNumberParams.parse(req.params);
     const body = assignBody.parse(req.body);
-    res.json(await ops.assign(number, { agent: body.agent }, staff(req, body.actor)));
+    res.json(await ops.assign(number, { agent: body.agent }, staff(req, res, body.actor)));
   });
 
   router.post('/cases/:number/note', async (req, res) => {
     const { number } = caseNumberParams.parse(req.params);
     const body = noteBody.parse(req.body);
-    res.json(await ops.note(number, { note: body.note }, staff(req, body.actor)));
+    res.json(await ops.note(number, { note: body.note }, staff(req, res, body.actor)));
   });
 
   router.post('/cases/:number/link', async (req, res) => {
@@ -87,7 +95,7 @@ export function caseApiRouter(options: CaseApiOptions): Router {
       await ops.linkDuplicate(
         number,
         { originalCaseNumber: body.duplicateOf, ...(body.note ? { note: body.note } : {}) },
-        staff(req, body.actor),
+        staff(req, res, body.actor),
       ),
     );
   });
@@ -107,7 +115,11 @@ export function caseApiRouter(options: CaseApiOptions): Router {
   return router;
 }
 
-function staff(req: Request, actor: string | undefined): StaffContext {
+function staff(req: Request, res: Response, actor: string | undefined): StaffContext {
   const key = idempotencyKey.parse(req.get('idempotency-key'));
-  return { actor: `api:${actor ?? 'token'}`, ...(key ? { eventId: `api:${key}` } : {}) };
+  return {
+    actor: `api:${actor ?? 'token'}`,
+    scope: guildScopeOf(res),
+    ...(key ? { eventId: `api:${key}` } : {}),
+  };
 }

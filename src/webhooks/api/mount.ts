@@ -2,6 +2,8 @@ import { type Router } from 'express';
 import { openCaseStore } from '../../cases';
 import { createCaseOperations } from '../../cases/report-client';
 import { type RoleContext } from '../../app/role';
+import { ALL_GUILDS, onlyGuilds } from '../../cases/guild-scope';
+import { type ApiToken } from './bearer-auth';
 import { caseApiRouter } from './case-api-router';
 
 /** The case API at /api, reading the case store from config; `close` releases the store after the server stops. */
@@ -9,11 +11,16 @@ export async function mountCaseApi(
   ctx: RoleContext,
 ): Promise<{ mount: { path: string; router: Router }; close(): Promise<void> }> {
   const cases = await openCaseStore(ctx.config);
-  const apiToken = ctx.config.cases.apiToken;
-  if (!apiToken) ctx.logger.warn('API_TOKEN is not set: the case API at /api answers 503 until it is');
+  const tokens = ctx.config.cases.apiTokens.map((t): ApiToken => ({
+    token: t.token,
+    scope: t.guilds === '*' ? ALL_GUILDS : onlyGuilds(...t.guilds),
+  }));
+  if (tokens.length === 0) {
+    ctx.logger.warn('neither API_TOKENS nor API_TOKEN is set: the case API at /api answers 503 until one is');
+  }
   const operations = createCaseOperations({ client: ctx.client, store: cases.store });
   return {
-    mount: { path: '/api', router: caseApiRouter({ apiToken, operations }) },
+    mount: { path: '/api', router: caseApiRouter({ tokens, operations }) },
     close: () => cases.close(),
   };
 }

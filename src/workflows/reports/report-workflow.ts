@@ -232,6 +232,14 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
       if (action.originalCaseNumber === state.caseNumber) {
         throw ApplicationFailure.create({ type: 'InvalidLink', message: 'a report cannot duplicate itself' });
       }
+      // A link across servers would DM this server's reporter about another server's report, and the other way
+      // round. Actions recorded before the field existed carry no guild and are judged as they were then.
+      if (action.originalGuildId !== undefined && action.originalGuildId !== state.guildId) {
+        throw ApplicationFailure.create({
+          type: 'InvalidLink',
+          message: `case #${action.originalCaseNumber} is in another server: duplicates link only within one server`,
+        });
+      }
     },
     (action) => {
       state.phase = 'declined';
@@ -262,6 +270,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
               eventId: action.eventId,
               caseNumber,
               reporterId: state.reporter.discordId,
+              guildId: state.guildId,
             });
           } catch {
             // The original's workflow has ended (it is closed already): nothing more to follow there.
@@ -278,6 +287,11 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
   );
 
   setHandler(duplicateLinkedSignal, (event) => {
+    if (event.guildId !== undefined && event.guildId !== state.guildId) {
+      // Following it would tell another server's member about this report when it closes.
+      log.warn('ignored a duplicate link from another server', { duplicate: event.caseNumber });
+      return;
+    }
     if (!state.duplicates.some((d) => d.caseNumber === event.caseNumber)) {
       state.duplicates.push({ caseNumber: event.caseNumber, reporterId: event.reporterId });
     }
