@@ -44,6 +44,8 @@ export interface Config {
     workspaceSid?: string;
     workflowSid?: string;
     conversationsServiceSid?: string;
+    /** Customer identities in Twilio are an HMAC of the Discord user id under this secret. */
+    identitySecret?: string;
     apiBaseUrl?: string;
     /** TaskRouter task channel for handed-over conversations (Flex chat: `chat`). */
     taskChannel: string;
@@ -121,6 +123,7 @@ export function toConfig(env: Env): Config {
       workspaceSid: env.TWILIO_FLEX_WORKSPACE_SID,
       workflowSid: env.TWILIO_FLEX_WORKFLOW_SID,
       conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
+      identitySecret: env.TWILIO_IDENTITY_SECRET,
       apiBaseUrl: env.TWILIO_API_BASE_URL,
       taskChannel: env.TWILIO_TASK_CHANNEL,
       conversationTimers: {

@@ -58,6 +58,7 @@ export const envSchema = z.object({
   TWILIO_FLEX_WORKSPACE_SID: optionalString,
   TWILIO_FLEX_WORKFLOW_SID: optionalString,
   TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
+  TWILIO_IDENTITY_SECRET: optionalString,
   TWILIO_API_BASE_URL: optionalUrl,
   TWILIO_TASK_CHANNEL: z.string().min(1).default('chat'),
   TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
