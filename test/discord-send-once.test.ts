@@ -58,7 +58,7 @@ describe('Discord sends: posted once, even after the nonce window', function () 
       await eventually(() => assert.ok(discord.messagesIn(dm.id).some((m) => /Case #1/.test(m.content))));
 
       // Three lines that Discord's 2000-character limit splits into three messages.
-      const text = ['alpha', 'bravo', 'charlie'].map((w) => Array(300).fill(w).join(' ')).join('\n');
+      const text = ['alpha', 'bravo', 'delta'].map((w) => Array(300).fill(w).join(' ')).join('\n');
       // The second part lands, but its answer is lost; then Discord is down for longer than the nonce window.
       discord.loseNextAnswer('POST', /\/messages$/, (body) => String(body.content).startsWith('bravo'));
       await signalAgentEvent(client, {
@@ -86,12 +86,12 @@ describe('Discord sends: posted once, even after the nonce window', function () 
         discord
           .messagesIn(dm.id)
           .map((m) => m.content)
-          .filter((c) => /alpha|bravo|charlie/.test(c))
+          .filter((c) => /alpha|bravo|delta/.test(c))
           .map((c) => c.replace(/^\*\*Dana\*\* \(support\): /, '').split(' ')[0]);
-      await eventually(() => assert.ok(parts().includes('charlie')));
+      await eventually(() => assert.ok(parts().includes('delta')));
       // Give a wrongly retried part time to show up twice.
       await new Promise((r) => setTimeout(r, 1500));
-      assert.deepEqual(parts(), ['alpha', 'bravo', 'charlie'], 'each part once, in order');
+      assert.deepEqual(parts(), ['alpha', 'bravo', 'delta'], 'each part once, in order');
       await recordHistory(client, workflowId, 'support-send-parts-v1');
     });
   });
