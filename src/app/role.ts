@@ -1,6 +1,7 @@
 import { type Client } from '@temporalio/client';
 import { type Logger } from 'pino';
 import { type Config } from '../config';
+import { type Observability } from '../observability';
 import { type TemporalTarget } from '../temporal/connect';
 
 export const ROLE_NAMES = ['worker', 'bot', 'webhooks'] as const;
@@ -14,6 +15,8 @@ export interface RoleContext {
   client: Client;
   /** True when several roles share this process (development); a role may then skip itself instead of failing. */
   sharedProcess: boolean;
+  /** Metrics (and traces) of this process; unset in tests that do not look, where nothing is counted. */
+  observability?: Observability;
 }
 
 export interface RunningRole {

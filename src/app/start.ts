@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { Runtime } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { type Config, MissingSettingsError } from '../config';
-import { PinoTemporalLogger } from '../logging/temporal-logger';
+import { createObservability } from '../observability';
+import { startMetricsServer } from '../observability/metrics-server';
+import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { explainMissingCli, provisionTemporalCli } from '../temporal/cli-provision';
 import { clusterTarget, connectClient, localTarget, type TemporalTarget } from '../temporal/connect';
 import { type DevServer, startDevServer } from '../temporal/dev-server';
@@ -31,8 +32,14 @@ export interface RunningApp {
  * the Web UI) is started first; with it, we connect to that cluster.
  */
 export async function startApp(config: Config, roles: RoleName[], logger: Logger): Promise<RunningApp> {
-  installTemporalRuntime(logger);
+  const metricsPort = config.metrics.port;
   await assertPortsFree(portsWanted(config, roles));
+  // The SDK's metrics come from the Core runtime, which only the worker (and the dev server) uses.
+  const { sdkMetricsUrl } = await installTemporalRuntime({
+    logger,
+    sdkMetrics: metricsPort !== undefined && roles.includes('worker'),
+  });
+  const observability = createObservability({ processMetrics: metricsPort !== undefined });
   let devServer: DevServer | undefined;
   let target: TemporalTarget;
   if (config.temporal.address) {
@@ -43,13 +50,29 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
     target = localTarget(devServer.address, devServer.namespace);
   }
 
-  const { client, connection } = await connectClient(target);
-  const ctx: RoleContext = { config, logger, target, client, sharedProcess: roles.length > 1 };
+  const { client, connection } = await connectClient(target, observability.clientInterceptors);
+  const ctx: RoleContext = {
+    config,
+    logger,
+    target,
+    client,
+    sharedProcess: roles.length > 1,
+    observability,
+  };
   const running: RunningRole[] = [];
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
     for (const name of roles) {
       const started = await startRole(name, ctx);
       if (started) running.push(started);
+    }
+    if (metricsPort !== undefined) {
+      metricsServer = await startMetricsServer({
+        port: metricsPort,
+        registry: observability.metrics.registry,
+        sdkMetricsUrl,
+      });
+      logger.info({ port: metricsServer.port }, `metrics at http://localhost:${metricsServer.port}/metrics`);
     }
   } catch (err) {
     await stopAll(running, logger);
@@ -63,6 +86,7 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
   const stop = () =>
     (stopping ??= (async () => {
       await stopAll(running, logger);
+      await metricsServer?.close();
       await connection.close();
       await devServer?.stop();
     })());
@@ -95,6 +119,13 @@ function portsWanted(config: Config, roles: RoleName[]): WantedPort[] {
       host: config.http.host,
       setting: 'HTTP_PORT',
       what: 'webhook server',
+    });
+  if (config.metrics.port !== undefined)
+    wanted.push({
+      port: config.metrics.port,
+      host: '0.0.0.0',
+      setting: 'METRICS_PORT',
+      what: 'metrics server',
     });
   return wanted;
 }
@@ -144,12 +175,4 @@ async function startEmbeddedServer(config: Config, logger: Logger): Promise<DevS
   });
   logger.info({ address: server.address, dbFile }, `Temporal dev server running. Web UI: ${server.uiUrl}`);
   return server;
-}
-
-let runtimeInstalled = false;
-/** Routes the Temporal SDK's logs to pino; the runtime can be installed once per process. */
-function installTemporalRuntime(logger: Logger): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal-sdk' })) });
-  runtimeInstalled = true;
 }

@@ -44,6 +44,8 @@ export interface Config {
     workspaceSid?: string;
     workflowSid?: string;
     conversationsServiceSid?: string;
+    /** Customer identities in Twilio are an HMAC of the Discord user id under this secret. */
+    identitySecret?: string;
     apiBaseUrl?: string;
     /** TaskRouter task channel for handed-over conversations (Flex chat: `chat`). */
     taskChannel: string;
@@ -65,6 +67,8 @@ export interface Config {
   reports: { triageReminderHours: number; staleReminderDays: number };
   /** `allowedPrivateRanges`: non-public address ranges feeds may be read from (none by default). */
   feeds: { urls: string[]; pollSeconds: number; allowedPrivateRanges: string[] };
+  /** Prometheus metrics of this process on `port` (`/metrics`); off when unset. */
+  metrics: { port?: number };
 }
 
 export function toConfig(env: Env): Config {
@@ -114,6 +118,7 @@ export function toConfig(env: Env): Config {
       workspaceSid: env.TWILIO_FLEX_WORKSPACE_SID,
       workflowSid: env.TWILIO_FLEX_WORKFLOW_SID,
       conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
+      identitySecret: env.TWILIO_IDENTITY_SECRET,
       apiBaseUrl: env.TWILIO_API_BASE_URL,
       taskChannel: env.TWILIO_TASK_CHANNEL,
       conversationTimers: {
@@ -151,5 +156,6 @@ export function toConfig(env: Env): Config {
       pollSeconds: env.FEED_POLL_SECONDS,
       allowedPrivateRanges: env.FEED_ALLOWED_PRIVATE_RANGES,
     },
+    metrics: { port: env.METRICS_PORT },
   };
 }

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import {
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+} from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { quietBundlerLogger } from '../logging/temporal-logger';
 
@@ -14,6 +19,8 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
   identity?: string;
   logger?: Logger;
+  /** Around every activity call (metrics, traces). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -45,6 +52,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
+    interceptors: { activity: options.activityInterceptors ?? [] },
     workflowBundle,
   });
 }

@@ -3,6 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { provisionTemporalCli, explainMissingCli } from '../../src/temporal/cli-provision';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { freePort } from './free-port';
 
 /*
  * One real Temporal dev server for the whole mocha run, started from the CLI binary that `npm test` provisions
@@ -10,9 +11,17 @@ import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
  */
 let env: TestWorkflowEnvironment | undefined;
 let bundle: Promise<WorkflowBundle> | undefined;
+let sdkMetrics: string | undefined;
 
 export async function mochaGlobalSetup(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The runtime is installed once per process, so the SDK's Prometheus exporter is on for every test, as
+  // `flexcord start` turns it on with METRICS_PORT (test/metrics.test.ts reads it).
+  const port = await freePort();
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } },
+  });
+  sdkMetrics = `http://127.0.0.1:${port}/metrics`;
   const cli = await provisionTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, install: false });
   if (cli.kind !== 'binary') {
     console.warn(`${explainMissingCli(cli.tried)}\nFalling back to the SDK download (needs internet).`);
@@ -36,6 +45,13 @@ export function testEnv(): TestWorkflowEnvironment {
   if (!env)
     throw new Error('the Temporal test environment is not started (run through mocha with .mocharc.cjs)');
   return env;
+}
+
+/** Where the Temporal SDK's Prometheus exporter of this test process serves its metrics. */
+export function sdkMetricsUrl(): string {
+  if (!sdkMetrics)
+    throw new Error('the Temporal runtime is not installed (run through mocha with .mocharc.cjs)');
+  return sdkMetrics;
 }
 
 /** The project's workflow code, bundled once per run. */

@@ -14,6 +14,7 @@ export const startBotRole: RoleStarter = async (ctx) => {
   const taskQueue = ctx.config.temporal.taskQueue;
   const caseStore = await openCaseStore(ctx.config);
   const client = createDiscordClient({ apiUrl: ctx.config.discord.apiUrl });
+  ctx.observability?.observeDiscordRest(client.rest);
   let bot;
   try {
     bot = await startBot(

@@ -3,6 +3,8 @@ import { createWebhookApp } from '../../webhooks/app';
 import { listen } from '../../webhooks/http-server';
 import { mediaLinkRouters } from '../../webhooks/media/mount';
 import { twilioWebhookRouters } from '../../webhooks/twilio/mount';
+import { Router } from 'express';
+import { webhookMetrics } from '../../observability/webhook-metrics';
 import { type RoleStarter } from '../role';
 
 export const startWebhooksRole: RoleStarter = async (ctx) => {
@@ -12,7 +14,15 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
     readiness: async () => {
       await ctx.client.connection.workflowService.getSystemInfo({});
     },
-    routers: [...twilioWebhookRouters(ctx), ...mediaLinkRouters(ctx), caseApi.mount],
+    routers: [
+      // Counts each Twilio webhook once answered; mounted first so it sees every one, rejections included.
+      ...(ctx.observability
+        ? [{ path: '/twilio', router: Router().use(webhookMetrics(ctx.observability.metrics)) }]
+        : []),
+      ...twilioWebhookRouters(ctx),
+      ...mediaLinkRouters(ctx),
+      caseApi.mount,
+    ],
   });
   const server = await listen(app, ctx.config.http.port, ctx.config.http.host).catch(async (err: unknown) => {
     await caseApi.close();

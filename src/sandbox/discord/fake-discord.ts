@@ -24,6 +24,7 @@ import {
   newMessage,
   userJson,
 } from './model';
+import { allowedMentionsError, type AllowedMentions, type Pings, pingsOf } from './mentions';
 import { OpenApiChecker } from './openapi-checker';
 import { FakeRateLimiter, type RateLimitRule } from './rate-limiter';
 import { createRestRouter } from './rest';
@@ -92,6 +93,8 @@ export class FakeDiscord {
   readonly rateLimiter: FakeRateLimiter;
   readonly requestLog: { method: string; path: string; body: unknown }[] = [];
   readonly unhandled: string[] = [];
+  /** Per message the bot posted: the `allowed_mentions` it sent (absent when it sent none) and who it notifies. */
+  readonly mentionLog = new Map<string, { allowedMentions?: AllowedMentions; pings: Pings }>();
   private readonly injected: {
     method: string;
     path: RegExp;
@@ -322,8 +325,29 @@ export class FakeDiscord {
     }));
   }
 
+  /** Refuses a contradictory `allowed_mentions` with Discord's 400, before anything is stored. */
+  checkAllowedMentions(data: { allowed_mentions?: unknown } | undefined): void {
+    const invalid = allowedMentionsError(data?.allowed_mentions as AllowedMentions | undefined);
+    if (invalid) throw httpError(400, 50035, `Invalid Form Body (${invalid})`);
+  }
+
+  /**
+   * Works out who `message` notifies (mentions.ts), fills in its mention fields as Discord does, and records the
+   * `allowed_mentions` it was sent with.
+   */
+  applyMentions(message: FakeMessage, allowed: AllowedMentions | undefined, interaction: boolean): void {
+    this.checkAllowedMentions({ allowed_mentions: allowed });
+    const channel = this.requireChannel(message.channel_id);
+    const pings = pingsOf(message.content, allowed, { channel, interaction });
+    message.mentions = pings.users.filter((id) => this.users.has(id)).map((id) => this.userJson(id));
+    message.mention_roles = pings.roles;
+    message.mention_everyone = pings.everyone;
+    this.mentionLog.set(message.id, { ...(allowed ? { allowedMentions: allowed } : {}), pings });
+  }
+
   /** A reply to an interaction; ephemeral ones are seen only by the user and are not stored in the channel. */
   interactionMessage(interaction: FakeInteraction, data: Record<string, unknown>): FakeMessage {
+    this.checkAllowedMentions(data);
     const channel = this.requireChannel(interaction.channelId);
     const flags = Number(data.flags ?? 0);
     const message = newMessage(channel, this.botUser, {
@@ -333,6 +357,7 @@ export class FakeDiscord {
       flags,
     });
     Object.assign(message, { webhook_id: this.applicationId, application_id: this.applicationId });
+    this.applyMentions(message, data.allowed_mentions as AllowedMentions | undefined, true);
     if ((flags & MessageFlags.Ephemeral) === 0) this.addMessage(message);
     return message;
   }

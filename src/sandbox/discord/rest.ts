@@ -9,6 +9,7 @@ import {
 import { type FakeDiscord } from './fake-discord';
 import { DiscordHttpError } from './http-error';
 import { messageLimitError } from './limits';
+import { type AllowedMentions } from './mentions';
 import { type FakeMessage, newChannel, newMessage } from './model';
 import { isThread } from './permissions';
 import { snowflake } from './snowflake';
@@ -194,6 +195,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         nonce?: string | number;
         enforce_nonce?: boolean;
         flags?: number;
+        allowed_mentions?: AllowedMentions;
       };
       const tooLong = messageLimitError(body);
       if (tooLong) throw new DiscordHttpError(400, 50035, `Invalid Form Body (${tooLong})`);
@@ -218,6 +220,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         if (earlier) return { status: 200, body: earlier };
       }
       const message = newMessage(channel, fake.botUser, { ...body, nonce });
+      fake.applyMentions(message, body.allowed_mentions, false);
       fake.addMessage(message);
       return { status: 200, body: message };
     },
@@ -388,6 +391,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         throw new DiscordHttpError(404, 10062, 'Unknown interaction');
       }
       const body = req.body as { type: InteractionResponseType; data?: Record<string, unknown> };
+      fake.checkAllowedMentions(body.data);
       interaction.callback = { type: body.type, data: body.data, at: Date.now() };
       if (body.type === InteractionResponseType.ChannelMessageWithSource) {
         interaction.original = fake.interactionMessage(interaction, body.data ?? {});
@@ -395,6 +399,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         interaction.deferredFlags = Number(body.data?.flags ?? 0);
       } else if (body.type === InteractionResponseType.UpdateMessage && interaction.message) {
         Object.assign(interaction.message, pickMessageFields(body.data ?? {}));
+        fake.applyMentions(interaction.message, allowedMentionsIn(body.data), true);
       }
       if (req.query.with_response !== 'true') return { status: 204 };
       return {
@@ -430,12 +435,14 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
       const data = req.body as Record<string, unknown>;
       const tooLong = messageLimitError(data);
       if (tooLong) throw new DiscordHttpError(400, 50035, `Invalid Form Body (${tooLong})`);
+      fake.checkAllowedMentions(data);
       if (
         interaction.callback.type === InteractionResponseType.UpdateMessage ||
         interaction.callback.type === InteractionResponseType.DeferredMessageUpdate
       ) {
         if (!interaction.message) throw new DiscordHttpError(404, 10008, 'Unknown Message');
         Object.assign(interaction.message, pickMessageFields(data));
+        fake.applyMentions(interaction.message, allowedMentionsIn(data), true);
         return { status: 200, body: interaction.message };
       }
       if (!interaction.original) {
@@ -445,6 +452,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         });
       } else {
         Object.assign(interaction.original, pickMessageFields(data));
+        fake.applyMentions(interaction.original, allowedMentionsIn(data), true);
       }
       return { status: 200, body: interaction.original };
     },
@@ -483,6 +491,10 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     res.status(404).json({ code: 0, message: '404: Not Found' });
   });
   return router;
+}
+
+function allowedMentionsIn(data: Record<string, unknown> | undefined): AllowedMentions | undefined {
+  return data?.allowed_mentions as AllowedMentions | undefined;
 }
 
 function pickMessageFields(data: Record<string, unknown>): Record<string, unknown> {

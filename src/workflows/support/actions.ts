@@ -14,6 +14,7 @@ import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } fro
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
+import { staffNotesForTask } from './staff-notes';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
 import {
   agentEntry,
@@ -38,6 +39,8 @@ const SEND_PARTS = 'discord-send-parts';
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
+/** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
+const OPAQUE_IDENTITY = 'twilio-opaque-identity';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -320,10 +323,14 @@ export class ConversationActions {
         user,
         channel: this.s.channel!,
         caseNumber,
+        // Histories from before opaque identities asked for `discord:<user id>`; the identity the activity returns
+        // is kept in state (flexConversation), so a conversation opened either way goes on as it began.
+        ...(patched(OPAQUE_IDENTITY) ? { opaqueIdentity: true } : {}),
       });
       this.s.flexConversation = conversation;
       publishConversation(this.model);
       const transcript = await cases.getCaseTranscript({ caseNumber });
+      const staffNotes = await staffNotesForTask(user);
       const handoff = await flex.handToFlex({
         conversation,
         workflowId: this.workflowId,
@@ -335,6 +342,7 @@ export class ConversationActions {
           title: caseTitle(transcript, user),
           articles: this.s.suggestedArticles,
           transcript,
+          staffNotes,
         }),
       });
       this.s.handoff = handoff;
