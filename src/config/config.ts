@@ -69,6 +69,11 @@ export interface Config {
   feeds: { urls: string[]; pollSeconds: number; allowedPrivateRanges: string[] };
   /** Prometheus metrics of this process on `port` (`/metrics`); off when unset. */
   metrics: { port?: number };
+  /**
+   * Traces (OpenTelemetry), off unless OTEL_TRACES_EXPORTER or an OTLP endpoint says where to send them.
+   * `url` is the full OTLP/HTTP traces URL; `headers` is OTEL_EXPORTER_OTLP_HEADERS (may carry credentials).
+   */
+  tracing: { exporter: 'otlp' | 'console' | 'none'; url?: string; headers?: string; serviceName: string };
 }
 
 export function toConfig(env: Env): Config {
@@ -157,5 +162,22 @@ export function toConfig(env: Env): Config {
       allowedPrivateRanges: env.FEED_ALLOWED_PRIVATE_RANGES,
     },
     metrics: { port: env.METRICS_PORT },
+    tracing: tracingConfig(env),
+  };
+}
+
+/**
+ * OTEL_TRACES_EXPORTER decides; unset, an OTLP endpoint turns OTLP export on; OTEL_SDK_DISABLED turns it all off.
+ * The spec's default exporter is otlp, but flexcord stays quiet unless told where to send traces.
+ */
+function tracingConfig(env: Env): Config['tracing'] {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined);
+  const exporter = env.OTEL_SDK_DISABLED ? 'none' : (env.OTEL_TRACES_EXPORTER ?? (url ? 'otlp' : 'none'));
+  return {
+    exporter,
+    url,
+    headers: env.OTEL_EXPORTER_OTLP_HEADERS,
+    serviceName: env.OTEL_SERVICE_NAME ?? 'flexcord',
   };
 }
