@@ -23,7 +23,8 @@ type FlexInput<Method extends keyof FlexPort> = InputOf<FlexPort, Method>;
 export interface SupportActivities {
   // Discord
   openSupportChannel(input: InputOf<DiscordPort, 'openSupportChannel'>): Promise<DiscordChannelRef>;
-  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
+  /** `parts`: how many parts the whole message has (when `message.part` asked for one of them). */
+  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[]; parts?: number }>;
 
   // Twilio Flex
   ensureFlexConversation(input: FlexInput<'ensureConversation'>): Promise<FlexConversationRef>;
