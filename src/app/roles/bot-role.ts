@@ -5,6 +5,7 @@ import { openCaseStore } from '../../cases';
 import { createCaseOperations, reportFollowUp } from '../../cases/report-client';
 import { requireSettings } from '../../config';
 import { openModeration } from '../../moderation';
+import { tracedConversations } from '../../observability/bot-spans';
 import { type RoleStarter } from '../role';
 
 export const startBotRole: RoleStarter = async (ctx) => {
@@ -30,7 +31,9 @@ export const startBotRole: RoleStarter = async (ctx) => {
         logger: ctx.logger,
         discord: ctx.config.discord,
         timings: ctx.config.support,
-        conversations: temporalConversations(ctx.client, taskQueue),
+        conversations: ctx.observability?.tracing
+          ? tracedConversations(temporalConversations(ctx.client, taskQueue))
+          : temporalConversations(ctx.client, taskQueue),
         reports: temporalReports(ctx.client, taskQueue, reportFollowUp(ctx.config)),
         cases: createCaseOperations({ client: ctx.client, store: caseStore.store }),
         moderation,
