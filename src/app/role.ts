@@ -1,4 +1,5 @@
 import { type Client } from '@temporalio/client';
+import { type Router } from 'express';
 import { type Logger } from 'pino';
 import { type Config } from '../config';
 import { type TemporalTarget } from '../temporal/connect';
@@ -14,6 +15,8 @@ export interface RoleContext {
   client: Client;
   /** True when several roles share this process (development); a role may then skip itself instead of failing. */
   sharedProcess: boolean;
+  /** Extra routes the webhooks role serves (the offline sandbox's playground); none in production. */
+  httpRouters?: { path: string; router: Router }[];
 }
 
 export interface RunningRole {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { type Config, MissingSettingsError } from '../config';
@@ -26,11 +27,23 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** More routes for the webhook server (the sandbox's playground). */
+  httpRouters?: RoleContext['httpRouters'];
+  /** Runs once Temporal answers, before any role starts: a check that may refuse to go on by throwing. */
+  beforeRoles?: (client: Client) => Promise<void>;
+}
+
 /**
  * Starts the requested roles. Without TEMPORAL_ADDRESS an embedded dev server (persisted under the data dir, with
  * the Web UI) is started first; with it, we connect to that cluster.
  */
-export async function startApp(config: Config, roles: RoleName[], logger: Logger): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  roles: RoleName[],
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningApp> {
   installTemporalRuntime(logger);
   await assertPortsFree(portsWanted(config, roles));
   let devServer: DevServer | undefined;
@@ -44,9 +57,17 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
   }
 
   const { client, connection } = await connectClient(target);
-  const ctx: RoleContext = { config, logger, target, client, sharedProcess: roles.length > 1 };
+  const ctx: RoleContext = {
+    config,
+    logger,
+    target,
+    client,
+    sharedProcess: roles.length > 1,
+    httpRouters: options.httpRouters,
+  };
   const running: RunningRole[] = [];
   try {
+    await options.beforeRoles?.(client);
     for (const name of roles) {
       const started = await startRole(name, ctx);
       if (started) running.push(started);
@@ -60,7 +81,7 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
   if (running.length === 0) logger.warn('no role could start; see the messages above');
 
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await stopAll(running, logger);
       await connection.close();

@@ -12,7 +12,12 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
     readiness: async () => {
       await ctx.client.connection.workflowService.getSystemInfo({});
     },
-    routers: [...twilioWebhookRouters(ctx), ...mediaLinkRouters(ctx), caseApi.mount],
+    routers: [
+      ...twilioWebhookRouters(ctx),
+      ...mediaLinkRouters(ctx),
+      caseApi.mount,
+      ...(ctx.httpRouters ?? []),
+    ],
   });
   const server = await listen(app, ctx.config.http.port, ctx.config.http.host).catch(async (err: unknown) => {
     await caseApi.close();

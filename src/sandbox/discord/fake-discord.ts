@@ -53,6 +53,8 @@ export interface FakeDiscordOptions {
   rateLimits?: RateLimitRule[];
   /** Discord's 3-second window to acknowledge an interaction. */
   interactionDeadlineMs?: number;
+  /** A fixed id for the bot user, so a sandbox restored from disk keeps the one its channels' overwrites name. */
+  botUserId?: string;
 }
 
 const ADMINISTRATOR = 1n << 3n;
@@ -99,7 +101,7 @@ export class FakeDiscord {
     this.rateLimiter = new FakeRateLimiter(
       options.rateLimits ?? [{ route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 }],
     );
-    this.botUser = this.addUser('flexcord-bot', { bot: true });
+    this.botUser = this.addUser('flexcord-bot', { bot: true, id: options.botUserId });
     this.gateway = new FakeGateway({ onIdentify: (s) => this.identify(s) });
   }
 
@@ -153,9 +155,9 @@ export class FakeDiscord {
 
   // ---- world building ----
 
-  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean } = {}): FakeUser {
+  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean; id?: string } = {}): FakeUser {
     const user: FakeUser = {
-      id: snowflake(),
+      id: opts.id ?? snowflake(),
       username,
       bot: opts.bot ?? false,
       dmsClosed: opts.dmsClosed ?? false,
