@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Client } from '@temporalio/client';
 import { type Logger } from 'pino';
 import { ROLE_NAMES } from '../app/role';
+import { pollFeedsNow } from '../cli/commands/feeds';
 import { type RunningApp, startApp } from '../app/start';
 import { type Config, loadConfig } from '../config';
 import { createLogger } from '../logging/logger';
@@ -134,6 +135,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       },
     });
     world.save();
+    // A new world announces its feed's first items at once instead of at the first interval.
+    if (mode === 'fresh')
+      pollFeedsNow(client!).catch((err: unknown) => logger.warn({ err }, 'could not poll the sandbox feed'));
     let saved = world.revision();
     saver = setInterval(() => {
       const now = world.revision();
@@ -242,11 +246,17 @@ export function sandboxBanner(s: RunningSandbox, reason?: string): string {
     '',
     `  Playground       ${s.playgroundUrl}`,
     `  Temporal Web UI  ${s.temporalUiUrl}`,
-    `  Data             ${path.relative(process.cwd(), s.dir) || s.dir}  (flexcord sandbox --reset starts clean)`,
+    `  Data             ${shortPath(s.dir)}  (flexcord sandbox --reset starts clean)`,
     '',
     '  Real accounts: set DISCORD_TOKEN, DISCORD_APPLICATION_ID and the TWILIO_* settings in .env',
     '  (README: "Discord setup", "Twilio Flex setup"), then npm start. Ctrl-C stops.',
     '',
   ];
   return lines.join('\n');
+}
+
+/** Relative to the working directory when inside it (the usual `.data/sandbox`), absolute otherwise. */
+function shortPath(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative && !relative.startsWith('..') ? relative : dir;
 }

@@ -7,6 +7,8 @@ import { UserError } from '../user-error';
 /** `flexcord sandbox`: the offline sandbox until Ctrl-C. */
 export async function runSandbox(options: { reset?: boolean; reason?: string }): Promise<void> {
   const sandbox = await startSandbox({ reset: options.reset });
+  // The roles' last start-up lines first, then the banner as the last thing on screen.
+  await new Promise((resolve) => setTimeout(resolve, 100));
   console.log(sandboxBanner(sandbox, options.reason));
   await runUntilSignal({ done: sandbox.app.done, stop: sandbox.stop }, sandbox.logger);
 }
