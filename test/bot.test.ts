@@ -22,6 +22,7 @@ class Recorder {
   reports: FileReportInput[] = [];
   closed: { caseNumber: number; reason: string }[] = [];
   triaged: { caseNumber: number; note?: string; priority?: string; actor: string; eventId?: string }[] = [];
+  noted: { caseNumber: number; note: string; actor: string; eventId?: string }[] = [];
   running = new Set<string>();
   openFails = false;
   cases: CaseSummary[] = [];
@@ -118,6 +119,10 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
           }
           rec.triaged.push({ caseNumber, ...input, ...ctx });
           return { caseNumber, phase: 'triaged', reporterNotified: caseNumber !== 2 };
+        },
+        async note(caseNumber, input, ctx) {
+          rec.noted.push({ caseNumber, note: input.note, actor: ctx.actor, eventId: ctx.eventId });
+          return { caseNumber };
         },
       },
     };
@@ -311,6 +316,46 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
       assert.match(reply(submit), /feature request is case #42/);
       assert.equal(rec.reports[0]!.type, 'feature');
     });
+
+    it('pings nobody with what a reporter wrote: the confirmation, the public summary and case lists', async () => {
+      const hostile = `@everyone @here <@&${staffRoleId}> <@${staff}> <@!${admin}>`;
+      const { id: bugChannel } = discord.addChannel({
+        ...discord.requireChannel(supportChannelId),
+        id: `${Date.now()}4`,
+        name: 'bug-reports',
+      });
+      const submit = discord.submitModal(ana, bugChannel, 'fc:bug_modal', {
+        title: hostile,
+        what_happened: hostile,
+        steps: hostile,
+        expected: hostile,
+        platform: hostile,
+      });
+      await discord.waitForReply(submit);
+      const summary = await discord.waitForMessage(bugChannel, (m) => m.embeds.length > 0);
+      rec.cases = [
+        {
+          number: 42,
+          type: 'bug',
+          status: 'open',
+          priority: 'normal',
+          guildId,
+          reporter: { discordId: ana, name: hostile },
+          title: hostile,
+          createdAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+        },
+      ];
+      const list = await discord.waitForReply(
+        discord.runSlashCommand(staff, supportChannelId, 'case', { all: true }, 'list'),
+      );
+      assert.ok(reply(list).includes(`<@&${staffRoleId}>`), 'the title is shown as written');
+      for (const message of [submit.original!, summary, list.original!]) {
+        const record = discord.mentionLog.get(message.id);
+        assert.ok(record?.allowedMentions, `${JSON.stringify(message.content)} sets allowed_mentions`);
+        assert.deepEqual(record.pings, { everyone: false, roles: [], users: [] }, message.content);
+      }
+    });
   });
 
   describe('/case', () => {
@@ -394,6 +439,24 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
       );
       // The interaction id makes the action idempotent should Discord deliver it twice.
       assert.ok(rec.triaged.every((t) => typeof t.eventId === 'string' && t.eventId.length > 0));
+    });
+
+    it('lets only staff add a private note to a case of this guild, and says the reporter does not see it', async () => {
+      rec.cases = [summary(1, guildId, ana), summary(3, 'other-guild', ana)];
+      const run = (user: string, options: Record<string, string | number>) =>
+        discord.waitForReply(discord.runSlashCommand(user, supportChannelId, 'case', options, 'note'));
+
+      assert.match(reply(await run(ana, { number: 1, text: 'I am staff, honest' })), /Only staff/);
+      assert.match(reply(await run(staff, { number: 3, text: 'x' })), /no case #3 in this server/);
+      const ok = await run(staff, { number: 1, text: '  Refunded once already  ' });
+      assert.ok(isEphemeral(ok));
+      assert.equal(reply(ok), 'Added a private note to case #1. The reporter does not see it.');
+      assert.deepEqual(
+        rec.noted.map(({ caseNumber, note, actor }) => ({ caseNumber, note, actor })),
+        [{ caseNumber: 1, note: 'Refunded once already', actor: `discord:${staff}` }],
+      );
+      assert.equal(rec.noted[0]!.eventId, ok.id, 'the interaction id makes the note idempotent');
+      assert.deepEqual(discord.messagesIn(discord.dmChannelFor(ana).id), [], 'nothing reached the reporter');
     });
   });
 

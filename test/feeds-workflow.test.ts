@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { ChannelType, MessageFlags } from 'discord-api-types/v10';
 import { createFeedActivities } from '../src/activities/feeds/activities';
 import { RssFeedReader } from '../src/activities/feeds/rss-feed-reader';
@@ -8,7 +9,7 @@ import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/di
 import { openCaseDatabase, type CaseDatabase } from '../src/cases';
 import { type FeedRelayInput, type FeedRelayResult } from '../src/shared/feed-relay';
 import { feedRelayWorkflow } from '../src/workflows';
-import { FakeDiscord } from '../src/sandbox/discord';
+import { FakeDiscord, type FakeDiscordOptions, waitFor } from '../src/sandbox/discord';
 import { newChannel } from '../src/sandbox/discord/model';
 import { FeedServer, readFeedFixture } from './support/feed-server';
 import { testEnv } from './support/global-fixtures';
@@ -36,10 +37,10 @@ describe('feed relay workflow (dev server, real activities, Discord fake, local 
   let activities: ReturnType<typeof createFeedActivities>;
   let guildId: string;
 
-  beforeEach(async () => {
-    discord = await new FakeDiscord({ rateLimits: [] }).start();
-    feeds = await new FeedServer().start();
-    database = await openCaseDatabase({ sqliteFile: ':memory:' });
+  /** A Discord fake with `options` (no rate limits unless given) and the real activities pointed at it. */
+  const useDiscord = async (options: FakeDiscordOptions = {}, replacing = true) => {
+    if (replacing) await discord.stop();
+    discord = await new FakeDiscord({ rateLimits: [], ...options }).start();
     guildId = discord.addGuild('Acme').guild.id;
     const rest = createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl });
     activities = createFeedActivities({
@@ -47,6 +48,12 @@ describe('feed relay workflow (dev server, real activities, Discord fake, local 
       feedReader: new RssFeedReader({ timeoutMs: 5000, allowedPrivateRanges: ['127.0.0.0/8'] }),
       feedLedger: await SqlFeedLedger.open(database.db),
     });
+  };
+
+  beforeEach(async () => {
+    feeds = await new FeedServer().start();
+    database = await openCaseDatabase({ sqliteFile: ':memory:' });
+    await useDiscord({}, false);
   });
 
   afterEach(async () => {
@@ -76,6 +83,96 @@ describe('feed relay workflow (dev server, real activities, Discord fake, local 
       });
       return { result, workflowId };
     });
+
+  /**
+   * One poll as the schedule starts it, with a run timeout: its result, or 'timed out' when the run did not finish.
+   * `meanwhile` runs while the poll does (to change the world under it).
+   */
+  const timedPoll = (
+    input: Omit<FeedRelayInput, 'guildId' | 'channelName'>,
+    timeoutMs: number,
+    meanwhile: () => Promise<void> = async () => undefined,
+  ) =>
+    withWorker(activities, async (taskQueue) => {
+      const workflowId = `feed-relay-${randomUUID()}`;
+      const handle = await testEnv().client.workflow.start(feedRelayWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ guildId, channelName: 'announcements', ...input }],
+        workflowExecutionTimeout: timeoutMs,
+      });
+      await meanwhile();
+      const result = await handle.result().catch((err: unknown) => {
+        if (err instanceof WorkflowFailedError && err.cause instanceof TimeoutFailure)
+          return 'timed out' as const;
+        throw err;
+      });
+      return { result, workflowId };
+    });
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('records each item right after its post: a crosspost that always fails (hourly publish limit) never re-posts it', async () => {
+    // Discord publishes at most 10 messages per channel per hour; here the channel has used them up.
+    await useDiscord({
+      nonceWindowMs: 1000,
+      rateLimits: [
+        {
+          route: 'post /channels/{channel_id}/messages/{message_id}/crosspost',
+          limit: 0,
+          windowMs: 3_600_000,
+        },
+      ],
+    });
+    const channel = addChannel(ChannelType.GuildAnnouncement);
+    const atom = feeds.serve('/status.atom', { body: readFeedFixture('status.atom.xml') });
+
+    const first = await timedPoll({ feedUrls: [atom] }, 8000);
+    await sleep(1100); // past the nonce window: Discord would take the same post again
+    const second = await timedPoll({ feedUrls: [atom] }, 8000);
+
+    assert.deepEqual(
+      discord.messagesIn(channel.id).map((m) => m.embeds[0]?.title),
+      ['Scheduled maintenance on 8 March', 'Resolved: delayed notifications'],
+      'each item posted once',
+    );
+    assert.notEqual(first.result, 'timed out', 'a failing crosspost does not hold the poll up');
+    assert.notEqual(second.result, 'timed out');
+    if (first.result === 'timed out' || second.result === 'timed out') return;
+    assert.deepEqual(first.result.feeds[0], {
+      feedUrl: atom,
+      posted: 2,
+      baselined: 0,
+      crosspostFailed: 2,
+    });
+    assert.equal(second.result.feeds[0]!.posted, 0);
+    await recordHistory(testEnv().client, first.workflowId, 'feed-relay-crosspost-fails-v1');
+  });
+
+  it('never posts an item again after a run hit its deadline between the post and its record', async () => {
+    await useDiscord({ nonceWindowMs: 1000 });
+    const channel = addChannel(ChannelType.GuildText);
+    const atom = feeds.serve('/status.atom', { body: readFeedFixture('status.atom.xml') });
+    // The first post lands but its answer is lost; then Discord is down until the run's deadline.
+    discord.loseNextAnswer('POST', /\/messages$/);
+    const first = await timedPoll({ feedUrls: [atom] }, 6000, async () => {
+      await waitFor(() => discord.messagesIn(channel.id).length === 1, 5000, 'the first post');
+      discord.outage = true;
+    });
+    // The post's retries end at the run's deadline (Temporal caps them there) with the item unrecorded.
+    assert.ok(first.result === 'timed out' || first.result.feeds[0]!.error, 'the first run did not finish');
+    discord.outage = false;
+    await sleep(1100);
+
+    const second = await timedPoll({ feedUrls: [atom] }, 8000);
+    assert.deepEqual(
+      discord.messagesIn(channel.id).map((m) => m.embeds[0]?.title),
+      ['Scheduled maintenance on 8 March', 'Resolved: delayed notifications'],
+      'the item posted before the timeout is found, not posted again',
+    );
+    assert.notEqual(second.result, 'timed out');
+    if (second.result !== 'timed out') assert.equal(second.result.feeds[0]!.posted, 2);
+  });
 
   it('posts each item once across polls, crossposts in an announcement channel, and posts a new item later', async () => {
     const channel = addChannel(ChannelType.GuildAnnouncement);

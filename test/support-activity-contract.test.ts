@@ -25,6 +25,7 @@ describe('support activity contract', () => {
       'appendTranscript',
       'updateCase',
       'getCaseTranscript',
+      'latestStaffNotes',
       'searchKnowledgeBase',
     ];
     // The adapters are never called here: only the registered names and their shapes matter.

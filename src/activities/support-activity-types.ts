@@ -1,4 +1,4 @@
-import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../shared/case-types';
+import type { CaseChanges, CaseEventInput, NewCase, StaffNote, TranscriptEntry } from '../shared/case-types';
 import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
 import type { DiscordPort } from './discord/port';
 import type {
@@ -22,7 +22,8 @@ type FlexInput<Method extends keyof FlexPort> = InputOf<FlexPort, Method>;
 export interface SupportActivities {
   // Discord
   openSupportChannel(input: InputOf<DiscordPort, 'openSupportChannel'>): Promise<DiscordChannelRef>;
-  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
+  /** `parts`: how many parts the whole message has (when `message.part` asked for one of them). */
+  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[]; parts?: number }>;
 
   // Twilio Flex
   ensureFlexConversation(input: FlexInput<'ensureConversation'>): Promise<FlexConversationRef>;
@@ -40,6 +41,8 @@ export interface SupportActivities {
   appendTranscript(input: { caseNumber: number; entries: TranscriptEntry[] }): Promise<void>;
   updateCase(input: { caseNumber: number; changes: CaseChanges; event: CaseEventInput }): Promise<void>;
   getCaseTranscript(input: { caseNumber: number }): Promise<TranscriptEntry[]>;
+  /** The newest private staff notes on the user's cases in this guild (newest first), for the Flex task. */
+  latestStaffNotes(input: { guildId: string; reporterId: string; limit: number }): Promise<StaffNote[]>;
 
   // Knowledge base
   searchKnowledgeBase(input: { query: string; limit: number }): Promise<ArticleHit[]>;

@@ -9,6 +9,7 @@ import { TwilioMediaContent, type MediaContentSource } from '../webhooks/media/t
 import { FileKnowledgeBase } from '../activities/kb/file-knowledge-base';
 import { RssFeedReader } from '../activities/feeds/rss-feed-reader';
 import { SqlFeedLedger } from '../activities/feeds/sql-feed-ledger';
+import { type Observability } from '../observability';
 
 /**
  * The one place where real adapters (Discord REST, Twilio, the case store, the knowledge base) are built from
@@ -18,9 +19,10 @@ export async function buildActivityDeps(
   config: Config,
   logger: Logger,
   workerIdentity: string,
+  observability?: Observability,
 ): Promise<{ deps: ActivityDeps; close(): Promise<void> }> {
-  const discord = buildDiscordPort(config.discord, logger);
-  const flex = buildFlexPort(config, logger);
+  const discord = buildDiscordPort(config.discord, logger, observability?.observeDiscordRest);
+  const flex = buildFlexPort(config, logger, { observe: observability?.twilioCalls });
   const cases = await openCaseStore(config);
   logger.info({ caseStore: cases.database.location }, 'case store ready');
   let knowledgeBase: FileKnowledgeBase | undefined;
@@ -58,16 +60,22 @@ export async function buildActivityDeps(
  * Twilio's Media Content Service for the webhooks role's media links, or undefined without credentials. MCS takes
  * the same account credentials as the REST API.
  */
-export function buildMediaContentSource(config: Pick<Config, 'twilio'>): MediaContentSource | undefined {
+export function buildMediaContentSource(
+  config: Pick<Config, 'twilio'>,
+  observability?: Observability,
+): MediaContentSource | undefined {
   const t = config.twilio;
   if (!t.accountSid || !(t.authToken || (t.apiKey && t.apiSecret))) return undefined;
   return new TwilioMediaContent(
-    createTwilioClient({
-      accountSid: t.accountSid,
-      authToken: t.authToken,
-      apiKey: t.apiKey,
-      apiSecret: t.apiSecret,
-      apiBaseUrl: t.apiBaseUrl,
-    }),
+    createTwilioClient(
+      {
+        accountSid: t.accountSid,
+        authToken: t.authToken,
+        apiKey: t.apiKey,
+        apiSecret: t.apiSecret,
+        apiBaseUrl: t.apiBaseUrl,
+      },
+      { observe: observability?.twilioCalls },
+    ),
   );
 }

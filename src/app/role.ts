@@ -2,6 +2,7 @@ import { type Client } from '@temporalio/client';
 import { type Router } from 'express';
 import { type Logger } from 'pino';
 import { type Config } from '../config';
+import { type Observability } from '../observability';
 import { type TemporalTarget } from '../temporal/connect';
 
 export const ROLE_NAMES = ['worker', 'bot', 'webhooks'] as const;
@@ -17,6 +18,8 @@ export interface RoleContext {
   sharedProcess: boolean;
   /** Extra routes the webhooks role serves (the offline sandbox's playground); none in production. */
   httpRouters?: { path: string; router: Router }[];
+  /** Metrics (and traces) of this process; unset in tests that do not look, where nothing is counted. */
+  observability?: Observability;
 }
 
 export interface RunningRole {

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { type Client } from '@temporalio/client';
-import { Runtime } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { type Config, MissingSettingsError } from '../config';
-import { PinoTemporalLogger } from '../logging/temporal-logger';
+import { createObservability } from '../observability';
+import { startMetricsServer } from '../observability/metrics-server';
+import { startTracing } from '../observability/tracing';
+import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { explainMissingCli, provisionTemporalCli } from '../temporal/cli-provision';
 import { clusterTarget, connectClient, localTarget, type TemporalTarget } from '../temporal/connect';
 import { type DevServer, startDevServer } from '../temporal/dev-server';
@@ -44,8 +46,16 @@ export async function startApp(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningApp> {
-  installTemporalRuntime(logger);
+  const metricsPort = config.metrics.port;
   await assertPortsFree(portsWanted(config, roles));
+  // The SDK's metrics come from the Core runtime, which only the worker (and the dev server) uses.
+  const { sdkMetricsUrl } = await installTemporalRuntime({
+    logger,
+    sdkMetrics: metricsPort !== undefined && roles.includes('worker'),
+  });
+  const tracing = startTracing(config.tracing);
+  if (tracing) logger.info({ exporter: config.tracing.exporter, url: config.tracing.url }, 'tracing on');
+  const observability = createObservability({ processMetrics: metricsPort !== undefined, tracing });
   let devServer: DevServer | undefined;
   let target: TemporalTarget;
   if (config.temporal.address) {
@@ -56,7 +66,7 @@ export async function startApp(
     target = localTarget(devServer.address, devServer.namespace);
   }
 
-  const { client, connection } = await connectClient(target);
+  const { client, connection } = await connectClient(target, observability.clientInterceptors);
   const ctx: RoleContext = {
     config,
     logger,
@@ -64,13 +74,23 @@ export async function startApp(
     client,
     sharedProcess: roles.length > 1,
     httpRouters: options.httpRouters,
+    observability,
   };
   const running: RunningRole[] = [];
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
     await options.beforeRoles?.(client);
     for (const name of roles) {
       const started = await startRole(name, ctx);
       if (started) running.push(started);
+    }
+    if (metricsPort !== undefined) {
+      metricsServer = await startMetricsServer({
+        port: metricsPort,
+        registry: observability.metrics.registry,
+        sdkMetricsUrl,
+      });
+      logger.info({ port: metricsServer.port }, `metrics at http://localhost:${metricsServer.port}/metrics`);
     }
   } catch (err) {
     await stopAll(running, logger);
@@ -84,8 +104,10 @@ export async function startApp(
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await stopAll(running, logger);
+      await metricsServer?.close();
       await connection.close();
       await devServer?.stop();
+      await tracing?.shutdown();
     })());
   const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   return { roles: running, devServer, done, stop };
@@ -116,6 +138,13 @@ function portsWanted(config: Config, roles: RoleName[]): WantedPort[] {
       host: config.http.host,
       setting: 'HTTP_PORT',
       what: 'webhook server',
+    });
+  if (config.metrics.port !== undefined)
+    wanted.push({
+      port: config.metrics.port,
+      host: '0.0.0.0',
+      setting: 'METRICS_PORT',
+      what: 'metrics server',
     });
   return wanted;
 }
@@ -165,12 +194,4 @@ async function startEmbeddedServer(config: Config, logger: Logger): Promise<DevS
   });
   logger.info({ address: server.address, dbFile }, `Temporal dev server running. Web UI: ${server.uiUrl}`);
   return server;
-}
-
-let runtimeInstalled = false;
-/** Routes the Temporal SDK's logs to pino; the runtime can be installed once per process. */
-function installTemporalRuntime(logger: Logger): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal-sdk' })) });
-  runtimeInstalled = true;
 }

@@ -15,6 +15,9 @@ export const BOT_INTENTS = [
 export function createDiscordClient(options: { apiUrl?: string }): Client {
   return new Client({
     intents: BOT_INTENTS,
+    // Every reply, edit and post through discord.js pings nobody unless it says otherwise: replies quote what users
+    // wrote (report titles, case lists), and an `@everyone` in them must stay text.
+    allowedMentions: { parse: [], repliedUser: false },
     partials: [Partials.Channel, Partials.Message],
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });

@@ -109,6 +109,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         API_TOKENS: '',
         FEED_URLS: `${baseUrl}/sandbox/feed.xml`,
         FEED_ALLOWED_PRIVATE_RANGES: '127.0.0.1/32',
+        // Its metrics server would listen on every interface; the sandbox keeps to 127.0.0.1.
+        METRICS_PORT: '',
       },
       { dotenvPath },
     );

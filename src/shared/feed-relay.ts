@@ -19,6 +19,8 @@ export interface FeedRelayFeedResult {
   feedUrl: string;
   posted: number;
   baselined: number;
+  /** Items posted but not crossposted (Discord's hourly publish limit, say); they are not posted again. */
+  crosspostFailed?: number;
   /** Why the feed was given up on in this poll; the next poll tries again. */
   error?: string;
 }

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import { type Config } from '../config';
@@ -40,10 +40,17 @@ export class TemporalUnreachableError extends Error {
 
 export async function connectClient(
   target: TemporalTarget,
+  /** Around every workflow call the client makes (metrics, traces). */
+  interceptors: WorkflowClientInterceptor[] = [],
 ): Promise<{ client: Client; connection: Connection }> {
   try {
     const connection = await Connection.connect(target.connectionOptions);
-    return { client: new Client({ connection, namespace: target.namespace }), connection };
+    const client = new Client({
+      connection,
+      namespace: target.namespace,
+      interceptors: { workflow: interceptors },
+    });
+    return { client, connection };
   } catch (err) {
     throw new TemporalUnreachableError(target, err);
   }

@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import {
+  type ActivityInterceptorsFactory,
+  type InjectedSinks,
+  type NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+} from '@temporalio/worker';
+import { type Sinks } from '@temporalio/workflow';
 import { type Logger } from 'pino';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowTracingSinks } from '../observability/workflow-tracing';
 import { quietBundlerLogger } from '../logging/temporal-logger';
 
 export interface WorkerOptions {
@@ -14,6 +22,10 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
   identity?: string;
   logger?: Logger;
+  /** Around every activity call (metrics, traces). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
+  /** Sinks workflow code calls; the bundle's tracing interceptor needs its `exporter` (default: spans dropped). */
+  sinks?: InjectedSinks<Sinks>;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -37,6 +49,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ? { codePath: bundlePath }
     : await bundleWorkflowCode({
         workflowsPath: WORKFLOWS_PATH,
+        workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
         ...(options.logger ? { logger: quietBundlerLogger(options.logger) } : {}),
       });
   return Worker.create({
@@ -45,13 +58,18 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
+    interceptors: { activity: options.activityInterceptors ?? [] },
+    sinks: options.sinks ?? workflowTracingSinks(),
     workflowBundle,
   });
 }
 
 /** Writes the workflow bundle for production start (`npm run build`). */
 export async function writeWorkflowBundle(outFile: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+  });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
 }

@@ -1,7 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SupportActivities } from '../../src/activities/support-activity-types';
 import type { FlexUpdates, FlexWaitEstimate } from '../../src/activities/twilio/port';
-import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../../src/shared/case-types';
+import type {
+  CaseChanges,
+  CaseEventInput,
+  NewCase,
+  StaffNote,
+  TranscriptEntry,
+} from '../../src/shared/case-types';
 import type { ArticleHit, OutboundDiscordMessage } from '../../src/shared/support-types';
 
 /**
@@ -55,6 +61,8 @@ export class FakeSupportWorld {
   /** The handoff's newest TaskRouter task for reconciliation; unset: none listed. */
   flexTask: FlexUpdates['task'];
   readonly waitEstimateCalls: { interactionSid: string }[] = [];
+  /** Private staff notes the case store holds, newest last; `latestStaffNotes` answers from these. */
+  readonly staffNotes: (StaffNote & { guildId: string; reporterId: string })[] = [];
   private nextCase = 1;
 
   constructor(private readonly options: FakeSupportOptions = {}) {}
@@ -155,6 +163,12 @@ export class FakeSupportWorld {
         c.events.push(event);
       },
       getCaseTranscript: async ({ caseNumber }) => [...this.mustCase(caseNumber).transcript],
+      latestStaffNotes: async ({ guildId, reporterId, limit }) =>
+        this.staffNotes
+          .filter((n) => n.guildId === guildId && n.reporterId === reporterId)
+          .reverse()
+          .slice(0, limit)
+          .map(({ guildId: _g, reporterId: _r, ...note }) => note),
       searchKnowledgeBase: async ({ query, limit }) => {
         this.searches.push(query);
         return (this.options.search?.(query, limit) ?? []).slice(0, limit);

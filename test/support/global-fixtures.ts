@@ -2,7 +2,9 @@ import { Runtime, DefaultLogger, bundleWorkflowCode, type WorkflowBundle } from 
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { provisionTemporalCli, explainMissingCli } from '../../src/temporal/cli-provision';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/workflow-tracing';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { freePort } from './free-port';
 
 /*
  * One real Temporal dev server for the whole mocha run, started from the CLI binary that `npm test` provisions
@@ -10,9 +12,17 @@ import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
  */
 let env: TestWorkflowEnvironment | undefined;
 let bundle: Promise<WorkflowBundle> | undefined;
+let sdkMetrics: string | undefined;
 
 export async function mochaGlobalSetup(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The runtime is installed once per process, so the SDK's Prometheus exporter is on for every test, as
+  // `flexcord start` turns it on with METRICS_PORT (test/metrics.test.ts reads it).
+  const port = await freePort();
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } },
+  });
+  sdkMetrics = `http://127.0.0.1:${port}/metrics`;
   const cli = await provisionTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, install: false });
   if (cli.kind !== 'binary') {
     console.warn(`${explainMissingCli(cli.tried)}\nFalling back to the SDK download (needs internet).`);
@@ -38,8 +48,20 @@ export function testEnv(): TestWorkflowEnvironment {
   return env;
 }
 
+/** Where the Temporal SDK's Prometheus exporter of this test process serves its metrics. */
+export function sdkMetricsUrl(): string {
+  if (!sdkMetrics)
+    throw new Error('the Temporal runtime is not installed (run through mocha with .mocharc.cjs)');
+  return sdkMetrics;
+}
+
 /** The project's workflow code, bundled once per run. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  // With the tracing interceptor, as production bundles it: replaying saved histories proves it is safe.
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }

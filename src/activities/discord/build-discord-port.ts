@@ -1,3 +1,4 @@
+import { type REST } from '@discordjs/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import { type Logger } from 'pino';
 import { type Config } from '../../config';
@@ -9,7 +10,12 @@ import { type DiscordPort } from './port';
  * The worker's Discord adapter from config. Without DISCORD_TOKEN the worker still runs (other activities work) and
  * Discord activities fail permanently with a message an operator can act on, instead of retrying forever.
  */
-export function buildDiscordPort(discord: Config['discord'], logger: Logger): DiscordPort {
+export function buildDiscordPort(
+  discord: Config['discord'],
+  logger: Logger,
+  /** Sees the REST client once built (metrics, traces). */
+  observe?: (rest: REST) => void,
+): DiscordPort {
   if (!discord.token) {
     logger.warn('DISCORD_TOKEN is not set: Discord activities will fail until it is');
     const missing = async (): Promise<never> => {
@@ -25,9 +31,11 @@ export function buildDiscordPort(discord: Config['discord'], logger: Logger): Di
       findGuildChannel: missing,
       postAnnouncement: missing,
       crosspost: missing,
+      findOwnMessage: missing,
     };
   }
   const rest = createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl });
+  observe?.(rest);
   return new DiscordRestPort(rest, {
     supportChannelId: discord.supportChannelId,
     supportChannelName: discord.supportChannelName,

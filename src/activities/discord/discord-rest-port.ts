@@ -1,17 +1,22 @@
 import { createHash } from 'node:crypto';
 import { REST } from '@discordjs/rest';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   type APIChannel,
   type APIMessage,
   type APIThreadChannel,
+  type APIUser,
   ChannelType,
   Routes,
   type RESTGetAPIGuildThreadsResult,
 } from 'discord-api-types/v10';
+import { compareSnowflakes, isAfter, snowflakeAt } from '../../shared/discord-snowflake';
+import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
 import { isAlreadyCrossposted, isDmClosed } from './errors';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
-import { renderMessage } from './render-message';
+import { isSameMessage } from './own-message';
+import { announcementBody, type DiscordMessageBody, renderMessage } from './render-message';
 
 export interface DiscordRestPortOptions {
   token: string;
@@ -32,6 +37,13 @@ export function createDiscordRest(options: { token: string; apiUrl?: string }): 
   }).setToken(options.token);
 }
 
+/** Discord's page size for reading messages. */
+const PAGE_SIZE = 100;
+/** A retry looks at most this many pages for its own post: support channels and announcement channels are quiet. */
+const FIND_PAGES = 10;
+/** Tolerated difference between the worker's clock and Discord's when turning a time into a message id. */
+const CLOCK_SKEW_MS = 10_000;
+
 /** Discord nonces are at most 25 characters; a hash keeps each part of a logical message distinct and stable. */
 export function nonceFor(dedupeKey: string, part: number): string {
   return createHash('sha256').update(`${dedupeKey}#${part}`).digest('base64url').slice(0, 25);
@@ -44,6 +56,8 @@ export function supportThreadName(user: DiscordUserRef): string {
 
 /** DiscordPort on Discord's REST API only: the worker never opens a gateway connection. */
 export class DiscordRestPort implements DiscordPort {
+  private me?: string;
+
   constructor(
     private readonly rest: REST,
     private readonly options: Pick<DiscordRestPortOptions, 'supportChannelId' | 'supportChannelName'> = {},
@@ -62,32 +76,59 @@ export class DiscordRestPort implements DiscordPort {
     return { channelId: await this.privateThreadFor(input.user), kind: 'thread' };
   }
 
-  async send(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }> {
+  async send(
+    message: OutboundDiscordMessage,
+    retry?: { sinceMs: number },
+  ): Promise<{ messageIds: string[]; parts: number }> {
+    const bodies = renderMessage(message);
+    const parts = message.part === undefined ? [...bodies.keys()] : [message.part];
+    const channelId = message.channel.channelId;
     const messageIds: string[] = [];
-    for (const [part, body] of renderMessage(message).entries()) {
-      const posted = (await this.rest.post(Routes.channelMessages(message.channel.channelId), {
-        body: { ...body, nonce: nonceFor(message.dedupeKey, part), enforce_nonce: true },
-      })) as APIMessage;
-      messageIds.push(posted.id);
+    let after = message.after;
+    for (const part of parts) {
+      const body = bodies[part];
+      if (!body) {
+        throw ApplicationFailure.nonRetryable(
+          `message ${message.dedupeKey} has ${bodies.length} parts, not part ${part}`,
+          SUPPORT_FAILURE_TYPES.badRequest,
+        );
+      }
+      // The nonce covers a retry within Discord's window; past it, only finding the earlier post does.
+      let id = retry
+        ? await this.findOwnMessage({ channelId, sinceMs: retry.sinceMs, after, body })
+        : undefined;
+      id ??= (
+        (await this.rest.post(Routes.channelMessages(channelId), {
+          body: { ...body, nonce: nonceFor(message.dedupeKey, part), enforce_nonce: true },
+        })) as APIMessage
+      ).id;
+      messageIds.push(id);
+      after = id;
     }
-    return { messageIds };
+    return { messageIds, parts: bodies.length };
   }
 
-  async sendDirectMessage(input: {
-    userId: string;
-    dedupeKey: string;
-    text: string;
-  }): Promise<{ delivered: boolean }> {
+  async sendDirectMessage(
+    input: {
+      userId: string;
+      dedupeKey: string;
+      text: string;
+    },
+    retry?: { sinceMs: number },
+  ): Promise<{ delivered: boolean }> {
     const dm = (await this.rest.post(Routes.userChannels(), {
       body: { recipient_id: input.userId },
     })) as APIChannel;
     try {
-      await this.send({
-        channel: { channelId: dm.id, kind: 'dm' },
-        dedupeKey: input.dedupeKey,
-        kind: 'notice',
-        text: input.text,
-      });
+      await this.send(
+        {
+          channel: { channelId: dm.id, kind: 'dm' },
+          dedupeKey: input.dedupeKey,
+          kind: 'notice',
+          text: input.text,
+        },
+        retry,
+      );
       return { delivered: true };
     } catch (err) {
       if (isDmClosed(err)) return { delivered: false };
@@ -114,15 +155,43 @@ export class DiscordRestPort implements DiscordPort {
     dedupeKey: string;
     embed: AnnouncementEmbed;
   }): Promise<{ messageId: string }> {
-    const { footer, ...embed } = input.embed;
     const posted = (await this.rest.post(Routes.channelMessages(input.channelId), {
       body: {
-        embeds: [{ ...embed, ...(footer ? { footer: { text: footer } } : {}) }],
+        ...announcementBody(input.embed),
         nonce: nonceFor(input.dedupeKey, 0),
         enforce_nonce: true,
       },
     })) as APIMessage;
     return { messageId: posted.id };
+  }
+
+  async findOwnMessage(input: {
+    channelId: string;
+    sinceMs: number;
+    after?: string;
+    body: DiscordMessageBody;
+  }): Promise<string | undefined> {
+    const me = await this.botUserId();
+    // Oldest first from just before `sinceMs` (the worker's clock may run a little ahead of Discord's), or from
+    // `after` when that is later.
+    let after = snowflakeAt(input.sinceMs - CLOCK_SKEW_MS);
+    if (input.after && /^\d+$/.test(input.after) && isAfter(input.after, after)) after = input.after;
+    for (let page = 0; page < FIND_PAGES; page++) {
+      const messages = (await this.rest.get(Routes.channelMessages(input.channelId), {
+        query: new URLSearchParams({ after, limit: String(PAGE_SIZE) }),
+      })) as APIMessage[];
+      const ordered = [...messages].sort((a, b) => compareSnowflakes(a.id, b.id));
+      const found = ordered.find((m) => m.author.id === me && isSameMessage(m, input.body));
+      if (found) return found.id;
+      if (messages.length < PAGE_SIZE) return undefined;
+      after = ordered.at(-1)!.id;
+    }
+    return undefined;
+  }
+
+  private async botUserId(): Promise<string> {
+    this.me ??= ((await this.rest.get(Routes.user())) as APIUser).id;
+    return this.me;
   }
 
   async crosspost(input: { channelId: string; messageId: string }): Promise<void> {

@@ -1,4 +1,5 @@
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
+import type { DiscordMessageBody } from './render-message';
 
 /**
  * What flexcord needs from Discord, in its own words. The real adapter talks REST v10 through @discordjs/rest;
@@ -17,14 +18,24 @@ export interface AnnouncementEmbed {
 export interface DiscordPort {
   /** Opens the user's DM channel, or a private thread in the support channel when DMs are closed or preferred. */
   openSupportChannel(input: { user: DiscordUserRef; preferThread: boolean }): Promise<DiscordChannelRef>;
-  /** Posts one message (split at 2000 chars, articles as embeds, buttons as components). */
-  send(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
+  /**
+   * Posts one message (split at 2000 chars, articles as embeds, buttons as components), or only `message.part` of
+   * it; `parts` is how many parts the whole message has. With `retry`, an earlier attempt (first scheduled at
+   * `retry.sinceMs`) may have posted already: each part is looked for before it is posted.
+   */
+  send(
+    message: OutboundDiscordMessage,
+    retry?: { sinceMs: number },
+  ): Promise<{ messageIds: string[]; parts: number }>;
   /** A DM outside a support conversation (case updates); false when the user's DMs are closed. */
-  sendDirectMessage(input: {
-    userId: string;
-    dedupeKey: string;
-    text: string;
-  }): Promise<{ delivered: boolean }>;
+  sendDirectMessage(
+    input: {
+      userId: string;
+      dedupeKey: string;
+      text: string;
+    },
+    retry?: { sinceMs: number },
+  ): Promise<{ delivered: boolean }>;
   /** A guild channel (not a thread) by name; `announcement` when its posts can be crossposted to followers. */
   findGuildChannel(input: {
     guildId: string;
@@ -38,4 +49,15 @@ export interface DiscordPort {
   }): Promise<{ messageId: string }>;
   /** Publishes a message of an announcement channel to the servers that follow it; already published is success. */
   crosspost(input: { channelId: string; messageId: string }): Promise<void>;
+  /**
+   * The id of a message the bot posted in the channel at or after `sinceMs` that looks exactly like `body`, if any:
+   * how a retry finds its own post after Discord's nonce window (a few minutes) has passed.
+   */
+  findOwnMessage(input: {
+    channelId: string;
+    sinceMs: number;
+    /** Look only after this message id as well (a send's previous part, the conversation's last post). */
+    after?: string;
+    body: DiscordMessageBody;
+  }): Promise<string | undefined>;
 }

@@ -1,5 +1,6 @@
 import {
   type APIActionRowComponent,
+  type APIAllowedMentions,
   type APIButtonComponent,
   type APIEmbed,
   ButtonStyle,
@@ -7,6 +8,7 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../../shared/discord-custom-ids';
 import type { ArticleHit, ConversationButton, OutboundDiscordMessage } from '../../shared/support-types';
+import { type AnnouncementEmbed } from './port';
 import { splitText } from './split-text';
 
 /** One REST message body; a logical message may need several (long text). */
@@ -14,7 +16,16 @@ export interface DiscordMessageBody {
   content?: string;
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIButtonComponent>[];
+  allowed_mentions: APIAllowedMentions;
 }
+
+/**
+ * What every post allows to notify: nobody. flexcord relays text it did not write (agent replies and names,
+ * knowledge-base articles, report titles, feed items), and without `allowed_mentions` Discord would turn an
+ * `@everyone` or `<@&role>` in it into a ping for the whole server. A deliberate ping would list exactly one user,
+ * the conversation's own, in `users`.
+ */
+export const NO_MENTIONS: APIAllowedMentions = { parse: [] };
 
 // Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 const EMBED = { perMessage: 10, title: 256, description: 4096, total: 6000 } as const;
@@ -73,17 +84,30 @@ export function renderMessage(message: OutboundDiscordMessage): DiscordMessageBo
   const links = (message.attachments ?? []).map((a) => `📎 [${a.name ?? 'attachment'}](${a.url})`);
   if (links.length > 0) text = [text, ...links].join('\n');
 
-  const bodies: DiscordMessageBody[] = splitText(text).map((content) => ({ content }));
+  const bodies: DiscordMessageBody[] = splitText(text).map((content) => ({
+    content,
+    allowed_mentions: NO_MENTIONS,
+  }));
   const embeds = articleEmbeds(message.articles ?? []);
   const components = buttonRows(message.buttons ?? []);
-  if (embeds.length === 0 && components.length === 0) return bodies.length > 0 ? bodies : [{ content: '…' }];
-  const last = bodies.pop() ?? {};
+  if (embeds.length === 0 && components.length === 0)
+    return bodies.length > 0 ? bodies : [{ content: '…', allowed_mentions: NO_MENTIONS }];
+  const last = bodies.pop() ?? { allowed_mentions: NO_MENTIONS };
   bodies.push({
     ...last,
     ...(embeds.length > 0 ? { embeds } : {}),
     ...(components.length > 0 ? { components } : {}),
   });
   return bodies;
+}
+
+/** An announcement as Discord's message body; the same body posts it and recognises it later. */
+export function announcementBody(announcement: AnnouncementEmbed): DiscordMessageBody {
+  const { footer, ...embed } = announcement;
+  return {
+    embeds: [{ ...embed, ...(footer ? { footer: { text: footer } } : {}) }],
+    allowed_mentions: NO_MENTIONS,
+  };
 }
 
 function button(

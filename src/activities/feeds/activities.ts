@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../discord/errors';
+import { announcementBody } from '../discord/render-message';
 import { type DiscordPort } from '../discord/port';
 import { announcementDedupeKey, announcementEmbed } from './announcement';
 import { FEED_FAILURE_TYPES, toFeedFailure } from './failures';
@@ -101,8 +102,67 @@ export function createFeedActivities(deps: FeedActivityDeps) {
       );
     },
 
+    /**
+     * Posts an item and records it in the same step, so nothing lies between a post and its record but this
+     * activity's own retries. The item is claimed first: a retry, or a later run after this one hit its deadline,
+     * finds the claim and looks for the post in the channel before posting (Discord's nonce only covers a few
+     * minutes).
+     */
+    async announceFeedItem(input: {
+      channelId: string;
+      feedUrl: string;
+      feedTitle?: string;
+      item: FeedItem;
+    }): Promise<{ messageId: string; found: boolean }> {
+      const claim = await deps.feedLedger.claim(input.feedUrl, input.item.id);
+      if (claim.outcome === 'posted' && claim.messageId) return { messageId: claim.messageId, found: true };
+      const embed = announcementEmbed(input.item, input.feedTitle);
+      let messageId = claim.fresh
+        ? undefined
+        : await mapped(
+            () =>
+              deps.discord.findOwnMessage({
+                channelId: input.channelId,
+                sinceMs: claim.claimedAt,
+                body: announcementBody(embed),
+              }),
+            toActivityFailure,
+          );
+      const found = messageId !== undefined;
+      messageId ??= (
+        await mapped(
+          () =>
+            deps.discord.postAnnouncement({
+              channelId: input.channelId,
+              dedupeKey: announcementDedupeKey(input.feedUrl, input.item.id),
+              embed,
+            }),
+          toActivityFailure,
+        )
+      ).messageId;
+      await deps.feedLedger.record(input.feedUrl, [{ itemId: input.item.id, outcome: 'posted', messageId }]);
+      return { messageId, found };
+    },
+
+    /**
+     * Best effort: Discord lets a channel publish only a few messages an hour, and an announcement that was not
+     * crossposted is still posted. A rate limit is therefore final here, not a reason to wait for an hour.
+     */
     async crosspostFeedItem(input: { channelId: string; messageId: string }): Promise<void> {
-      await mapped(() => deps.discord.crosspost(input), toActivityFailure);
+      await mapped(
+        () => deps.discord.crosspost(input),
+        (err) => {
+          const failure = toActivityFailure(err);
+          if (failure instanceof ApplicationFailure && failure.type === 'DiscordRateLimited') {
+            return ApplicationFailure.create({
+              type: FEED_FAILURE_TYPES.crosspostLimited,
+              message: `${failure.message}; not crossposted`,
+              nonRetryable: true,
+            });
+          }
+          return failure;
+        },
+      );
     },
 
     async recordFeedItemPosted(input: { feedUrl: string; itemId: string; messageId: string }): Promise<void> {

@@ -7,6 +7,8 @@ export const FEED_FAILURE_TYPES = {
   refused: 'FeedRefused',
   invalid: 'FeedInvalid',
   noChannel: 'AnnouncementChannelMissing',
+  /** Discord's hourly publish limit: the post stays, uncrossposted. */
+  crosspostLimited: 'CrosspostLimited',
 } as const;
 
 /**

@@ -23,6 +23,17 @@ export interface FeedReader {
 
 export type LedgerOutcome = 'posted' | 'skipped';
 
+/** An item about to be posted: claimed in the ledger first, so a later run knows a post may already exist. */
+export interface FeedClaim {
+  /** True when this call made the claim; false when an earlier attempt or run had (it may have posted). */
+  fresh: boolean;
+  /** When the item was first claimed (ms since the epoch): a post for it cannot be older. */
+  claimedAt: number;
+  /** Set when the item is already recorded as posted or skipped. */
+  outcome?: LedgerOutcome;
+  messageId?: string;
+}
+
 export interface FeedLedgerEntry {
   itemId: string;
   outcome: LedgerOutcome;
@@ -41,11 +52,16 @@ export interface FeedLedgerSummary {
  * worker never announces an item twice.
  */
 export interface FeedLedger {
-  /** The subset of `itemIds` already recorded for the feed. */
+  /** The subset of `itemIds` already recorded (posted or skipped) for the feed; claimed items are not. */
   recorded(feedUrl: string, itemIds: string[]): Promise<Set<string>>;
   /** Whether anything was ever recorded for the feed (a feed seen for the first time is baselined). */
   knows(feedUrl: string): Promise<boolean>;
-  /** Records entries; recording one again is a no-op, so retried activities are safe. */
+  /**
+   * Records entries; recording one again is a no-op, so retried activities are safe. A claimed item becomes posted
+   * or skipped.
+   */
   record(feedUrl: string, entries: FeedLedgerEntry[]): Promise<void>;
+  /** Claims an item before its post (a no-op when claimed or recorded before); says what the ledger knew. */
+  claim(feedUrl: string, itemId: string): Promise<FeedClaim>;
   summary(): Promise<FeedLedgerSummary[]>;
 }

@@ -1,6 +1,12 @@
 import { type Kysely } from 'kysely';
 import { migrateFeedLedger } from './feed-migrations';
-import { type FeedLedger, type FeedLedgerEntry, type FeedLedgerSummary } from './port';
+import {
+  type FeedClaim,
+  type FeedLedger,
+  type FeedLedgerEntry,
+  type FeedLedgerSummary,
+  type LedgerOutcome,
+} from './port';
 
 export type FeedTables = {
   feed_items: {
@@ -11,6 +17,9 @@ export type FeedTables = {
     recorded_at: string;
   };
 };
+
+/** The outcome of an item claimed for posting whose post is not confirmed yet. */
+const CLAIMED = 'claimed';
 
 /** Lookups go in slices: SQLite caps bound parameters, and feeds can list hundreds of items. */
 const LOOKUP_SLICE = 200;
@@ -33,6 +42,7 @@ export class SqlFeedLedger implements FeedLedger {
         .select('item_id')
         .where('feed_url', '=', feedUrl)
         .where('item_id', 'in', itemIds.slice(i, i + LOOKUP_SLICE))
+        .where('outcome', '!=', CLAIMED)
         .execute();
       for (const row of rows) found.add(row.item_id);
     }
@@ -63,8 +73,44 @@ export class SqlFeedLedger implements FeedLedger {
           recorded_at: recordedAt,
         })),
       )
-      .onConflict((oc) => oc.columns(['feed_url', 'item_id']).doNothing())
+      // Recorded already: nothing changes, except that a claim becomes what happened to it.
+      .onConflict((oc) =>
+        oc
+          .columns(['feed_url', 'item_id'])
+          .doUpdateSet((eb) => ({
+            outcome: eb.ref('excluded.outcome'),
+            message_id: eb.ref('excluded.message_id'),
+            recorded_at: eb.ref('excluded.recorded_at'),
+          }))
+          .where('feed_items.outcome', '=', CLAIMED),
+      )
       .execute();
+  }
+
+  async claim(feedUrl: string, itemId: string): Promise<FeedClaim> {
+    const inserted = await this.db
+      .insertInto('feed_items')
+      .values({
+        feed_url: feedUrl,
+        item_id: itemId,
+        outcome: CLAIMED,
+        message_id: null,
+        recorded_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.columns(['feed_url', 'item_id']).doNothing())
+      .executeTakeFirst();
+    const row = await this.db
+      .selectFrom('feed_items')
+      .select(['outcome', 'message_id', 'recorded_at'])
+      .where('feed_url', '=', feedUrl)
+      .where('item_id', '=', itemId)
+      .executeTakeFirstOrThrow();
+    return {
+      fresh: Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0,
+      claimedAt: Date.parse(row.recorded_at),
+      ...(row.outcome === CLAIMED ? {} : { outcome: row.outcome as LedgerOutcome }),
+      ...(row.message_id ? { messageId: row.message_id } : {}),
+    };
   }
 
   async summary(): Promise<FeedLedgerSummary[]> {
@@ -76,6 +122,7 @@ export class SqlFeedLedger implements FeedLedger {
         eb.fn.countAll<string | number>().as('count'),
         eb.fn.max('recorded_at').as('last_at'),
       ])
+      .where('outcome', '!=', CLAIMED)
       .groupBy(['feed_url', 'outcome'])
       .orderBy('feed_url')
       .execute();

@@ -3,7 +3,7 @@ import { type Logger } from 'pino';
 import { type Config } from '../../config';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { type FlexPort } from './port';
-import { createTwilioClient } from './twilio-client';
+import { createTwilioClient, type TwilioClientOptions } from './twilio-client';
 import { TwilioFlexAdapter } from './twilio-flex-adapter';
 import { type MediaLinks, mediaLinksFromConfig } from '../../media/media-links';
 import { type MediaLinker } from '../../media/message-media';
@@ -31,6 +31,7 @@ export function missingTwilioSettings(config: Pick<Config, 'twilio' | 'http'>): 
 export function buildFlexPort(
   config: Pick<Config, 'twilio' | 'http' | 'mediaLinks'>,
   logger: Logger,
+  clientOptions: TwilioClientOptions = {},
 ): FlexPort {
   const missing = missingTwilioSettings(config);
   if (missing.length > 0) {
@@ -52,14 +53,23 @@ export function buildFlexPort(
     };
   }
   const t = config.twilio;
+  if (!t.identitySecret) {
+    logger.warn(
+      'TWILIO_IDENTITY_SECRET is not set: customer identities in Twilio derive from the Twilio credentials and ' +
+        'change when those are rotated; set a secret of its own and keep it',
+    );
+  }
   return new TwilioFlexAdapter({
-    client: createTwilioClient({
-      accountSid: t.accountSid!,
-      authToken: t.authToken,
-      apiKey: t.apiKey,
-      apiSecret: t.apiSecret,
-      apiBaseUrl: t.apiBaseUrl,
-    }),
+    client: createTwilioClient(
+      {
+        accountSid: t.accountSid!,
+        authToken: t.authToken,
+        apiKey: t.apiKey,
+        apiSecret: t.apiSecret,
+        apiBaseUrl: t.apiBaseUrl,
+      },
+      clientOptions,
+    ),
     workspaceSid: t.workspaceSid!,
     workflowSid: t.workflowSid!,
     taskChannel: t.taskChannel,
@@ -67,6 +77,8 @@ export function buildFlexPort(
     conversationsWebhookUrl: `${config.http.publicBaseUrl!.replace(/\/+$/, '')}${CONVERSATIONS_WEBHOOK_PATH}`,
     timers: t.conversationTimers,
     mediaLink: linkerFrom(mediaLinksFromConfig(config)),
+    // missingTwilioSettings guarantees an auth token or an API secret to fall back on.
+    identitySecret: t.identitySecret ?? t.authToken ?? t.apiSecret!,
   });
 }
 

@@ -7,7 +7,10 @@ import type {
 
 export interface FlexConversationRef {
   conversationSid: string;
-  /** The customer participant's identity, derived from the Discord user id. */
+  /**
+   * The customer participant's identity, derived from the Discord user id; the workflow keeps the one it was given,
+   * so a conversation goes on under the identity it was opened with.
+   */
   customerIdentity: string;
 }
 
@@ -70,6 +73,11 @@ export interface FlexPort {
     user: DiscordUserRef;
     channel: DiscordChannelRef;
     caseNumber: number;
+    /**
+     * True: the customer's identity is an HMAC of the Discord user id. Absent only in activities scheduled by
+     * workflow code from before opaque identities, which began with (and so retry with) `discord:<user id>`.
+     */
+    opaqueIdentity?: boolean;
   }): Promise<FlexConversationRef>;
   postCustomerMessage(input: {
     conversation: FlexConversationRef;

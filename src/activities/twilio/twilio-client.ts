@@ -1,5 +1,5 @@
 import twilio, { type Twilio } from 'twilio';
-import { RoutedRequestClient } from './routed-request-client';
+import { RoutedRequestClient, type TwilioCallObserver } from './routed-request-client';
 
 export interface TwilioCredentials {
   accountSid: string;
@@ -11,9 +11,17 @@ export interface TwilioCredentials {
   apiBaseUrl?: string;
 }
 
+export interface TwilioClientOptions {
+  /** Sees every HTTP call the client makes (metrics, traces). */
+  observe?: TwilioCallObserver;
+}
+
 /** Builds a twilio client from config. Called by the entry point's wiring, never at module level. */
-export function createTwilioClient(credentials: TwilioCredentials): Twilio {
-  const httpClient = new RoutedRequestClient({ baseUrl: credentials.apiBaseUrl });
+export function createTwilioClient(
+  credentials: TwilioCredentials,
+  options: TwilioClientOptions = {},
+): Twilio {
+  const httpClient = new RoutedRequestClient({ baseUrl: credentials.apiBaseUrl, observe: options.observe });
   if (credentials.apiKey && credentials.apiSecret) {
     return twilio(credentials.apiKey, credentials.apiSecret, {
       accountSid: credentials.accountSid,

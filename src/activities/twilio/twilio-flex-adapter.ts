@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type Twilio } from 'twilio';
 import { type Attachment } from '../../shared/support-types';
-import { customerIdentity } from './identity';
+import { legacyCustomerIdentity, opaqueCustomerIdentity } from './identity';
 import { type MediaLinker } from '../../media/message-media';
 import { readFlexUpdates } from './flex-updates';
 import {
@@ -42,6 +42,8 @@ export interface TwilioFlexOptions {
   interactionSetup?: { attempts: number; intervalMs: number };
   /** Signs links for agent attachments found by reconciliation, as the webhooks do for the ones they deliver. */
   mediaLink?: MediaLinker;
+  /** The secret customer identities are an HMAC under (TWILIO_IDENTITY_SECRET, else derived from credentials). */
+  identitySecret: string;
 }
 
 /** The conversation attributes flexcord writes; other keys (Flex's own) are kept as they are. */
@@ -54,12 +56,18 @@ interface FlexcordConversationAttributes {
 
 /** FlexPort on the real twilio client: Conversations for messages, Flex Interactions for routing. */
 export class TwilioFlexAdapter implements FlexPort {
-  constructor(private readonly options: TwilioFlexOptions) {}
+  private readonly opaqueIdentity: (discordUserId: string) => string;
+
+  constructor(private readonly options: TwilioFlexOptions) {
+    this.opaqueIdentity = opaqueCustomerIdentity(options.identitySecret);
+  }
 
   async ensureConversation(
     input: Parameters<FlexPort['ensureConversation']>[0],
   ): Promise<FlexConversationRef> {
-    const identity = customerIdentity(input.user.userId);
+    const identity = input.opaqueIdentity
+      ? this.opaqueIdentity(input.user.userId)
+      : legacyCustomerIdentity(input.user.userId);
     const conversationSid =
       (await this.findOpenConversation(identity, input.workflowId)) ??
       (await this.fetchOrCreateConversation(input));

@@ -3,6 +3,9 @@ import { createWebhookApp } from '../../webhooks/app';
 import { listen } from '../../webhooks/http-server';
 import { mediaLinkRouters } from '../../webhooks/media/mount';
 import { twilioWebhookRouters } from '../../webhooks/twilio/mount';
+import { Router } from 'express';
+import { webhookMetrics } from '../../observability/webhook-metrics';
+import { webhookSpans } from '../../observability/webhook-spans';
 import { type RoleStarter } from '../role';
 
 export const startWebhooksRole: RoleStarter = async (ctx) => {
@@ -13,6 +16,18 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
       await ctx.client.connection.workflowService.getSystemInfo({});
     },
     routers: [
+      // Counts (and traces) each Twilio webhook; mounted first so it sees every one, rejections included.
+      ...(ctx.observability
+        ? [
+            {
+              path: '/twilio',
+              router: Router().use(
+                ...(ctx.observability.tracing ? [webhookSpans()] : []),
+                webhookMetrics(ctx.observability.metrics),
+              ),
+            },
+          ]
+        : []),
       ...twilioWebhookRouters(ctx),
       ...mediaLinkRouters(ctx),
       caseApi.mount,

@@ -1,4 +1,5 @@
 import { createActivities } from '../../activities';
+import { temporalPhaseCounter } from '../../observability/conversation-count';
 import { buildActivityDeps } from '../dependencies';
 import { connectWorker } from '../../temporal/connect';
 import { feedScheduleSettings, syncFeedSchedule } from '../../temporal/feed-schedule';
@@ -9,7 +10,7 @@ import { type RoleStarter } from '../role';
 export const startWorkerRole: RoleStarter = async (ctx) => {
   const connection = await connectWorker(ctx.target);
   const identity = defaultWorkerIdentity();
-  const built = await buildActivityDeps(ctx.config, ctx.logger, identity);
+  const built = await buildActivityDeps(ctx.config, ctx.logger, identity, ctx.observability);
   const worker = await createWorker({
     connection,
     namespace: ctx.target.namespace,
@@ -19,7 +20,12 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     // Only the built app uses the prebundled code; from sources we bundle fresh so edits are never stale.
     workflowBundlePath: runningFromBuild() ? workflowBundlePath() : undefined,
     logger: ctx.logger,
+    activityInterceptors: ctx.observability?.activityInterceptors,
+    sinks: ctx.observability?.workflowSinks,
   });
+  ctx.observability?.metrics.countConversationsWith(
+    temporalPhaseCounter(ctx.client, ctx.config.temporal.taskQueue),
+  );
   const done = worker.run().finally(async () => {
     await connection.close();
     await built.close();

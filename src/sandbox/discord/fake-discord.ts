@@ -4,6 +4,7 @@ import express from 'express';
 import {
   ApplicationCommandOptionType,
   ChannelType,
+  PermissionFlagsBits,
   ComponentType,
   GatewayDispatchEvents,
   GatewayIntentBits,
@@ -23,9 +24,11 @@ import {
   newMessage,
   userJson,
 } from './model';
+import { allowedMentionsError, type AllowedMentions, type Pings, pingsOf } from './mentions';
 import { OpenApiChecker } from './openapi-checker';
 import { FakeRateLimiter, type RateLimitRule } from './rate-limiter';
 import { createRestRouter } from './rest';
+import { channelPermissions, EVERYONE_PERMISSIONS, isThread } from './permissions';
 import { snowflake } from './snowflake';
 
 export interface FakeInteraction {
@@ -49,16 +52,22 @@ export interface FakeInteraction {
 export interface FakeDiscordOptions {
   token?: string;
   applicationId?: string;
-  /** Route buckets; defaults to Discord's 5 messages per 5 s per channel. */
+  /** Route buckets; defaults to Discord's 5 messages per 5 s and 10 crossposts per hour, per channel. */
   rateLimits?: RateLimitRule[];
   /** Discord's 3-second window to acknowledge an interaction. */
   interactionDeadlineMs?: number;
   /** A fixed id for the bot user, so a sandbox restored from disk keeps the one its channels' overwrites name. */
   botUserId?: string;
+  /**
+   * How long `enforce_nonce` remembers a nonce. Discord checks uniqueness only "in the past few minutes" (it does not
+   * publish the exact window); tests shorten it to see what happens after it.
+   */
+  nonceWindowMs?: number;
 }
 
 const ADMINISTRATOR = 1n << 3n;
-const EVERYONE_PERMISSIONS = 2248473465835073n & ~ADMINISTRATOR;
+/** The fake's nonce window unless a test sets one: a few minutes, as Discord documents. */
+export const DEFAULT_NONCE_WINDOW_MS = 2 * 60_000;
 
 /**
  * A local Discord for tests and the offline sandbox: REST v10 (the subset flexcord uses) plus the gateway, on one
@@ -71,6 +80,9 @@ export class FakeDiscord {
   readonly token: string;
   readonly applicationId: string;
   readonly interactionDeadlineMs: number;
+  readonly nonceWindowMs: number;
+  /** While true every REST request answers 503, as during a Discord outage (the gateway is not affected). */
+  outage = false;
   readonly botUser: FakeUser;
   readonly users = new Map<string, FakeUser>();
   readonly guilds = new Map<string, FakeGuild>();
@@ -83,6 +95,8 @@ export class FakeDiscord {
   readonly rateLimiter: FakeRateLimiter;
   readonly requestLog: { method: string; path: string; body: unknown }[] = [];
   readonly unhandled: string[] = [];
+  /** Per message the bot posted: the `allowed_mentions` it sent (absent when it sent none) and who it notifies. */
+  readonly mentionLog = new Map<string, { allowedMentions?: AllowedMentions; pings: Pings }>();
   private readonly injected: {
     method: string;
     path: RegExp;
@@ -91,6 +105,11 @@ export class FakeDiscord {
     message: string;
     retryAfter?: number;
   }[] = [];
+  private readonly lostAnswers: {
+    method: string;
+    path: RegExp;
+    body?: (body: Record<string, unknown>) => boolean;
+  }[] = [];
   private readonly gateway: FakeGateway;
   private server?: http.Server;
 
@@ -98,8 +117,17 @@ export class FakeDiscord {
     this.token = options.token ?? 'fake-bot-token';
     this.applicationId = options.applicationId ?? snowflake();
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
+    this.nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
     this.rateLimiter = new FakeRateLimiter(
-      options.rateLimits ?? [{ route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 }],
+      options.rateLimits ?? [
+        { route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 },
+        // Publishing is limited per channel per hour (Discord: 10 crossposts an hour).
+        {
+          route: 'post /channels/{channel_id}/messages/{message_id}/crosspost',
+          limit: 10,
+          windowMs: 60 * 60_000,
+        },
+      ],
     );
     this.botUser = this.addUser('flexcord-bot', { bot: true, id: options.botUserId });
     this.gateway = new FakeGateway({ onIdentify: (s) => this.identify(s) });
@@ -299,8 +327,29 @@ export class FakeDiscord {
     }));
   }
 
+  /** Refuses a contradictory `allowed_mentions` with Discord's 400, before anything is stored. */
+  checkAllowedMentions(data: { allowed_mentions?: unknown } | undefined): void {
+    const invalid = allowedMentionsError(data?.allowed_mentions as AllowedMentions | undefined);
+    if (invalid) throw httpError(400, 50035, `Invalid Form Body (${invalid})`);
+  }
+
+  /**
+   * Works out who `message` notifies (mentions.ts), fills in its mention fields as Discord does, and records the
+   * `allowed_mentions` it was sent with.
+   */
+  applyMentions(message: FakeMessage, allowed: AllowedMentions | undefined, interaction: boolean): void {
+    this.checkAllowedMentions({ allowed_mentions: allowed });
+    const channel = this.requireChannel(message.channel_id);
+    const pings = pingsOf(message.content, allowed, { channel, interaction });
+    message.mentions = pings.users.filter((id) => this.users.has(id)).map((id) => this.userJson(id));
+    message.mention_roles = pings.roles;
+    message.mention_everyone = pings.everyone;
+    this.mentionLog.set(message.id, { ...(allowed ? { allowedMentions: allowed } : {}), pings });
+  }
+
   /** A reply to an interaction; ephemeral ones are seen only by the user and are not stored in the channel. */
   interactionMessage(interaction: FakeInteraction, data: Record<string, unknown>): FakeMessage {
+    this.checkAllowedMentions(data);
     const channel = this.requireChannel(interaction.channelId);
     const flags = Number(data.flags ?? 0);
     const message = newMessage(channel, this.botUser, {
@@ -310,6 +359,7 @@ export class FakeDiscord {
       flags,
     });
     Object.assign(message, { webhook_id: this.applicationId, application_id: this.applicationId });
+    this.applyMentions(message, data.allowed_mentions as AllowedMentions | undefined, true);
     if ((flags & MessageFlags.Ephemeral) === 0) this.addMessage(message);
     return message;
   }
@@ -328,6 +378,54 @@ export class FakeDiscord {
   takeInjectedFailure(method: string, path: string) {
     const i = this.injected.findIndex((f) => f.method === method && f.path.test(path));
     return i < 0 ? undefined : this.injected.splice(i, 1)[0];
+  }
+
+  /**
+   * The next request matching `method`, `path` (and `body`, when given) is carried out, but its answer never
+   * reaches the client (the connection drops), as when a client times out or a worker dies after Discord acted.
+   */
+  loseNextAnswer(method: string, path: RegExp, body?: (body: Record<string, unknown>) => boolean): void {
+    this.lostAnswers.push({ method, path, body });
+  }
+
+  takeLostAnswer(method: string, path: string, body: unknown): boolean {
+    const i = this.lostAnswers.findIndex(
+      (f) =>
+        f.method === method &&
+        f.path.test(path) &&
+        (!f.body || f.body((body ?? {}) as Record<string, unknown>)),
+    );
+    if (i >= 0) this.lostAnswers.splice(i, 1);
+    return i >= 0;
+  }
+
+  /** Takes a permission away from the bot in one channel (a member overwrite), as a server admin might. */
+  denyBotPermission(channelId: string, permission: bigint): void {
+    const channel = this.requireChannel(channelId);
+    const own = channel.overwrites.find((o) => o.id === this.botUser.id);
+    const deny = (BigInt(own?.deny ?? '0') | permission).toString();
+    const allow = (BigInt(own?.allow ?? '0') & ~permission).toString();
+    channel.overwrites = [
+      ...channel.overwrites.filter((o) => o.id !== this.botUser.id),
+      { id: this.botUser.id, type: 1, allow, deny },
+    ];
+  }
+
+  /** Throws Discord's 50013 unless the bot holds `permission` in the guild channel (DMs need none). */
+  requireBotPermission(channel: FakeChannel, permission: bigint): void {
+    if (!channel.guildId) return;
+    const parent = isThread(channel) && channel.parentId ? this.channels.get(channel.parentId) : undefined;
+    const perms = channelPermissions(this.requireGuild(channel.guildId), channel, parent, this.botUser.id);
+    const needed = permission | PermissionFlagsBits.ViewChannel;
+    if ((perms & needed) !== needed) throw httpError(403, 50013, 'Missing Permissions');
+  }
+
+  /**
+   * Ends every gateway session with Invalid Session (not resumable): the bot must identify again, and Discord does
+   * not replay what was dispatched in between.
+   */
+  invalidateGatewaySessions(): void {
+    this.gateway.invalidateSessions();
   }
 
   // ---- playing users ----

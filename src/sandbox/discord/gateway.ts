@@ -63,6 +63,15 @@ export class FakeGateway {
     }
   }
 
+  /** Op 9 Invalid Session with `d: false`: the client must identify anew; nothing is dispatched to it meanwhile. */
+  invalidateSessions(): void {
+    for (const s of this.sessions) {
+      if (!s.identified) continue;
+      s.identified = false;
+      this.send(s, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
+    }
+  }
+
   hasIdentifiedSession(): boolean {
     return [...this.sessions].some((s) => s.identified);
   }

@@ -1,9 +1,17 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ChannelType, InteractionResponseType, MessageFlags, type APIEmbed } from 'discord-api-types/v10';
+import {
+  ChannelType,
+  InteractionResponseType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type APIEmbed,
+} from 'discord-api-types/v10';
 import { type FakeDiscord } from './fake-discord';
 import { DiscordHttpError } from './http-error';
 import { messageLimitError } from './limits';
-import { newChannel, newMessage } from './model';
+import { type AllowedMentions } from './mentions';
+import { type FakeMessage, newChannel, newMessage } from './model';
+import { isThread } from './permissions';
 import { snowflake } from './snowflake';
 
 type Handler = (
@@ -33,6 +41,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         if (opts.auth !== false && req.get('authorization') !== `Bot ${fake.token}`) {
           throw new DiscordHttpError(401, 0, '401: Unauthorized');
         }
+        if (fake.outage) return sendError(res, method, template, 503, 0, 'Service Unavailable');
         const injected = fake.takeInjectedFailure(method.toUpperCase(), req.path);
         if (injected)
           return sendError(
@@ -62,6 +71,8 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
           fake.checker.checkRequest(method, template, req.body);
         }
         const out = await handler(req);
+        // Discord acted, but the client never hears back (a timeout, a dropped connection).
+        if (fake.takeLostAnswer(method.toUpperCase(), req.path, req.body)) return res.socket?.destroy();
         if (out.body === undefined) return res.status(out.status).end();
         fake.checker.checkResponse(method, template, out.status, out.body);
         res.status(out.status).json(out.body);
@@ -152,8 +163,22 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
   );
 
   route('get', '/channels/:channelId/messages', '/channels/{channel_id}/messages', {}, (req) => {
-    fake.requireChannel(String(req.params.channelId));
-    return { status: 200, body: [...fake.messagesIn(String(req.params.channelId))].reverse() };
+    const channel = fake.requireChannel(String(req.params.channelId));
+    fake.requireBotPermission(channel, PermissionFlagsBits.ReadMessageHistory);
+    const query = req.query as { after?: string; before?: string; limit?: string };
+    const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50) || 50));
+    const all = fake.messagesIn(channel.id);
+    // Discord answers newest first; with `after` it gives the `limit` messages right after that id.
+    let page: FakeMessage[];
+    if (query.after !== undefined) {
+      const after = BigInt(query.after);
+      page = all.filter((m) => BigInt(m.id) > after).slice(0, limit);
+    } else {
+      const before = query.before === undefined ? undefined : BigInt(query.before);
+      page = all.filter((m) => before === undefined || BigInt(m.id) < before).slice(-limit);
+    }
+    // A message's nonce is echoed only when it is created, never when it is read back.
+    return { status: 200, body: page.reverse().map(({ nonce: _nonce, ...m }) => m) };
   });
 
   route(
@@ -170,6 +195,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         nonce?: string | number;
         enforce_nonce?: boolean;
         flags?: number;
+        allowed_mentions?: AllowedMentions;
       };
       const tooLong = messageLimitError(body);
       if (tooLong) throw new DiscordHttpError(400, 50035, `Invalid Form Body (${tooLong})`);
@@ -178,14 +204,23 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
       if (channel.type === ChannelType.DM && fake.users.get(channel.recipientId ?? '')?.dmsClosed) {
         throw new DiscordHttpError(403, 50007, 'Cannot send messages to this user');
       }
+      fake.requireBotPermission(
+        channel,
+        isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages,
+      );
       const nonce = body.nonce === undefined ? undefined : String(body.nonce);
       if (nonce !== undefined && body.enforce_nonce) {
+        // Only "in the past few minutes": after the window the same nonce posts a second message.
+        const since = Date.now() - fake.nonceWindowMs;
         const earlier = fake
           .messagesIn(channel.id)
-          .find((m) => m.nonce === nonce && m.author.id === fake.botUser.id);
+          .find(
+            (m) => m.nonce === nonce && m.author.id === fake.botUser.id && Date.parse(m.timestamp) >= since,
+          );
         if (earlier) return { status: 200, body: earlier };
       }
       const message = newMessage(channel, fake.botUser, { ...body, nonce });
+      fake.applyMentions(message, body.allowed_mentions, false);
       fake.addMessage(message);
       return { status: 200, body: message };
     },
@@ -198,6 +233,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     {},
     (req) => {
       const channel = fake.requireChannel(String(req.params.channelId));
+      fake.requireBotPermission(channel, PermissionFlagsBits.SendMessages);
       if (channel.type !== ChannelType.GuildAnnouncement)
         throw new DiscordHttpError(400, 40033, 'This message has already been crossposted.');
       const message = fake.messagesIn(channel.id).find((m) => m.id === req.params.messageId);
@@ -215,6 +251,12 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     (req) => {
       const parent = fake.requireChannel(String(req.params.channelId));
       const body = req.body as { name?: string; type?: number; invitable?: boolean };
+      fake.requireBotPermission(
+        parent,
+        body.type === ChannelType.PublicThread
+          ? PermissionFlagsBits.CreatePublicThreads
+          : PermissionFlagsBits.CreatePrivateThreads,
+      );
       if (!body.name) throw new DiscordHttpError(400, 50035, 'Invalid Form Body (name)');
       const thread = newChannel({
         type: body.type ?? ChannelType.PrivateThread,
@@ -349,6 +391,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         throw new DiscordHttpError(404, 10062, 'Unknown interaction');
       }
       const body = req.body as { type: InteractionResponseType; data?: Record<string, unknown> };
+      fake.checkAllowedMentions(body.data);
       interaction.callback = { type: body.type, data: body.data, at: Date.now() };
       if (body.type === InteractionResponseType.ChannelMessageWithSource) {
         interaction.original = fake.interactionMessage(interaction, body.data ?? {});
@@ -356,6 +399,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         interaction.deferredFlags = Number(body.data?.flags ?? 0);
       } else if (body.type === InteractionResponseType.UpdateMessage && interaction.message) {
         Object.assign(interaction.message, pickMessageFields(body.data ?? {}));
+        fake.applyMentions(interaction.message, allowedMentionsIn(body.data), true);
       }
       if (req.query.with_response !== 'true') return { status: 204 };
       return {
@@ -391,12 +435,14 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
       const data = req.body as Record<string, unknown>;
       const tooLong = messageLimitError(data);
       if (tooLong) throw new DiscordHttpError(400, 50035, `Invalid Form Body (${tooLong})`);
+      fake.checkAllowedMentions(data);
       if (
         interaction.callback.type === InteractionResponseType.UpdateMessage ||
         interaction.callback.type === InteractionResponseType.DeferredMessageUpdate
       ) {
         if (!interaction.message) throw new DiscordHttpError(404, 10008, 'Unknown Message');
         Object.assign(interaction.message, pickMessageFields(data));
+        fake.applyMentions(interaction.message, allowedMentionsIn(data), true);
         return { status: 200, body: interaction.message };
       }
       if (!interaction.original) {
@@ -406,6 +452,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         });
       } else {
         Object.assign(interaction.original, pickMessageFields(data));
+        fake.applyMentions(interaction.original, allowedMentionsIn(data), true);
       }
       return { status: 200, body: interaction.original };
     },
@@ -444,6 +491,10 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     res.status(404).json({ code: 0, message: '404: Not Found' });
   });
   return router;
+}
+
+function allowedMentionsIn(data: Record<string, unknown> | undefined): AllowedMentions | undefined {
+  return data?.allowed_mentions as AllowedMentions | undefined;
 }
 
 function pickMessageFields(data: Record<string, unknown>): Record<string, unknown> {

@@ -59,16 +59,19 @@ export function createTwilioWebhookRouter(options: TwilioWebhookOptions): Router
   ): Promise<void> {
     if (!seen.claim(`${workflowId}|${dedupeKey}`)) {
       log.debug({ workflowId, eventId: event.eventId }, 'duplicate Twilio event ignored');
+      res.locals.webhookOutcome = 'duplicate';
       ok();
       return;
     }
     try {
       await options.deliver({ workflowId, event });
+      res.locals.webhookOutcome = 'signalled';
       ok();
     } catch (err) {
       if (err instanceof ConversationNotFoundError) {
         // The conversation ended or never existed here: nothing to tell, and Twilio must not keep retrying.
         log.info({ workflowId, kind: event.kind }, 'Twilio event for a conversation that is not running');
+        res.locals.webhookOutcome = 'not_running';
         ok();
         return;
       }
@@ -79,6 +82,8 @@ export function createTwilioWebhookRouter(options: TwilioWebhookOptions): Router
   }
 
   router.post('/conversations', async (req: Request, res: Response) => {
+    // Outcomes not set below (events flexcord does not act on) count as `ignored` in the webhook metrics.
+    res.locals.webhookOutcome = 'ignored';
     const ok = () => void res.status(200).end();
     const parsed = parseConversationEvent(req.body);
     if (!parsed.ok) {
@@ -108,6 +113,7 @@ export function createTwilioWebhookRouter(options: TwilioWebhookOptions): Router
 
   router.post('/taskrouter', async (req: Request, res: Response) => {
     // TaskRouter asks for 204 No Content with a JSON content type.
+    res.locals.webhookOutcome = 'ignored';
     const ok = () => void res.status(204).type('application/json').end();
     const parsed = taskrouterEventSchema.safeParse(req.body);
     if (!parsed.success) {

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { FeedActivities } from '../../activities/feeds/activities';
 import type { FeedRelayFeedResult, FeedRelayInput, FeedRelayResult } from '../../shared/feed-relay';
 
@@ -10,19 +10,37 @@ const feeds = proxyActivities<Pick<FeedActivities, 'fetchNewFeedItems'>>({
 const discord = proxyActivities<
   Pick<
     FeedActivities,
-    'resolveAnnouncementChannel' | 'postFeedItem' | 'crosspostFeedItem' | 'recordFeedItemPosted'
+    | 'resolveAnnouncementChannel'
+    | 'postFeedItem'
+    | 'announceFeedItem'
+    | 'crosspostFeedItem'
+    | 'recordFeedItemPosted'
   >
 >({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 8 },
 });
+// Crossposting is best effort (Discord limits publishing per channel per hour): a few quick tries, never a wait
+// that could carry the run past its deadline.
+const crosspost = proxyActivities<Pick<FeedActivities, 'crosspostFeedItem'>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '4 seconds', maximumAttempts: 3 },
+});
+
+/**
+ * Each item is posted and recorded in one activity, and crossposted afterwards at best; before it, the item was
+ * recorded only after its crosspost, so a failing crosspost (or a run timing out) re-posted it at the next poll.
+ */
+const POST_ONCE = 'feed-post-once';
 
 /**
  * One poll of the official feeds, started by the `feed-relay` schedule: each item not yet announced is posted to
- * the announcements channel once (the ledger remembers it; the nonce covers a retried post), and crossposted when
- * the channel is an announcement channel. A failing feed is reported in the result and does not stop the others.
+ * the announcements channel once (claimed in the ledger, posted, recorded in one step; a retry or a later run finds
+ * an earlier post instead of posting again), then crossposted at best when the channel is an announcement channel.
+ * A failing feed is reported in the result and does not stop the others.
  */
 export async function feedRelayWorkflow(input: FeedRelayInput): Promise<FeedRelayResult> {
+  const postOnce = patched(POST_ONCE);
   const channel = await discord.resolveAnnouncementChannel({
     guildId: input.guildId,
     channelName: input.channelName,
@@ -39,6 +57,18 @@ export async function feedRelayWorkflow(input: FeedRelayInput): Promise<FeedRela
       });
       result.baselined = fresh.baselined;
       for (const item of fresh.items) {
+        if (postOnce) {
+          const { messageId } = await discord.announceFeedItem({
+            channelId: channel.channelId,
+            feedUrl,
+            feedTitle: fresh.feedTitle,
+            item,
+          });
+          result.posted++;
+          if (channel.announcement && !(await crosspostAtBest(channel.channelId, messageId)))
+            result.crosspostFailed = (result.crosspostFailed ?? 0) + 1;
+          continue;
+        }
         const { messageId } = await discord.postFeedItem({
           channelId: channel.channelId,
           feedUrl,
@@ -57,6 +87,18 @@ export async function feedRelayWorkflow(input: FeedRelayInput): Promise<FeedRela
     }
   }
   return { channelId: channel.channelId, crossposted: channel.announcement, feeds: results };
+}
+
+/** Crossposts a posted announcement; a failure is logged and counted, never fatal: the post itself stands. */
+async function crosspostAtBest(channelId: string, messageId: string): Promise<boolean> {
+  try {
+    await crosspost.crosspostFeedItem({ channelId, messageId });
+    return true;
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('announcement posted but not crossposted', { messageId, error: describe(err) });
+    return false;
+  }
 }
 
 function describe(err: ActivityFailure): string {

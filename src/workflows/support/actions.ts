@@ -14,6 +14,7 @@ import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } fro
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
+import { staffNotesForTask } from './staff-notes';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
 import {
   agentEntry,
@@ -32,10 +33,14 @@ export const ESCALATED_TASK_PRIORITY = 100;
 const ARTICLES_PER_ANSWER = 3;
 /** The SLA notice quotes TaskRouter's live wait; runs recorded before it quoted the SLA setting. */
 const SLA_LIVE_WAIT = 'sla-live-wait';
+/** Each part of a long message is its own `sendToDiscord` step; before, one step posted every part. */
+const SEND_PARTS = 'discord-send-parts';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
+/** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
+const OPAQUE_IDENTITY = 'twilio-opaque-identity';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -61,6 +66,9 @@ function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent
  * (after its retries) is logged and the conversation goes on; a failed hand-over closes it with `flex_failed`.
  */
 export class ConversationActions {
+  /** The id of this run's last post in each channel: where a retried send starts looking for its own message. */
+  private readonly lastPosted = new Map<string, string>();
+
   constructor(
     private readonly model: ConversationModel,
     private readonly workflowId: string,
@@ -315,10 +323,14 @@ export class ConversationActions {
         user,
         channel: this.s.channel!,
         caseNumber,
+        // Histories from before opaque identities asked for `discord:<user id>`; the identity the activity returns
+        // is kept in state (flexConversation), so a conversation opened either way goes on as it began.
+        ...(patched(OPAQUE_IDENTITY) ? { opaqueIdentity: true } : {}),
       });
       this.s.flexConversation = conversation;
       publishConversation(this.model);
       const transcript = await cases.getCaseTranscript({ caseNumber });
+      const staffNotes = await staffNotesForTask(user);
       const handoff = await flex.handToFlex({
         conversation,
         workflowId: this.workflowId,
@@ -330,6 +342,7 @@ export class ConversationActions {
           title: caseTitle(transcript, user),
           articles: this.s.suggestedArticles,
           transcript,
+          staffNotes,
         }),
       });
       this.s.handoff = handoff;
@@ -536,7 +549,7 @@ export class ConversationActions {
   private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
     const channel = this.s.channel!;
     try {
-      await discord.sendToDiscord({ ...message, channel });
+      await this.deliver({ ...message, channel });
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
@@ -545,11 +558,30 @@ export class ConversationActions {
       try {
         this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
-        await discord.sendToDiscord({ ...message, channel: this.s.channel });
+        await this.deliver({ ...message, channel: this.s.channel });
       } catch (fallbackErr) {
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
       }
     }
+  }
+
+  /**
+   * One message, one part per step: a part confirmed by Discord is never sent again, and a retried part looks for
+   * its own post after the previous one (Discord's nonce only guards a few minutes; relays retry for hours).
+   */
+  private async deliver(message: OutboundDiscordMessage): Promise<void> {
+    if (!patched(SEND_PARTS)) {
+      await discord.sendToDiscord(message);
+      return;
+    }
+    const channelId = message.channel.channelId;
+    let after = this.lastPosted.get(channelId);
+    for (let part = 0, parts = 1; part < parts; part++) {
+      const sent = await discord.sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
+      parts = sent.parts ?? 1;
+      after = sent.messageIds.at(-1) ?? after;
+    }
+    if (after) this.lastPosted.set(channelId, after);
   }
 
   private async appendTranscript(entries: TranscriptEntry[]): Promise<void> {

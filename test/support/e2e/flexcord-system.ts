@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import pino from 'pino';
 import { type RoleContext, type RunningRole } from '../../../src/app/role';
 import { startBotRole } from '../../../src/app/roles/bot-role';
 import { startWebhooksRole } from '../../../src/app/roles/webhooks-role';
 import { startWorkerRole } from '../../../src/app/roles/worker-role';
 import { type Config, loadConfig } from '../../../src/config';
+import { type Observability } from '../../../src/observability';
 import { localTarget } from '../../../src/temporal/connect';
 import { type FakeDiscord } from '../../../src/sandbox/discord';
 import { FakeTwilio } from '../../../src/sandbox/twilio/fake-twilio';
@@ -15,6 +17,8 @@ import { testEnv } from '../global-fixtures';
 import { uniqueTaskQueue } from '../worker';
 
 export const E2E_AUTH_TOKEN = 'e2ee2ee2ee2ee2ee2ee2ee2ee2ee2ee2';
+/** TWILIO_IDENTITY_SECRET of the system: customers appear in Twilio under an HMAC keyed with it. */
+export const E2E_IDENTITY_SECRET = 'e2e-identity-secret-0123456789';
 
 export interface FlexcordSystem {
   config: Config;
@@ -31,6 +35,8 @@ export interface FlexcordSystem {
 export async function startFlexcordSystem(
   discord: FakeDiscord,
   env: Record<string, string> = {},
+  /** Metrics and traces as `flexcord start` wires them: the roles' hooks and the client's interceptors. */
+  observability?: Observability,
 ): Promise<FlexcordSystem> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcord-e2e-'));
   // Twilio signs webhooks for the public URL, and the fake needs its TaskRouter callback up front, so the HTTP
@@ -55,6 +61,7 @@ export async function startFlexcordSystem(
       DISCORD_API_URL: discord.apiUrl,
       TWILIO_ACCOUNT_SID: twilio.accountSid,
       TWILIO_AUTH_TOKEN: E2E_AUTH_TOKEN,
+      TWILIO_IDENTITY_SECRET: E2E_IDENTITY_SECRET,
       TWILIO_FLEX_WORKSPACE_SID: twilio.workspaceSid,
       TWILIO_FLEX_WORKFLOW_SID: twilio.workflowSid,
       TWILIO_API_BASE_URL: twilio.url,
@@ -69,8 +76,15 @@ export async function startFlexcordSystem(
     config,
     logger,
     target: localTarget(env_.address, env_.namespace ?? 'default'),
-    client: env_.client,
+    client: observability
+      ? new Client({
+          connection: env_.connection,
+          namespace: env_.namespace ?? 'default',
+          interceptors: { workflow: observability.clientInterceptors },
+        })
+      : env_.client,
     sharedProcess: false,
+    observability,
   };
 
   const roles: RunningRole[] = [];
