@@ -27,7 +27,15 @@ const REDACT_PATHS = [
   '*.databaseUrl',
 ];
 
-export function createLogger(config: Pick<Config, 'log'>, name = 'flexcord'): Logger {
+/**
+ * The process's logger. `destination` replaces stdout (tests read what would have been written); the pretty format
+ * writes its formatted lines there too.
+ */
+export function createLogger(
+  config: Pick<Config, 'log'>,
+  name = 'flexcord',
+  destination?: pino.DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     name,
     level: config.log.level,
@@ -38,8 +46,13 @@ export function createLogger(config: Pick<Config, 'log'>, name = 'flexcord'): Lo
     // entry: a start-up of a dozen messages then fits on one screen.
     return pino(
       options,
-      pretty({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', singleLine: true }),
+      pretty({
+        colorize: destination ? false : process.stdout.isTTY,
+        ignore: 'pid,hostname',
+        singleLine: true,
+        ...(destination ? { destination } : {}),
+      }),
     );
   }
-  return pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }
