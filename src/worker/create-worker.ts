@@ -9,6 +9,7 @@ import {
 } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { quietBundlerLogger } from '../logging/temporal-logger';
+import { safeActivityFailures } from './safe-activity-failures';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -52,7 +53,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
-    interceptors: { activity: options.activityInterceptors ?? [] },
+    // Outermost, so metrics and the SDK's own "Activity failed" log see only safe failures.
+    interceptors: { activity: [safeActivityFailures, ...(options.activityInterceptors ?? [])] },
     workflowBundle,
   });
 }
