@@ -22,6 +22,7 @@ class Recorder {
   reports: FileReportInput[] = [];
   closed: { caseNumber: number; reason: string }[] = [];
   triaged: { caseNumber: number; note?: string; priority?: string; actor: string; eventId?: string }[] = [];
+  noted: { caseNumber: number; note: string; actor: string; eventId?: string }[] = [];
   running = new Set<string>();
   openFails = false;
   cases: CaseSummary[] = [];
@@ -118,6 +119,10 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
           }
           rec.triaged.push({ caseNumber, ...input, ...ctx });
           return { caseNumber, phase: 'triaged', reporterNotified: caseNumber !== 2 };
+        },
+        async note(caseNumber, input, ctx) {
+          rec.noted.push({ caseNumber, note: input.note, actor: ctx.actor, eventId: ctx.eventId });
+          return { caseNumber };
         },
       },
     };
@@ -434,6 +439,24 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
       );
       // The interaction id makes the action idempotent should Discord deliver it twice.
       assert.ok(rec.triaged.every((t) => typeof t.eventId === 'string' && t.eventId.length > 0));
+    });
+
+    it('lets only staff add a private note to a case of this guild, and says the reporter does not see it', async () => {
+      rec.cases = [summary(1, guildId, ana), summary(3, 'other-guild', ana)];
+      const run = (user: string, options: Record<string, string | number>) =>
+        discord.waitForReply(discord.runSlashCommand(user, supportChannelId, 'case', options, 'note'));
+
+      assert.match(reply(await run(ana, { number: 1, text: 'I am staff, honest' })), /Only staff/);
+      assert.match(reply(await run(staff, { number: 3, text: 'x' })), /no case #3 in this server/);
+      const ok = await run(staff, { number: 1, text: '  Refunded once already  ' });
+      assert.ok(isEphemeral(ok));
+      assert.equal(reply(ok), 'Added a private note to case #1. The reporter does not see it.');
+      assert.deepEqual(
+        rec.noted.map(({ caseNumber, note, actor }) => ({ caseNumber, note, actor })),
+        [{ caseNumber: 1, note: 'Refunded once already', actor: `discord:${staff}` }],
+      );
+      assert.equal(rec.noted[0]!.eventId, ok.id, 'the interaction id makes the note idempotent');
+      assert.deepEqual(discord.messagesIn(discord.dmChannelFor(ana).id), [], 'nothing reached the reporter');
     });
   });
 

@@ -5,7 +5,16 @@ import { SUPPORT_WORKFLOW_TYPE } from '../src/shared/support-messages';
 import { supportWorkflowId } from '../src/shared/support-types';
 import { getConversationState } from '../src/temporal/support-client';
 import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
-import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { opaqueCustomerIdentity } from '../src/activities/twilio/identity';
+import {
+  E2E_IDENTITY_SECRET,
+  eventually,
+  type FlexcordSystem,
+  startFlexcordSystem,
+} from './support/e2e/flexcord-system';
+
+/** How the system names a Discord user in Twilio. */
+const customer = opaqueCustomerIdentity(E2E_IDENTITY_SECRET);
 
 /*
  * The whole of flexcord on the real Temporal dev server, with no stand-ins for our own code: the worker, webhooks
@@ -139,7 +148,7 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
     await eventually(() =>
       assert.deepEqual(
         conversation.messages.map((m) => [m.author, m.body]),
-        [[`discord:${ana}`, 'I already reinstalled it twice.']],
+        [[customer(ana), 'I already reinstalled it twice.']],
       ),
     );
 
@@ -167,7 +176,7 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
           conversation.messages.at(-1)!.author,
           conversation.messages.at(-1)!.body,
         ],
-        [`discord:${ana}`, 'That fixed it, thank you!'],
+        [customer(ana), 'That fixed it, thank you!'],
       ),
     );
 
@@ -273,7 +282,7 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
     const conversation = twilio.conversation(conversationSid);
     await eventually(() =>
       assert.deepEqual(conversation.messages.map((m) => [m.author, m.body]).at(-1), [
-        `discord:${bo}`,
+        customer(bo),
         'My trade vanished.',
       ]),
     );

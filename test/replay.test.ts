@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Worker } from '@temporalio/worker';
+import { workflowTracingSinks } from '../src/observability/workflow-tracing';
 import { workflowBundle } from './support/global-fixtures';
 import { loadSavedHistories } from './support/histories';
 
@@ -18,7 +19,8 @@ describe('replay of saved workflow histories', function () {
     const histories = loadSavedHistories();
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: await workflowBundle() },
+      // The bundle's tracing interceptor exports workflow spans through this sink (none while replaying).
+      { workflowBundle: await workflowBundle(), sinks: workflowTracingSinks() },
       histories,
     )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

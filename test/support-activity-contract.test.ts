@@ -19,12 +19,14 @@ describe('support activity contract', () => {
       'handToFlex',
       'escalateFlexTask',
       'fetchFlexUpdates',
+      'listFlexTasks',
       'estimateAgentWait',
       'closeFlexConversation',
       'openCase',
       'appendTranscript',
       'updateCase',
       'getCaseTranscript',
+      'latestStaffNotes',
       'searchKnowledgeBase',
     ];
     // The adapters are never called here: only the registered names and their shapes matter.

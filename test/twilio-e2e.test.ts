@@ -12,6 +12,11 @@ import {
 } from '../src/temporal/support-client';
 import { type FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
+import { IDENTITY_SECRET } from './support/flex-adapter';
+import { opaqueCustomerIdentity } from '../src/activities/twilio/identity';
+
+/** How the harness's adapter names a Discord user in Twilio. */
+const customer = opaqueCustomerIdentity(IDENTITY_SECRET);
 import { eventually } from './support/conversation-helpers';
 import { testEnv } from './support/global-fixtures';
 import { withWorker } from './support/worker';
@@ -48,6 +53,7 @@ function otherActivities() {
       caseChanges.push(changes);
     },
     getCaseTranscript: async ({ caseNumber }) => transcripts.get(caseNumber) ?? [],
+    latestStaffNotes: async () => [],
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges };
@@ -101,7 +107,7 @@ describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', fun
       const conversation = fake.conversation(conversationSid);
       assert.deepEqual(
         conversation.participants.map((p) => p.identity),
-        [`discord:${input.user.userId}`],
+        [customer(input.user.userId)],
       );
       await eventually(async () =>
         assert.equal((await getConversationState(client, workflowId)).phase, 'waiting_for_agent'),
@@ -128,7 +134,7 @@ describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', fun
       await eventually(() =>
         assert.deepEqual(
           conversation.messages.map((m) => [m.author, m.body]),
-          [[`discord:${input.user.userId}`, 'My game crashes on start']],
+          [[customer(input.user.userId), 'My game crashes on start']],
         ),
       );
       const posts = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages'));

@@ -1,10 +1,11 @@
-import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../shared/case-types';
+import type { CaseChanges, CaseEventInput, NewCase, StaffNote, TranscriptEntry } from '../shared/case-types';
 import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
 import type { DiscordPort } from './discord/port';
 import type {
   FlexConversationRef,
   FlexHandoffRef,
   FlexPort,
+  FlexTaskRef,
   FlexUpdates,
   FlexWaitEstimate,
 } from './twilio/port';
@@ -22,7 +23,8 @@ type FlexInput<Method extends keyof FlexPort> = InputOf<FlexPort, Method>;
 export interface SupportActivities {
   // Discord
   openSupportChannel(input: InputOf<DiscordPort, 'openSupportChannel'>): Promise<DiscordChannelRef>;
-  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
+  /** `parts`: how many parts the whole message has (when `message.part` asked for one of them). */
+  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[]; parts?: number }>;
 
   // Twilio Flex
   ensureFlexConversation(input: FlexInput<'ensureConversation'>): Promise<FlexConversationRef>;
@@ -31,6 +33,8 @@ export interface SupportActivities {
   escalateFlexTask(input: FlexInput<'escalate'>): Promise<void>;
   /** What the webhooks may have missed: agent messages after the cursor, agents present, conversation state. */
   fetchFlexUpdates(input: FlexInput<'fetchUpdates'>): Promise<FlexUpdates>;
+  /** The tasks of the handoff's interaction channel, newest first: is another one live (a transfer)? */
+  listFlexTasks(input: FlexInput<'handoffTasks'>): Promise<FlexTaskRef[]>;
   /** How long the user may still wait for an agent, from live TaskRouter figures (asked when the SLA fires). */
   estimateAgentWait(input: FlexInput<'estimateWait'>): Promise<FlexWaitEstimate>;
   closeFlexConversation(input: FlexInput<'close'>): Promise<void>;
@@ -40,6 +44,8 @@ export interface SupportActivities {
   appendTranscript(input: { caseNumber: number; entries: TranscriptEntry[] }): Promise<void>;
   updateCase(input: { caseNumber: number; changes: CaseChanges; event: CaseEventInput }): Promise<void>;
   getCaseTranscript(input: { caseNumber: number }): Promise<TranscriptEntry[]>;
+  /** The newest private staff notes on the user's cases in this guild (newest first), for the Flex task. */
+  latestStaffNotes(input: { guildId: string; reporterId: string; limit: number }): Promise<StaffNote[]>;
 
   // Knowledge base
   searchKnowledgeBase(input: { query: string; limit: number }): Promise<ArticleHit[]>;

@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { type Config, MissingSettingsError } from '../config';
 import { createObservability } from '../observability';
 import { startMetricsServer } from '../observability/metrics-server';
+import { startTracing } from '../observability/tracing';
 import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { explainMissingCli, provisionTemporalCli } from '../temporal/cli-provision';
 import { clusterTarget, connectClient, localTarget, type TemporalTarget } from '../temporal/connect';
@@ -39,7 +40,9 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
     logger,
     sdkMetrics: metricsPort !== undefined && roles.includes('worker'),
   });
-  const observability = createObservability({ processMetrics: metricsPort !== undefined });
+  const tracing = startTracing(config.tracing);
+  if (tracing) logger.info({ exporter: config.tracing.exporter, url: config.tracing.url }, 'tracing on');
+  const observability = createObservability({ processMetrics: metricsPort !== undefined, tracing });
   let devServer: DevServer | undefined;
   let target: TemporalTarget;
   if (config.temporal.address) {
@@ -89,6 +92,7 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
       await metricsServer?.close();
       await connection.close();
       await devServer?.stop();
+      await tracing?.shutdown();
     })());
   const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   return { roles: running, devServer, done, stop };

@@ -30,5 +30,5 @@ export interface BotDeps {
   timings: SupportTimings;
   conversations: SupportConversations;
   reports: Reports;
-  cases: Pick<CaseOperations, 'listForUser' | 'listForGuild' | 'show' | 'close' | 'triage'>;
+  cases: Pick<CaseOperations, 'listForUser' | 'listForGuild' | 'show' | 'close' | 'triage' | 'note'>;
 }

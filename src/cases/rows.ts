@@ -1,5 +1,11 @@
 import { type Selectable, type Updateable } from 'kysely';
-import type { CaseChanges, CaseSummary, TranscriptEntry } from '../shared/case-types';
+import {
+  type CaseChanges,
+  type CaseSummary,
+  STAFF_NOTE_ACTION,
+  type StaffNote,
+  type TranscriptEntry,
+} from '../shared/case-types';
 import type { CaseDetail, CaseLink } from '../activities/cases/port';
 import { type CasesTable, type EventsTable, type TranscriptTable } from './tables';
 
@@ -39,6 +45,7 @@ export function toDetail(
       ...(e.detail !== null ? { detail: e.detail } : {}),
       at: e.at,
     })),
+    notes: events.filter((e) => e.action === STAFF_NOTE_ACTION).map(toStaffNote),
     ...(row.close_reason !== null ? { closeReason: row.close_reason } : {}),
     ...(row.rating !== null ? { rating: row.rating } : {}),
     twilio: dropNulls({
@@ -50,6 +57,10 @@ export function toDetail(
     links,
     ...(row.closed_at !== null ? { closedAt: row.closed_at } : {}),
   };
+}
+
+export function toStaffNote(e: Selectable<EventsTable>): StaffNote {
+  return { caseNumber: e.case_number, author: e.actor, text: e.detail ?? '', at: e.at };
 }
 
 export function toTranscriptEntry(row: Selectable<TranscriptTable>): TranscriptEntry {

@@ -1,10 +1,12 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type {
-  CaseChanges,
-  CaseEventInput,
-  CaseSummary,
-  NewCase,
-  TranscriptEntry,
+import {
+  type CaseChanges,
+  type CaseEventInput,
+  type CaseSummary,
+  type NewCase,
+  STAFF_NOTE_ACTION,
+  type StaffNote,
+  type TranscriptEntry,
 } from '../shared/case-types';
 import type { CaseDetail, CaseFilter, CaseLink, CaseLinkKind, CaseStore } from '../activities/cases/port';
 import { CaseNotFoundError, CrossGuildLinkError } from './errors';
@@ -12,6 +14,7 @@ import {
   changeColumns,
   describeChanges,
   toDetail,
+  toStaffNote,
   toSummary,
   toTranscriptEntry,
   transcriptRow,
@@ -198,6 +201,24 @@ export class SqlCaseStore implements CaseStore {
       .orderBy('id')
       .execute();
     return rows.map(toTranscriptEntry);
+  }
+
+  async latestStaffNotes(input: {
+    guildId: string;
+    reporterId: string;
+    limit: number;
+  }): Promise<StaffNote[]> {
+    const rows = await this.db
+      .selectFrom('case_events')
+      .innerJoin('cases', 'cases.number', 'case_events.case_number')
+      .selectAll('case_events')
+      .where('case_events.action', '=', STAFF_NOTE_ACTION)
+      .where('cases.guild_id', '=', input.guildId)
+      .where('cases.reporter_id', '=', input.reporterId)
+      .orderBy('case_events.id', 'desc')
+      .limit(Math.min(Math.max(input.limit, 1), 50))
+      .execute();
+    return rows.map(toStaffNote);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseSummary[]> {

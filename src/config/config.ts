@@ -44,6 +44,8 @@ export interface Config {
     workspaceSid?: string;
     workflowSid?: string;
     conversationsServiceSid?: string;
+    /** Customer identities in Twilio are an HMAC of the Discord user id under this secret. */
+    identitySecret?: string;
     apiBaseUrl?: string;
     /** TaskRouter task channel for handed-over conversations (Flex chat: `chat`). */
     taskChannel: string;
@@ -67,6 +69,11 @@ export interface Config {
   feeds: { urls: string[]; pollSeconds: number; allowedPrivateRanges: string[] };
   /** Prometheus metrics of this process on `port` (`/metrics`); off when unset. */
   metrics: { port?: number };
+  /**
+   * Traces (OpenTelemetry), off unless OTEL_TRACES_EXPORTER or an OTLP endpoint says where to send them.
+   * `url` is the full OTLP/HTTP traces URL; `headers` is OTEL_EXPORTER_OTLP_HEADERS (may carry credentials).
+   */
+  tracing: { exporter: 'otlp' | 'console' | 'none'; url?: string; headers?: string; serviceName: string };
 }
 
 export function toConfig(env: Env): Config {
@@ -116,6 +123,7 @@ export function toConfig(env: Env): Config {
       workspaceSid: env.TWILIO_FLEX_WORKSPACE_SID,
       workflowSid: env.TWILIO_FLEX_WORKFLOW_SID,
       conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
+      identitySecret: env.TWILIO_IDENTITY_SECRET,
       apiBaseUrl: env.TWILIO_API_BASE_URL,
       taskChannel: env.TWILIO_TASK_CHANNEL,
       conversationTimers: {
@@ -154,5 +162,22 @@ export function toConfig(env: Env): Config {
       allowedPrivateRanges: env.FEED_ALLOWED_PRIVATE_RANGES,
     },
     metrics: { port: env.METRICS_PORT },
+    tracing: tracingConfig(env),
+  };
+}
+
+/**
+ * OTEL_TRACES_EXPORTER decides; unset, an OTLP endpoint turns OTLP export on; OTEL_SDK_DISABLED turns it all off.
+ * The spec's default exporter is otlp, but flexcord stays quiet unless told where to send traces.
+ */
+function tracingConfig(env: Env): Config['tracing'] {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined);
+  const exporter = env.OTEL_SDK_DISABLED ? 'none' : (env.OTEL_TRACES_EXPORTER ?? (url ? 'otlp' : 'none'));
+  return {
+    exporter,
+    url,
+    headers: env.OTEL_EXPORTER_OTLP_HEADERS,
+    serviceName: env.OTEL_SERVICE_NAME ?? 'flexcord',
   };
 }

@@ -58,6 +58,7 @@ export const envSchema = z.object({
   TWILIO_FLEX_WORKSPACE_SID: optionalString,
   TWILIO_FLEX_WORKFLOW_SID: optionalString,
   TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
+  TWILIO_IDENTITY_SECRET: optionalString,
   TWILIO_API_BASE_URL: optionalUrl,
   TWILIO_TASK_CHANNEL: z.string().min(1).default('chat'),
   TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
@@ -95,6 +96,17 @@ export const envSchema = z.object({
     ),
 
   METRICS_PORT: optionalPort,
+
+  // OpenTelemetry's standard variables, the ones flexcord branches on; the exporter reads the rest itself.
+  OTEL_SDK_DISABLED: booleanFlag(false),
+  OTEL_TRACES_EXPORTER: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['otlp', 'console', 'none']).optional(),
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+  OTEL_SERVICE_NAME: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

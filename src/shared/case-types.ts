@@ -64,6 +64,18 @@ export interface CaseChanges {
   rating?: number;
 }
 
+/** The event action of a staff note: private to staff, never sent to the reporter. */
+export const STAFF_NOTE_ACTION = 'note';
+
+/** A private staff note on a case, as staff and the Flex agent see it. */
+export interface StaffNote {
+  caseNumber: number;
+  /** Who wrote it: `discord:<user id>`, `api:<actor>`, `cli:<user>`, `flex:<agent>`. */
+  author: string;
+  text: string;
+  at: string;
+}
+
 export interface CaseSummary {
   number: number;
   type: CaseType;

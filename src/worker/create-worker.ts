@@ -3,11 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   type ActivityInterceptorsFactory,
+  type InjectedSinks,
   type NativeConnection,
   Worker,
   bundleWorkflowCode,
 } from '@temporalio/worker';
+import { type Sinks } from '@temporalio/workflow';
 import { type Logger } from 'pino';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowTracingSinks } from '../observability/workflow-tracing';
 import { quietBundlerLogger } from '../logging/temporal-logger';
 import { safeActivityFailures } from './safe-activity-failures';
 
@@ -22,6 +25,8 @@ export interface WorkerOptions {
   logger?: Logger;
   /** Around every activity call (metrics, traces). */
   activityInterceptors?: ActivityInterceptorsFactory[];
+  /** Sinks workflow code calls; the bundle's tracing interceptor needs its `exporter` (default: spans dropped). */
+  sinks?: InjectedSinks<Sinks>;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -45,6 +50,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ? { codePath: bundlePath }
     : await bundleWorkflowCode({
         workflowsPath: WORKFLOWS_PATH,
+        workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
         ...(options.logger ? { logger: quietBundlerLogger(options.logger) } : {}),
       });
   return Worker.create({
@@ -55,13 +61,17 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities: options.activities,
     // Outermost, so metrics and the SDK's own "Activity failed" log see only safe failures.
     interceptors: { activity: [safeActivityFailures, ...(options.activityInterceptors ?? [])] },
+    sinks: options.sinks ?? workflowTracingSinks(),
     workflowBundle,
   });
 }
 
 /** Writes the workflow bundle for production start (`npm run build`). */
 export async function writeWorkflowBundle(outFile: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+  });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
 }

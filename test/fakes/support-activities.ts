@@ -1,7 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SupportActivities } from '../../src/activities/support-activity-types';
-import type { FlexUpdates, FlexWaitEstimate } from '../../src/activities/twilio/port';
-import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../../src/shared/case-types';
+import type { FlexTaskRef, FlexUpdates, FlexWaitEstimate } from '../../src/activities/twilio/port';
+import type {
+  CaseChanges,
+  CaseEventInput,
+  NewCase,
+  StaffNote,
+  TranscriptEntry,
+} from '../../src/shared/case-types';
 import type { ArticleHit, OutboundDiscordMessage } from '../../src/shared/support-types';
 
 /**
@@ -54,7 +60,12 @@ export class FakeSupportWorld {
   flexChannelStatus: FlexUpdates['channelStatus'] = 'active';
   /** The handoff's newest TaskRouter task for reconciliation; unset: none listed. */
   flexTask: FlexUpdates['task'];
+  /** Older tasks of the handoff's channel, newest first, listed after `flexTask` (a transfer leaves some). */
+  olderFlexTasks: FlexTaskRef[] = [];
+  readonly flexTaskListCalls: { channelSid: string }[] = [];
   readonly waitEstimateCalls: { interactionSid: string }[] = [];
+  /** Private staff notes the case store holds, newest last; `latestStaffNotes` answers from these. */
+  readonly staffNotes: (StaffNote & { guildId: string; reporterId: string })[] = [];
   private nextCase = 1;
 
   constructor(private readonly options: FakeSupportOptions = {}) {}
@@ -119,7 +130,12 @@ export class FakeSupportWorld {
           lastMessageIndex: indexes.length > 0 ? Math.max(...indexes) : undefined,
           ...(handoff && this.flexChannelStatus ? { channelStatus: this.flexChannelStatus } : {}),
           ...(handoff && this.flexTask ? { task: this.flexTask } : {}),
+          ...(handoff ? { tasks: this.flexTasks() } : {}),
         };
+      },
+      listFlexTasks: async ({ handoff }) => {
+        this.flexTaskListCalls.push({ channelSid: handoff.channelSid });
+        return this.flexTasks();
       },
       estimateAgentWait: async ({ handoff }) => {
         this.waitEstimateCalls.push({ interactionSid: handoff.interactionSid });
@@ -155,11 +171,22 @@ export class FakeSupportWorld {
         c.events.push(event);
       },
       getCaseTranscript: async ({ caseNumber }) => [...this.mustCase(caseNumber).transcript],
+      latestStaffNotes: async ({ guildId, reporterId, limit }) =>
+        this.staffNotes
+          .filter((n) => n.guildId === guildId && n.reporterId === reporterId)
+          .reverse()
+          .slice(0, limit)
+          .map(({ guildId: _g, reporterId: _r, ...note }) => note),
       searchKnowledgeBase: async ({ query, limit }) => {
         this.searches.push(query);
         return (this.options.search?.(query, limit) ?? []).slice(0, limit);
       },
     };
+  }
+
+  /** The handoff channel's tasks, newest first, as TaskRouter would list them. */
+  flexTasks(): FlexTaskRef[] {
+    return [...(this.flexTask ? [this.flexTask] : []), ...this.olderFlexTasks];
   }
 
   /** The case's current fields, folding every recorded change in order. */

@@ -5,6 +5,8 @@ import { type MediaLinker } from '../../src/media/message-media';
 import { type FakeTwilio } from '../../src/sandbox/twilio/fake-twilio';
 
 export const WEBHOOK_URL = 'https://bridge.example.com/twilio/conversations';
+/** The secret test customers' Twilio identities are an HMAC under. */
+export const IDENTITY_SECRET = 'test-identity-secret-0123456789';
 
 /**
  * Flex activities on the real adapter against the fake; `overrides` change the credentials, URL, media links or
@@ -17,6 +19,7 @@ export function flexActivities(
     apiBaseUrl?: string;
     mediaLink?: MediaLinker;
     conversationsServiceSid?: string;
+    identitySecret?: string;
   } = {},
 ) {
   const adapter = new TwilioFlexAdapter({
@@ -31,6 +34,7 @@ export function flexActivities(
     conversationsWebhookUrl: WEBHOOK_URL,
     timers: { inactive: 'PT12H', closed: 'P2D' },
     interactionSetup: { attempts: 5, intervalMs: 10 },
+    identitySecret: overrides.identitySecret ?? IDENTITY_SECRET,
     ...(overrides.mediaLink ? { mediaLink: overrides.mediaLink } : {}),
     ...(overrides.conversationsServiceSid
       ? { conversationsServiceSid: overrides.conversationsServiceSid }

@@ -2,6 +2,7 @@ import { Runtime, DefaultLogger, bundleWorkflowCode, type WorkflowBundle } from 
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { provisionTemporalCli, explainMissingCli } from '../../src/temporal/cli-provision';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/workflow-tracing';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { freePort } from './free-port';
 
@@ -56,6 +57,11 @@ export function sdkMetricsUrl(): string {
 
 /** The project's workflow code, bundled once per run. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  // With the tracing interceptor, as production bundles it: replaying saved histories proves it is safe.
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }

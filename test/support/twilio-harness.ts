@@ -13,6 +13,7 @@ import { createWebhookApp } from '../../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../../src/webhooks/http-server';
 import { createTwilioWebhookRouter } from '../../src/webhooks/twilio/twilio-router';
 import { FakeTwilio } from '../../src/sandbox/twilio/fake-twilio';
+import { IDENTITY_SECRET } from './flex-adapter';
 
 /**
  * The Twilio side of an end-to-end test: the real webhook router (signalling workflows through `client`) on a
@@ -58,6 +59,7 @@ export async function startTwilioHarness(client: Client, authToken: string): Pro
     conversationsWebhookUrl: `${publicBaseUrl}/twilio/conversations`,
     timers: { inactive: 'PT12H', closed: 'P2D' },
     interactionSetup: { attempts: 5, intervalMs: 20 },
+    identitySecret: IDENTITY_SECRET,
   });
   return {
     fake,
@@ -97,6 +99,7 @@ export function nonTwilioStandIns() {
       caseUpdates.push({ caseNumber, changes, action: event.action });
     },
     getCaseTranscript: async () => [],
+    latestStaffNotes: async () => [],
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges, caseUpdates };

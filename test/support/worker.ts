@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
+import { workflowTracingSinks } from '../../src/observability/workflow-tracing';
 import { testEnv, workflowBundle } from './global-fixtures';
 
 export function uniqueTaskQueue(prefix = 'test'): string {
@@ -21,6 +22,8 @@ export async function withWorker<T>(
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    // The bundle's tracing interceptor exports workflow spans through this sink (dropped here).
+    sinks: workflowTracingSinks(),
   });
   return worker.runUntil(fn(taskQueue));
 }

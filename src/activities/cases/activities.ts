@@ -1,5 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseChanges, CaseEventInput, NewCase, TranscriptEntry } from '../../shared/case-types';
+import type {
+  CaseChanges,
+  CaseEventInput,
+  NewCase,
+  StaffNote,
+  TranscriptEntry,
+} from '../../shared/case-types';
 import { CaseNotFoundError, CrossGuildLinkError } from '../../cases/errors';
 import type { CaseLinkKind, CaseStore } from './port';
 
@@ -39,6 +45,14 @@ export function createCaseActivities(deps: CaseActivityDeps) {
         if (!found) throw new CaseNotFoundError(input.caseNumber);
         return found.transcript;
       });
+    },
+    /** The newest private staff notes on the user's cases in the guild, for the Flex agent's task. */
+    async latestStaffNotes(input: {
+      guildId: string;
+      reporterId: string;
+      limit: number;
+    }): Promise<StaffNote[]> {
+      return store.latestStaffNotes(input);
     },
     async linkCases(input: {
       caseNumber: number;

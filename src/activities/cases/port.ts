@@ -5,6 +5,7 @@ import type {
   CaseSummary,
   CaseType,
   NewCase,
+  StaffNote,
   TranscriptEntry,
 } from '../../shared/case-types';
 
@@ -13,6 +14,8 @@ export interface CaseDetail extends CaseSummary {
   fields: Record<string, string>;
   transcript: TranscriptEntry[];
   events: (CaseEventInput & { at: string })[];
+  /** Staff notes (the events of action `note`), oldest first: for staff and agents only, never the reporter. */
+  notes: StaffNote[];
   closeReason?: string;
   rating?: number;
   twilio: { conversationSid?: string; interactionSid?: string; channelSid?: string; taskSid?: string };
@@ -54,4 +57,6 @@ export interface CaseStore {
     input: { caseNumber: number; linkedCaseNumber: number; kind: CaseLinkKind },
     event: CaseEventInput,
   ): Promise<void>;
+  /** The newest staff notes on a reporter's cases in one guild, newest first (what a Flex agent should know). */
+  latestStaffNotes(input: { guildId: string; reporterId: string; limit: number }): Promise<StaffNote[]>;
 }

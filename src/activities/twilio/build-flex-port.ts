@@ -48,11 +48,18 @@ export function buildFlexPort(
       handToFlex: fail,
       escalate: fail,
       fetchUpdates: fail,
+      handoffTasks: fail,
       estimateWait: fail,
       close: fail,
     };
   }
   const t = config.twilio;
+  if (!t.identitySecret) {
+    logger.warn(
+      'TWILIO_IDENTITY_SECRET is not set: customer identities in Twilio derive from the Twilio credentials and ' +
+        'change when those are rotated; set a secret of its own and keep it',
+    );
+  }
   return new TwilioFlexAdapter({
     client: createTwilioClient(
       {
@@ -71,6 +78,8 @@ export function buildFlexPort(
     conversationsWebhookUrl: `${config.http.publicBaseUrl!.replace(/\/+$/, '')}${CONVERSATIONS_WEBHOOK_PATH}`,
     timers: t.conversationTimers,
     mediaLink: linkerFrom(mediaLinksFromConfig(config)),
+    // missingTwilioSettings guarantees an auth token or an API secret to fall back on.
+    identitySecret: t.identitySecret ?? t.authToken ?? t.apiSecret!,
   });
 }
 

@@ -1,15 +1,40 @@
+import { createHmac } from 'node:crypto';
+
 /*
- * How flexcord names people in Twilio. Pure functions, shared by the adapter and the webhooks.
+ * How flexcord names people in Twilio, shared by the adapter and the webhooks.
  */
 
 const CUSTOMER_PREFIX = 'discord:';
 
-/** The Conversations identity of a Discord user: stable across guilds and name changes. */
-export function customerIdentity(discordUserId: string): string {
+/** Turns a Discord user id into the customer's Conversations identity. */
+export type CustomerIdentity = (discordUserId: string) => string;
+
+/**
+ * Opaque customer identities, as Twilio's best practices ask: `discord:h-` and 128 bits of an HMAC-SHA256 of the
+ * Discord user id, under a key derived from the operator's secret (TWILIO_IDENTITY_SECRET). Stable across servers
+ * and name changes, so an agent sees a returning customer as one; without the secret nobody can tell who it is or
+ * turn a Discord id into it. The name people read stays in the participant's attributes (`friendlyName`).
+ */
+export function opaqueCustomerIdentity(secret: string): CustomerIdentity {
+  if (!secret) throw new Error('a customer identity secret is required');
+  // Domain separation: the same secret may also sign something else (the Twilio auth token, as a fallback).
+  const key = createHmac('sha256', secret).update('flexcord customer identity v1').digest();
+  return (discordUserId) =>
+    `${CUSTOMER_PREFIX}h-${createHmac('sha256', key).update(discordUserId).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * The identity of conversations opened before identities were opaque: the Discord user id itself. Only an
+ * activity scheduled by that older workflow code still asks for it, so a retry continues as it began.
+ */
+export function legacyCustomerIdentity(discordUserId: string): string {
   return `${CUSTOMER_PREFIX}${discordUserId}`;
 }
 
-/** True for identities flexcord created for Discord users; anything else in a conversation is Flex (an agent). */
+/**
+ * True for identities flexcord created for Discord users (opaque or, in older conversations, the user id);
+ * anything else in a conversation is Flex (an agent).
+ */
 export function isCustomerIdentity(identity: string | undefined): boolean {
   return identity?.startsWith(CUSTOMER_PREFIX) ?? false;
 }

@@ -4,6 +4,7 @@ import { temporalConversations, temporalReports } from '../../bot/temporal-conve
 import { openCaseStore } from '../../cases';
 import { createCaseOperations, reportFollowUp } from '../../cases/report-client';
 import { requireSettings } from '../../config';
+import { tracedConversations } from '../../observability/bot-spans';
 import { type RoleStarter } from '../role';
 
 export const startBotRole: RoleStarter = async (ctx) => {
@@ -23,7 +24,9 @@ export const startBotRole: RoleStarter = async (ctx) => {
         logger: ctx.logger,
         discord: ctx.config.discord,
         timings: ctx.config.support,
-        conversations: temporalConversations(ctx.client, taskQueue),
+        conversations: ctx.observability?.tracing
+          ? tracedConversations(temporalConversations(ctx.client, taskQueue))
+          : temporalConversations(ctx.client, taskQueue),
         reports: temporalReports(ctx.client, taskQueue, reportFollowUp(ctx.config)),
         cases: createCaseOperations({ client: ctx.client, store: caseStore.store }),
       },

@@ -5,6 +5,7 @@ import { mediaLinkRouters } from '../../webhooks/media/mount';
 import { twilioWebhookRouters } from '../../webhooks/twilio/mount';
 import { Router } from 'express';
 import { webhookMetrics } from '../../observability/webhook-metrics';
+import { webhookSpans } from '../../observability/webhook-spans';
 import { type RoleStarter } from '../role';
 
 export const startWebhooksRole: RoleStarter = async (ctx) => {
@@ -15,9 +16,17 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
       await ctx.client.connection.workflowService.getSystemInfo({});
     },
     routers: [
-      // Counts each Twilio webhook once answered; mounted first so it sees every one, rejections included.
+      // Counts (and traces) each Twilio webhook; mounted first so it sees every one, rejections included.
       ...(ctx.observability
-        ? [{ path: '/twilio', router: Router().use(webhookMetrics(ctx.observability.metrics)) }]
+        ? [
+            {
+              path: '/twilio',
+              router: Router().use(
+                ...(ctx.observability.tracing ? [webhookSpans()] : []),
+                webhookMetrics(ctx.observability.metrics),
+              ),
+            },
+          ]
         : []),
       ...twilioWebhookRouters(ctx),
       ...mediaLinkRouters(ctx),

@@ -21,6 +21,7 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     workflowBundlePath: runningFromBuild() ? workflowBundlePath() : undefined,
     logger: ctx.logger,
     activityInterceptors: ctx.observability?.activityInterceptors,
+    sinks: ctx.observability?.workflowSinks,
   });
   ctx.observability?.metrics.countConversationsWith(
     temporalPhaseCounter(ctx.client, ctx.config.temporal.taskQueue),

@@ -11,7 +11,7 @@ const line = (c: CaseSummary) => `#${c.number} · ${c.type} · **${c.status}** �
 export default {
   data: {
     name: 'case',
-    description: 'Your cases and their status (staff: every case, triage and closing)',
+    description: 'Your cases and their status (staff: every case, triage, notes and closing)',
     contexts: [0],
     options: [
       {
@@ -39,6 +39,27 @@ export default {
             name: 'note',
             description: 'A note for the reporter',
             max_length: 500,
+          },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'note',
+        description: 'Staff: add a private note to a case (never shown to the reporter)',
+        options: [
+          {
+            type: ApplicationCommandOptionType.Integer,
+            name: 'number',
+            description: 'Case number',
+            required: true,
+            min_value: 1,
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'text',
+            description: 'The note, for staff and agents only',
+            required: true,
+            max_length: 1000,
           },
         ],
       },
@@ -100,6 +121,13 @@ export default {
         await interaction.editReply(
           `Triaged case #${number}.${result.reporterNotified === false ? ' (The reporter has DMs closed.)' : ''}`,
         );
+        return;
+      }
+      if (subcommand === 'note') {
+        const text = interaction.options.getString('text', true).trim();
+        if (!text) throw new UserFacingError('The note is empty.');
+        await ctx.deps.cases.note(number, { note: text }, who);
+        await interaction.editReply(`Added a private note to case #${number}. The reporter does not see it.`);
         return;
       }
       const reason = interaction.options.getString('reason', true).trim();

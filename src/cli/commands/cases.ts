@@ -129,6 +129,20 @@ export function registerCasesCommand(program: Command): void {
       },
     );
 
+  cases
+    .command('note <number> <text>')
+    .description('add a private staff note to a case (shown to staff and Flex agents, never to the reporter)')
+    .option('--guild <id>', GUILD_HELP)
+    .option('--actor <name>', 'who writes it, for the event log', process.env.USER ?? 'cli')
+    .action(async (number: string, text: string, opts: { actor: string; guild?: string }) => {
+      const n = parse(caseNumber, number);
+      const note = parse(z.string().trim().min(1, 'the note is empty').max(4000), text);
+      await withOperations(opts, async (ops, staff) => {
+        await ops.note(n, { note }, staff);
+        console.log(`added a private note to case #${n}`);
+      });
+    });
+
   withFilters(
     cases.command('export').description('export cases as JSON Lines (everything) or CSV (one row each)'),
   )
@@ -245,6 +259,9 @@ function formatDetail(c: CaseDetail): string {
     '',
     c.description,
     ...Object.entries(c.fields).map(([k, v]) => `  ${k}: ${v}`),
+    '',
+    'Staff notes (private, never shown to the reporter):',
+    ...(c.notes.length ? c.notes.map((n) => `  [${n.at}] ${n.author}: ${n.text}`) : ['  (none)']),
     '',
     'Transcript:',
     ...(c.transcript.length ? c.transcript.map((t) => `  [${t.at}] ${t.author}: ${t.text}`) : ['  (empty)']),

@@ -103,7 +103,11 @@ export class FakeDiscord {
     message: string;
     retryAfter?: number;
   }[] = [];
-  private readonly lostAnswers: { method: string; path: RegExp }[] = [];
+  private readonly lostAnswers: {
+    method: string;
+    path: RegExp;
+    body?: (body: Record<string, unknown>) => boolean;
+  }[] = [];
   private readonly gateway: FakeGateway;
   private server?: http.Server;
 
@@ -375,15 +379,20 @@ export class FakeDiscord {
   }
 
   /**
-   * The next request matching `method` and `path` is carried out, but its answer never reaches the client (the
-   * connection drops), as when a client times out or a worker dies after Discord acted.
+   * The next request matching `method`, `path` (and `body`, when given) is carried out, but its answer never
+   * reaches the client (the connection drops), as when a client times out or a worker dies after Discord acted.
    */
-  loseNextAnswer(method: string, path: RegExp): void {
-    this.lostAnswers.push({ method, path });
+  loseNextAnswer(method: string, path: RegExp, body?: (body: Record<string, unknown>) => boolean): void {
+    this.lostAnswers.push({ method, path, body });
   }
 
-  takeLostAnswer(method: string, path: string): boolean {
-    const i = this.lostAnswers.findIndex((f) => f.method === method && f.path.test(path));
+  takeLostAnswer(method: string, path: string, body: unknown): boolean {
+    const i = this.lostAnswers.findIndex(
+      (f) =>
+        f.method === method &&
+        f.path.test(path) &&
+        (!f.body || f.body((body ?? {}) as Record<string, unknown>)),
+    );
     if (i >= 0) this.lostAnswers.splice(i, 1);
     return i >= 0;
   }

@@ -72,7 +72,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         }
         const out = await handler(req);
         // Discord acted, but the client never hears back (a timeout, a dropped connection).
-        if (fake.takeLostAnswer(method.toUpperCase(), req.path)) return res.socket?.destroy();
+        if (fake.takeLostAnswer(method.toUpperCase(), req.path, req.body)) return res.socket?.destroy();
         if (out.body === undefined) return res.status(out.status).end();
         fake.checker.checkResponse(method, template, out.status, out.body);
         res.status(out.status).json(out.body);

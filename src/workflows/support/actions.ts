@@ -10,10 +10,12 @@ import type {
   UserMessageEvent,
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
-import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } from './activities';
+import { liveTaskBesides } from '../../shared/flex-tasks';
+import { cases, discord, flex, flexEstimate, flexReconcile, flexTasks, isDmClosed, kb } from './activities';
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
+import { staffNotesForTask } from './staff-notes';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
 import {
   agentEntry,
@@ -32,17 +34,34 @@ export const ESCALATED_TASK_PRIORITY = 100;
 const ARTICLES_PER_ANSWER = 3;
 /** The SLA notice quotes TaskRouter's live wait; runs recorded before it quoted the SLA setting. */
 const SLA_LIVE_WAIT = 'sla-live-wait';
+/** Each part of a long message is its own `sendToDiscord` step; before, one step posted every part. */
+const SEND_PARTS = 'discord-send-parts';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
+/**
+ * Transfers: a task's close counts only when no other task of the channel is live, on both paths, and a new agent
+ * is introduced as "You're now talking with…".
+ */
+const FLEX_TRANSFERS = 'flex-transfers';
+/** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
+const OPAQUE_IDENTITY = 'twilio-opaque-identity';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
  * id the TaskRouter webhook would have carried, so a late webhook is a duplicate), or its channel closed or failed.
  * A canceled task (a workflow timeout, say) leaves the user with nobody coming: the conversation must close.
  */
-function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent | undefined {
+function handoffEnded(
+  updates: FlexUpdates,
+  channelSid: string,
+  transfers: boolean,
+): FlexClosedEvent | undefined {
+  const channelEnded = updates.channelStatus === 'closed' || updates.channelStatus === 'failed';
+  // A transfer or an invite may leave several tasks on an open channel: while any is live, someone is (or will be)
+  // with the user, whatever the newest one says.
+  if (transfers && !channelEnded && liveTaskBesides(updates.tasks ?? [])) return undefined;
   const task = updates.task;
   const taskSid = task?.sid;
   if (task?.status === 'canceled')
@@ -51,8 +70,7 @@ function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent
     return { eventId: `${task.sid}:task.completed`, reason: 'task_completed', taskSid };
   if (task?.status === 'wrapping')
     return { eventId: `${task.sid}:task.wrapup`, reason: 'agent_closed', taskSid };
-  if (updates.channelStatus === 'closed' || updates.channelStatus === 'failed')
-    return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
+  if (channelEnded) return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
   return undefined;
 }
 
@@ -61,6 +79,9 @@ function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent
  * (after its retries) is logged and the conversation goes on; a failed hand-over closes it with `flex_failed`.
  */
 export class ConversationActions {
+  /** The id of this run's last post in each channel: where a retried send starts looking for its own message. */
+  private readonly lastPosted = new Map<string, string>();
+
   constructor(
     private readonly model: ConversationModel,
     private readonly workflowId: string,
@@ -184,7 +205,7 @@ export class ConversationActions {
         },
       });
     } else if (handoff) {
-      const ended = handoffEnded(updates, handoff.channelSid);
+      const ended = handoffEnded(updates, handoff.channelSid, patched(FLEX_TRANSFERS));
       if (ended)
         queue({
           kind: 'flex_closed',
@@ -315,10 +336,14 @@ export class ConversationActions {
         user,
         channel: this.s.channel!,
         caseNumber,
+        // Histories from before opaque identities asked for `discord:<user id>`; the identity the activity returns
+        // is kept in state (flexConversation), so a conversation opened either way goes on as it began.
+        ...(patched(OPAQUE_IDENTITY) ? { opaqueIdentity: true } : {}),
       });
       this.s.flexConversation = conversation;
       publishConversation(this.model);
       const transcript = await cases.getCaseTranscript({ caseNumber });
+      const staffNotes = await staffNotesForTask(user);
       const handoff = await flex.handToFlex({
         conversation,
         workflowId: this.workflowId,
@@ -330,6 +355,7 @@ export class ConversationActions {
           title: caseTitle(transcript, user),
           articles: this.s.suggestedArticles,
           transcript,
+          staffNotes,
         }),
       });
       this.s.handoff = handoff;
@@ -357,7 +383,32 @@ export class ConversationActions {
   /** Flex ended the handoff (conversation closed, task wrapped up, completed or canceled): close, if it is ours. */
   private async onFlexClosed(event: FlexClosedEvent): Promise<void> {
     if (this.isForeign('close', event)) return;
+    if (await this.taskSupersededByTransfer(event)) return;
     await this.close(event.reason, 'agent');
+  }
+
+  /**
+   * A TaskRouter close (wrap-up, completion, cancellation) of one task while another task of the same channel is
+   * live is a transfer (the first agent leaving after inviting the next) or a declined invite, not the end.
+   * TaskRouter's webhooks do not say so: the channel's tasks are read. If they cannot be, the event counts.
+   */
+  private async taskSupersededByTransfer(event: FlexClosedEvent): Promise<boolean> {
+    const handoff = this.s.handoff;
+    if (this.s.phase === 'closed' || !handoff || event.taskSid === undefined || !patched(FLEX_TRANSFERS))
+      return false;
+    try {
+      const tasks = await flexTasks.listFlexTasks({ handoff });
+      const live = liveTaskBesides(tasks, event.taskSid);
+      if (live)
+        log.info('Flex task ended while another task of the channel is live (a transfer): not a close', {
+          eventId: event.eventId,
+          liveTask: live.sid,
+        });
+      return live !== undefined;
+    } catch (err) {
+      log.warn('could not read the Flex channel tasks; taking the close as it came', { error: String(err) });
+      return false;
+    }
   }
 
   /** True (and logged) when a Flex event names another conversation or channel than the current handoff. */
@@ -375,13 +426,17 @@ export class ConversationActions {
       log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
       return;
     }
-    const sameAgent = this.s.agent?.identity === event.agentIdentity;
+    const previous = this.s.agent;
+    const sameAgent = previous?.identity === event.agentIdentity;
     this.s.phase = 'with_agent';
     this.s.agent = { identity: event.agentIdentity, name: event.agentName };
     this.model.touch(Date.now());
     publishConversation(this.model);
     if (sameAgent) return;
-    const text = say.agentJoined(event.agentName);
+    const text =
+      previous && patched(FLEX_TRANSFERS)
+        ? say.nowTalkingWith(event.agentName)
+        : say.agentJoined(event.agentName);
     await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
     await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
     await this.updateCase(
@@ -536,7 +591,7 @@ export class ConversationActions {
   private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
     const channel = this.s.channel!;
     try {
-      await discord.sendToDiscord({ ...message, channel });
+      await this.deliver({ ...message, channel });
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
@@ -545,11 +600,30 @@ export class ConversationActions {
       try {
         this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
-        await discord.sendToDiscord({ ...message, channel: this.s.channel });
+        await this.deliver({ ...message, channel: this.s.channel });
       } catch (fallbackErr) {
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
       }
     }
+  }
+
+  /**
+   * One message, one part per step: a part confirmed by Discord is never sent again, and a retried part looks for
+   * its own post after the previous one (Discord's nonce only guards a few minutes; relays retry for hours).
+   */
+  private async deliver(message: OutboundDiscordMessage): Promise<void> {
+    if (!patched(SEND_PARTS)) {
+      await discord.sendToDiscord(message);
+      return;
+    }
+    const channelId = message.channel.channelId;
+    let after = this.lastPosted.get(channelId);
+    for (let part = 0, parts = 1; part < parts; part++) {
+      const sent = await discord.sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
+      parts = sent.parts ?? 1;
+      after = sent.messageIds.at(-1) ?? after;
+    }
+    if (after) this.lastPosted.set(channelId, after);
   }
 
   private async appendTranscript(entries: TranscriptEntry[]): Promise<void> {

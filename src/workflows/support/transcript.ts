@@ -100,6 +100,8 @@ export function flexTaskAttributes(input: {
   title: string;
   articles: ArticleHit[];
   transcript: TranscriptEntry[];
+  /** Private staff notes on the user's cases, newest first; unset in histories recorded before they existed. */
+  staffNotes?: { caseNumber: number; author: string; at: string; text: string }[];
 }): Record<string, unknown> {
   return {
     caseNumber: input.caseNumber,
@@ -111,5 +113,6 @@ export function flexTaskAttributes(input: {
     summary: input.title,
     suggestedArticles: input.articles.map((a) => ({ title: a.title, url: a.url })),
     transcript: transcriptExcerpt(input.transcript, 30),
+    ...(input.staffNotes ? { staffNotes: input.staffNotes } : {}),
   };
 }

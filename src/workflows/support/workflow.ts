@@ -25,6 +25,7 @@ import { discord } from './activities';
 import { ConversationActions } from './actions';
 import { publishConversation } from './publish';
 import { ConversationModel, type InboxItem, type SupportWorkflowInput } from './state';
+import { inTraceContextOf, rememberTraceContext } from './trace-context';
 
 export type { SupportWorkflowInput, CarriedState } from './state';
 
@@ -87,7 +88,8 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
       model.greetingInFlight = false;
     }
     for (let item = model.inbox.shift(); item !== undefined; item = model.inbox.shift()) {
-      await act.handle(item);
+      const next = item;
+      await inTraceContextOf(next, () => act.handle(next));
     }
     await act.fireDueTimers(Date.now());
 
@@ -110,6 +112,7 @@ function registerHandlers(model: ConversationModel): void {
   const queue = (item: InboxItem) => {
     if (!model.receive(item))
       log.info('duplicate event ignored', { kind: item.kind, eventId: item.event.eventId });
+    else rememberTraceContext(item);
   };
   setHandler(userMessageSignal, (event) => queue({ kind: 'user_message', event }));
   setHandler(requestHumanSignal, (event) => queue({ kind: 'request_human', event }));

@@ -17,6 +17,8 @@ import { testEnv } from '../global-fixtures';
 import { uniqueTaskQueue } from '../worker';
 
 export const E2E_AUTH_TOKEN = 'e2ee2ee2ee2ee2ee2ee2ee2ee2ee2ee2';
+/** TWILIO_IDENTITY_SECRET of the system: customers appear in Twilio under an HMAC keyed with it. */
+export const E2E_IDENTITY_SECRET = 'e2e-identity-secret-0123456789';
 
 export interface FlexcordSystem {
   config: Config;
@@ -59,6 +61,7 @@ export async function startFlexcordSystem(
       DISCORD_API_URL: discord.apiUrl,
       TWILIO_ACCOUNT_SID: twilio.accountSid,
       TWILIO_AUTH_TOKEN: E2E_AUTH_TOKEN,
+      TWILIO_IDENTITY_SECRET: E2E_IDENTITY_SECRET,
       TWILIO_FLEX_WORKSPACE_SID: twilio.workspaceSid,
       TWILIO_FLEX_WORKFLOW_SID: twilio.workflowSid,
       TWILIO_API_BASE_URL: twilio.url,
