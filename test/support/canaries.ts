@@ -16,6 +16,8 @@ export const CANARY = {
   apiToken: 'canaryCaseApiToken5e2a9c7b3d1f8e6a',
   mediaLinkSecret: 'canaryMediaLinkSecret8b4e1d7c2a9f',
   dbPassword: 'canaryDbPassword3c7e1a9d5b2f',
+  identitySecret: 'canaryIdentitySecret6a2d8f4b1e9c',
+  otlpToken: 'canaryOtlpToken9e3b7d1c5a8f',
 } as const;
 
 const SECRETS = {
@@ -25,6 +27,8 @@ const SECRETS = {
   apiToken: CANARY.apiToken,
   mediaLinkSecret: CANARY.mediaLinkSecret,
   dbPassword: CANARY.dbPassword,
+  identitySecret: CANARY.identitySecret,
+  otlpToken: CANARY.otlpToken,
 };
 
 /** Every form a canary may leak in, by a label that says which secret and how. */
