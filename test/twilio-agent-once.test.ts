@@ -9,6 +9,7 @@ import {
 } from '../src/temporal/support-client';
 import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
 import { testEnv } from './support/global-fixtures';
+import { recordHistory } from './support/histories';
 import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
 import { withWorker } from './support/worker';
 
@@ -122,7 +123,7 @@ describe('Twilio Flex end to end: each agent is announced once', function () {
   });
 
   it('a transfer to another agent and back announces each agent once', async () => {
-    await handedOver(async ({ sid, standIns }) => {
+    await handedOver(async ({ sid, standIns, workflowId }) => {
       await twilio.fake.agentAccepts(sid, alice);
       await replies(sid, standIns, [[alice.identity, 'Passing you to billing.']]);
       await twilio.fake.agentTransfers(sid, { to: bob });
@@ -139,6 +140,19 @@ describe('Twilio Flex end to end: each agent is announced once', function () {
         ['Alice from the support team joined the conversation.', "You're now talking with Bob."],
       );
       assert.equal(joinUpdates(standIns).length, 2);
+
+      const client = testEnv().client;
+      await twilio.fake.agentCloses(sid);
+      await eventually(async () =>
+        assert.equal((await getConversationState(client, workflowId)).phase, 'closed'),
+      );
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'rating',
+        event: { eventId: `rate-${sid}`, rating: 5 },
+      });
+      await client.workflow.getHandle(workflowId).result();
+      await recordHistory(client, workflowId, 'support-agent-once-v1');
     });
   });
 });
