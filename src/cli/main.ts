@@ -10,6 +10,8 @@ const USER_FACING_ERRORS = new Set([
   'TemporalUnreachableError',
   'ConversationNotFoundError',
   'PortInUseError',
+  'SandboxRefusedError',
+  'SandboxMismatchError',
 ]);
 
 export function buildProgram(): Command {
