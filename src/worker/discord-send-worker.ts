@@ -1,6 +1,7 @@
 import { type ActivityInterceptorsFactory, type NativeConnection, Worker } from '@temporalio/worker';
 import { type Activities } from '../activities';
 import { discordSendRate, discordSendTaskQueue } from '../shared/task-queue';
+import { safeActivityFailures } from './safe-activity-failures';
 
 /** The activities that run on the send queue: the support conversations' posts and the channel each opens. */
 export function discordSendActivities(activities: Pick<Activities, 'sendToDiscord' | 'openSupportChannel'>) {
@@ -29,6 +30,7 @@ export async function createDiscordSendWorker(options: {
     identity: options.identity,
     activities: discordSendActivities(options.activities),
     maxTaskQueueActivitiesPerSecond: discordSendRate(options.globalRateLimit),
-    interceptors: { activity: options.activityInterceptors ?? [] },
+    // As on the main worker: outermost, so only safe failures reach Temporal and the logs.
+    interceptors: { activity: [safeActivityFailures, ...(options.activityInterceptors ?? [])] },
   });
 }
