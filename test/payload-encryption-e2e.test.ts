@@ -20,10 +20,17 @@ interface JsonPayload {
   data?: string;
 }
 
-/** A history's payloads in the codec protocol's proto JSON: bytes as base64. */
+/**
+ * Payloads Temporal itself must read or the SDK writes stay plain by design: search attributes (the server indexes
+ * them: ids, phase, case number, never message text), patch markers, and propagated headers (trace context).
+ */
+const PLAIN_BY_DESIGN = new Set(['searchAttributes', 'markerRecordedEventAttributes', 'header']);
+
+/** A history's payloads (but those plain by design) in the codec protocol's proto JSON: bytes as base64. */
 function jsonPayloads(history: temporal.api.history.v1.IHistory): JsonPayload[] {
   const found: JsonPayload[] = [];
-  const visit = (value: unknown): void => {
+  const visit = (value: unknown, key?: string): void => {
+    if (key && PLAIN_BY_DESIGN.has(key)) return;
     if (!value || typeof value !== 'object') return;
     const v = value as { metadata?: Record<string, Uint8Array>; data?: Uint8Array };
     if (v.metadata && typeof v.metadata === 'object' && 'encoding' in v.metadata) {
@@ -35,7 +42,8 @@ function jsonPayloads(history: temporal.api.history.v1.IHistory): JsonPayload[] 
       });
       return;
     }
-    for (const child of Object.values(value as object)) visit(child);
+    for (const [k, child] of Object.entries(value as object))
+      visit(child, Array.isArray(value) ? undefined : k);
   };
   visit(history.events);
   return found;
