@@ -33,6 +33,7 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
       ...mediaLinkRouters(ctx),
       ...codecRouters(ctx),
       caseApi.mount,
+      ...(ctx.httpRouters ?? []),
     ],
   });
   const server = await listen(app, ctx.config.http.port, ctx.config.http.host).catch(async (err: unknown) => {
