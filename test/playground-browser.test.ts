@@ -139,4 +139,33 @@ describe('playground in a real browser', function () {
     // The staff view lists the case as closed.
     await p.locator('#cases tr[data-case="' + caseNumber + '"] td', { hasText: 'closed' }).waitFor();
   });
+
+  it('files a bug through its form, and staff triage it from Discord; the reporter hears of it', async () => {
+    const p = page!;
+    const member = p.locator('#discord-pane');
+    await member.locator('[data-person="member"]').click();
+    await member.locator('[data-channel="bug-reports"]').click();
+    await member.locator('[data-command="bug"]').click();
+    const form = p.locator('#modal');
+    await form.locator('[data-field="title"]').waitFor();
+    await form.locator('[data-field="title"]').fill('Shop button does nothing');
+    await form.locator('[data-field="what_happened"]').fill('Tapping Shop in the lobby does nothing.');
+    await form.locator('[data-field="steps"]').fill('Open the game, tap Shop.');
+    await form.locator('[data-field="expected"]').fill('The shop opens.');
+    await form.locator('button[type="submit"]').click();
+    const filed = member.locator('.msg.ephemeral', { hasText: /bug report is case #\d+/ });
+    await filed.waitFor();
+    const bugCase = /case #(\d+)/.exec(await filed.innerText())![1]!;
+    await p.locator(`#cases tr[data-case="${bugCase}"]`).waitFor();
+
+    // Staff use /case triage in Discord; the reporter gets a DM.
+    await member.locator('[data-person="staff"]').click();
+    await member.locator('[data-channel="bug-reports"]').click();
+    await p.locator('#composer-text').fill(`/case triage number:${bugCase} note:We can reproduce it.`);
+    await p.locator('#composer button[type="submit"]').click();
+    await member.locator('.msg.ephemeral', { hasText: `Triaged case #${bugCase}` }).waitFor();
+    await member.locator('[data-person="member"]').click();
+    await member.locator('[data-channel="dm"]').click();
+    await member.locator('.msg', { hasText: 'has been triaged' }).waitFor();
+  });
 });
