@@ -3,8 +3,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { createDiscordActivities } from '../src/activities/discord/activities';
 import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/discord-rest-port';
+import { supportWorkflowId } from '../src/shared/support-types';
 import { FakeDiscord } from '../src/sandbox/discord';
 import { type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { recordHistory } from './support/histories';
 
 /*
  * A server that is not set up for flexcord (no #support channel, a permission taken from the bot, a channel deleted)
@@ -126,6 +128,9 @@ describe('Discord configuration errors fail fast and say so', function () {
       assert.ok(Date.now() - started < 10_000);
       assert.match(FakeDiscord.replyText(helpme), /not set up/);
       assert.match(FakeDiscord.replyText(helpme), /setup.channels/);
+      const handle = system.ctx.client.workflow.getHandle(supportWorkflowId(acme.guild.id, bo));
+      await handle.terminate('test over');
+      await recordHistory(system.ctx.client, handle.workflowId, 'support-helpme-setup-dm-closed-v1');
     });
 
     it('answers at once, naming the permission, when the bot may not create private threads in #support', async () => {
@@ -142,6 +147,9 @@ describe('Discord configuration errors fail fast and say so', function () {
       );
       assert.match(FakeDiscord.replyText(helpme), /not set up/);
       assert.match(FakeDiscord.replyText(helpme), /Create Private Threads/);
+      const workflowId = supportWorkflowId(acme.guild.id, cy);
+      await system.ctx.client.workflow.getHandle(workflowId).result();
+      await recordHistory(system.ctx.client, workflowId, 'support-helpme-setup-no-thread-v1');
     });
   });
 });

@@ -1,5 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import { conversationUser } from '../conversation-target';
+import { explainSetupProblem } from '../setup-problem';
 import { type SlashCommand } from '../types';
 
 export default {
@@ -7,11 +8,13 @@ export default {
   async execute(interaction, ctx) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { workflowId: _workflowId, ...user } = await conversationUser(interaction, ctx);
-    const result = await ctx.deps.conversations.open({
-      user,
-      timings: ctx.deps.timings,
-      preferThread: ctx.deps.discord.preferThreads,
-    });
+    const result = await ctx.deps.conversations
+      .open({
+        user,
+        timings: ctx.deps.timings,
+        preferThread: ctx.deps.discord.preferThreads,
+      })
+      .catch(explainSetupProblem);
     const where =
       result.channel.kind === 'dm'
         ? `your DMs: https://discord.com/channels/@me/${result.channel.channelId}`
