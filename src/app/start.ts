@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type Client } from '@temporalio/client';
 import { type Logger } from 'pino';
 import { type Config, MissingSettingsError } from '../config';
 import { createObservability } from '../observability';
@@ -28,11 +29,23 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** More routes for the webhook server (the sandbox's playground). */
+  httpRouters?: RoleContext['httpRouters'];
+  /** Runs once Temporal answers, before any role starts: a check that may refuse to go on by throwing. */
+  beforeRoles?: (client: Client) => Promise<void>;
+}
+
 /**
  * Starts the requested roles. Without TEMPORAL_ADDRESS an embedded dev server (persisted under the data dir, with
  * the Web UI) is started first; with it, we connect to that cluster.
  */
-export async function startApp(config: Config, roles: RoleName[], logger: Logger): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  roles: RoleName[],
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningApp> {
   const metricsPort = config.metrics.port;
   await assertPortsFree(portsWanted(config, roles));
   // The SDK's metrics come from the Core runtime, which only the worker (and the dev server) uses.
@@ -60,11 +73,13 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
     target,
     client,
     sharedProcess: roles.length > 1,
+    httpRouters: options.httpRouters,
     observability,
   };
   const running: RunningRole[] = [];
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
+    await options.beforeRoles?.(client);
     for (const name of roles) {
       const started = await startRole(name, ctx);
       if (started) running.push(started);
@@ -86,7 +101,7 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
   if (running.length === 0) logger.warn('no role could start; see the messages above');
 
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await stopAll(running, logger);
       await metricsServer?.close();

@@ -9,6 +9,8 @@ const USER_FACING_ERRORS = new Set([
   'TemporalUnreachableError',
   'ConversationNotFoundError',
   'PortInUseError',
+  'SandboxRefusedError',
+  'SandboxMismatchError',
 ]);
 
 export function buildProgram(): Command {

@@ -9,6 +9,7 @@ import {
   type FlexConversationRef,
   type FlexHandoffRef,
   type FlexPort,
+  type FlexTaskRef,
   type FlexTaskStatus,
   type FlexUpdates,
   type FlexWaitEstimate,
@@ -22,6 +23,9 @@ export const CONVERSATION_WEBHOOK_FILTERS = [
   'onParticipantAdded',
   'onConversationStateUpdated',
 ];
+
+/** A channel's tasks read at once (one page): the first task, its transfers and declined invites. */
+const HANDOFF_TASKS_LIMIT = 20;
 
 /** Interaction channel states in which a handoff is still alive and can be reused. */
 const LIVE_CHANNEL_STATES = new Set(['setup', 'active', 'pause', 'transfer']);
@@ -152,12 +156,28 @@ export class TwilioFlexAdapter implements FlexPort {
   }
 
   async fetchUpdates(input: Parameters<FlexPort['fetchUpdates']>[0]): Promise<FlexUpdates> {
-    const [updates, channelStatus, task] = await Promise.all([
+    const [updates, channelStatus, tasks] = await Promise.all([
       this.readConversation(input.conversation.conversationSid, input.afterMessageIndex),
       input.handoff ? this.channelStatus(input.handoff) : undefined,
-      input.handoff ? this.newestTask(input.handoff) : undefined,
+      input.handoff ? this.handoffTasks({ handoff: input.handoff }) : undefined,
     ]);
-    return { ...updates, ...(channelStatus ? { channelStatus } : {}), ...(task ? { task } : {}) };
+    const task = tasks?.[0];
+    return {
+      ...updates,
+      ...(channelStatus ? { channelStatus } : {}),
+      ...(task ? { task } : {}),
+      ...(tasks ? { tasks } : {}),
+    };
+  }
+
+  async handoffTasks(input: { handoff: FlexHandoffRef }): Promise<FlexTaskRef[]> {
+    // Flex writes the channel sid into its tasks' attributes; a transfer adds a newer task to the same channel.
+    const tasks = await this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({
+      evaluateTaskAttributes: `flexInteractionChannelSid == "${input.handoff.channelSid}"`,
+      ordering: 'DateCreated:desc',
+      limit: HANDOFF_TASKS_LIMIT,
+    });
+    return tasks.map((t) => ({ sid: t.sid, status: t.assignmentStatus as FlexTaskStatus }));
   }
 
   async estimateWait(input: Parameters<FlexPort['estimateWait']>[0]): Promise<FlexWaitEstimate> {
@@ -188,16 +208,6 @@ export class TwilioFlexAdapter implements FlexPort {
         return { messages: [], agents: [], state: 'closed' };
       throw err;
     }
-  }
-
-  private async newestTask(handoff: FlexHandoffRef): Promise<FlexUpdates['task']> {
-    // Flex writes the channel sid into its tasks' attributes; a transfer adds a newer task to the same channel.
-    const [task] = await this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({
-      evaluateTaskAttributes: `flexInteractionChannelSid == "${handoff.channelSid}"`,
-      ordering: 'DateCreated:desc',
-      limit: 1,
-    });
-    return task && { sid: task.sid, status: task.assignmentStatus as FlexTaskStatus };
   }
 
   private async channelStatus(handoff: FlexHandoffRef): Promise<FlexChannelStatus | undefined> {

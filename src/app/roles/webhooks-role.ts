@@ -31,6 +31,7 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
       ...twilioWebhookRouters(ctx),
       ...mediaLinkRouters(ctx),
       caseApi.mount,
+      ...(ctx.httpRouters ?? []),
     ],
   });
   const server = await listen(app, ctx.config.http.port, ctx.config.http.host).catch(async (err: unknown) => {

@@ -56,6 +56,8 @@ export interface FakeDiscordOptions {
   rateLimits?: RateLimitRule[];
   /** Discord's 3-second window to acknowledge an interaction. */
   interactionDeadlineMs?: number;
+  /** A fixed id for the bot user, so a sandbox restored from disk keeps the one its channels' overwrites name. */
+  botUserId?: string;
   /**
    * How long `enforce_nonce` remembers a nonce. Discord checks uniqueness only "in the past few minutes" (it does not
    * publish the exact window); tests shorten it to see what happens after it.
@@ -127,7 +129,7 @@ export class FakeDiscord {
         },
       ],
     );
-    this.botUser = this.addUser('flexcord-bot', { bot: true });
+    this.botUser = this.addUser('flexcord-bot', { bot: true, id: options.botUserId });
     this.gateway = new FakeGateway({ onIdentify: (s) => this.identify(s) });
   }
 
@@ -181,9 +183,9 @@ export class FakeDiscord {
 
   // ---- world building ----
 
-  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean } = {}): FakeUser {
+  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean; id?: string } = {}): FakeUser {
     const user: FakeUser = {
-      id: snowflake(),
+      id: opts.id ?? snowflake(),
       username,
       bot: opts.bot ?? false,
       dmsClosed: opts.dmsClosed ?? false,

@@ -46,6 +46,10 @@ export interface FakeTwilioOptions {
   taskrouterCallbackUrl?: string;
   /** How many fetches an interaction channel stays in `setup` before becoming active. */
   interactionSetupFetches?: number;
+  /** Fixed SIDs, so a sandbox restored from disk keeps the ones its workflows and config name. */
+  serviceSid?: string;
+  workspaceSid?: string;
+  workflowSid?: string;
 }
 
 interface Call {
@@ -88,9 +92,9 @@ class FakeError extends Error {
 export class FakeTwilio {
   readonly accountSid: string;
   readonly authToken: string;
-  readonly serviceSid = newSid('IS');
-  readonly workspaceSid = newSid('WS');
-  readonly workflowSid = newSid('WW');
+  readonly serviceSid: string;
+  readonly workspaceSid: string;
+  readonly workflowSid: string;
   readonly faults = new FaultQueue();
   readonly requests: RecordedRequest[] = [];
   readonly specViolations: string[] = [];
@@ -107,6 +111,9 @@ export class FakeTwilio {
   constructor(private readonly options: FakeTwilioOptions = {}) {
     this.accountSid = options.accountSid ?? newSid('AC');
     this.authToken = options.authToken ?? newSid('').slice(0, 32);
+    this.serviceSid = options.serviceSid ?? newSid('IS');
+    this.workspaceSid = options.workspaceSid ?? newSid('WS');
+    this.workflowSid = options.workflowSid ?? newSid('WW');
     this.webhooks = new WebhookSender(this.authToken);
   }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inScope } from '../../cases/guild-scope';
 import { CaseOperationError, type CaseOperations, type StaffContext } from '../../cases/report-client';
 import { type ApiToken, bearerAuth, guildScopeOf } from './bearer-auth';
+import { caseApiDocument } from './openapi';
 import {
   assignBody,
   caseNumberParams,
@@ -24,11 +25,16 @@ const STATUS_OF_ERROR = { not_found: 404, conflict: 409, invalid: 400 } as const
 
 /**
  * The staff case API, mounted at /api: list and read cases, triage, close, assign, note and link them. Changes go through
- * the case operations (and so through the report workflows that notify reporters).
+ * the case operations (and so through the report workflows that notify reporters). Every route is described in
+ * openapi.ts (GET /api/openapi.json), generated from the same schemas that validate the requests here.
  */
 export function caseApiRouter(options: CaseApiOptions): Router {
   const ops = options.operations;
   const router = express.Router();
+  // The document describes the API, not any case: it is readable without a token, so clients can be generated.
+  router.get('/openapi.json', (_req, res) => {
+    res.json(caseApiDocument());
+  });
   router.use(bearerAuth(options.tokens));
   router.use(express.json({ limit: '32kb' }));
 

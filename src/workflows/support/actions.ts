@@ -10,6 +10,7 @@ import type {
   UserMessageEvent,
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
+import { liveTaskBesides } from '../../shared/flex-tasks';
 import {
   cases,
   discord,
@@ -17,6 +18,7 @@ import {
   flex,
   flexEstimate,
   flexReconcile,
+  flexTasks,
   isDmClosed,
   isSetupFailure,
   kb,
@@ -49,6 +51,11 @@ const SEND_PARTS = 'discord-send-parts';
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
+/**
+ * Transfers: a task's close counts only when no other task of the channel is live, on both paths, and a new agent
+ * is introduced as "You're now talking with…".
+ */
+const FLEX_TRANSFERS = 'flex-transfers';
 /** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
 const OPAQUE_IDENTITY = 'twilio-opaque-identity';
 
@@ -57,7 +64,15 @@ const OPAQUE_IDENTITY = 'twilio-opaque-identity';
  * id the TaskRouter webhook would have carried, so a late webhook is a duplicate), or its channel closed or failed.
  * A canceled task (a workflow timeout, say) leaves the user with nobody coming: the conversation must close.
  */
-function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent | undefined {
+function handoffEnded(
+  updates: FlexUpdates,
+  channelSid: string,
+  transfers: boolean,
+): FlexClosedEvent | undefined {
+  const channelEnded = updates.channelStatus === 'closed' || updates.channelStatus === 'failed';
+  // A transfer or an invite may leave several tasks on an open channel: while any is live, someone is (or will be)
+  // with the user, whatever the newest one says.
+  if (transfers && !channelEnded && liveTaskBesides(updates.tasks ?? [])) return undefined;
   const task = updates.task;
   const taskSid = task?.sid;
   if (task?.status === 'canceled')
@@ -66,8 +81,7 @@ function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent
     return { eventId: `${task.sid}:task.completed`, reason: 'task_completed', taskSid };
   if (task?.status === 'wrapping')
     return { eventId: `${task.sid}:task.wrapup`, reason: 'agent_closed', taskSid };
-  if (updates.channelStatus === 'closed' || updates.channelStatus === 'failed')
-    return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
+  if (channelEnded) return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
   return undefined;
 }
 
@@ -202,7 +216,7 @@ export class ConversationActions {
         },
       });
     } else if (handoff) {
-      const ended = handoffEnded(updates, handoff.channelSid);
+      const ended = handoffEnded(updates, handoff.channelSid, patched(FLEX_TRANSFERS));
       if (ended)
         queue({
           kind: 'flex_closed',
@@ -380,7 +394,32 @@ export class ConversationActions {
   /** Flex ended the handoff (conversation closed, task wrapped up, completed or canceled): close, if it is ours. */
   private async onFlexClosed(event: FlexClosedEvent): Promise<void> {
     if (this.isForeign('close', event)) return;
+    if (await this.taskSupersededByTransfer(event)) return;
     await this.close(event.reason, 'agent');
+  }
+
+  /**
+   * A TaskRouter close (wrap-up, completion, cancellation) of one task while another task of the same channel is
+   * live is a transfer (the first agent leaving after inviting the next) or a declined invite, not the end.
+   * TaskRouter's webhooks do not say so: the channel's tasks are read. If they cannot be, the event counts.
+   */
+  private async taskSupersededByTransfer(event: FlexClosedEvent): Promise<boolean> {
+    const handoff = this.s.handoff;
+    if (this.s.phase === 'closed' || !handoff || event.taskSid === undefined || !patched(FLEX_TRANSFERS))
+      return false;
+    try {
+      const tasks = await flexTasks.listFlexTasks({ handoff });
+      const live = liveTaskBesides(tasks, event.taskSid);
+      if (live)
+        log.info('Flex task ended while another task of the channel is live (a transfer): not a close', {
+          eventId: event.eventId,
+          liveTask: live.sid,
+        });
+      return live !== undefined;
+    } catch (err) {
+      log.warn('could not read the Flex channel tasks; taking the close as it came', { error: String(err) });
+      return false;
+    }
   }
 
   /** True (and logged) when a Flex event names another conversation or channel than the current handoff. */
@@ -398,13 +437,17 @@ export class ConversationActions {
       log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
       return;
     }
-    const sameAgent = this.s.agent?.identity === event.agentIdentity;
+    const previous = this.s.agent;
+    const sameAgent = previous?.identity === event.agentIdentity;
     this.s.phase = 'with_agent';
     this.s.agent = { identity: event.agentIdentity, name: event.agentName };
     this.model.touch(Date.now());
     publishConversation(this.model);
     if (sameAgent) return;
-    const text = say.agentJoined(event.agentName);
+    const text =
+      previous && patched(FLEX_TRANSFERS)
+        ? say.nowTalkingWith(event.agentName)
+        : say.agentJoined(event.agentName);
     await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
     await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
     await this.updateCase(

@@ -64,6 +64,21 @@ export const flexReconcile = proxyActivities<Pick<SupportActivities, 'fetchFlexU
 });
 
 /**
+ * Before a TaskRouter close is believed, the channel's tasks are read (a transfer leaves a newer live task): a few
+ * quick tries, so a close is not held up for long when Twilio is slow.
+ */
+export const flexTasks = proxyActivities<Pick<SupportActivities, 'listFlexTasks'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes,
+  },
+});
+
+/**
  * The live wait estimate only improves the SLA notice, which falls back to the SLA-based wording: a couple of quick
  * tries, so the user hears something promptly.
  */
