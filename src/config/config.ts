@@ -63,6 +63,14 @@ export interface Config {
     /** While Flex has a conversation, how often the workflow reads it for events lost webhooks carried. */
     flexReconcileSeconds: number;
   };
+  /**
+   * Per user and server: at most `points` conversations opened (or people asked for) and reports filed per window;
+   * 0 points: no limit.
+   */
+  limits: {
+    conversations: { points: number; windowSeconds: number };
+    reports: { points: number; windowSeconds: number };
+  };
   /** Staff are reminded of a report left untriaged for `triageReminderHours`, or triaged and idle for `staleReminderDays`. */
   reports: { triageReminderHours: number; staleReminderDays: number };
   /** `allowedPrivateRanges`: non-public address ranges feeds may be read from (none by default). */
@@ -148,6 +156,13 @@ export function toConfig(env: Env): Config {
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
       ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
       flexReconcileSeconds: env.SUPPORT_FLEX_RECONCILE_SECONDS,
+    },
+    limits: {
+      conversations: {
+        points: env.RATE_LIMIT_CONVERSATIONS,
+        windowSeconds: env.RATE_LIMIT_CONVERSATIONS_WINDOW_SECONDS,
+      },
+      reports: { points: env.RATE_LIMIT_REPORTS, windowSeconds: env.RATE_LIMIT_REPORTS_WINDOW_SECONDS },
     },
     reports: {
       triageReminderHours: env.REPORT_TRIAGE_REMINDER_HOURS,

@@ -76,6 +76,11 @@ export const envSchema = z.object({
   SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
   SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
 
+  RATE_LIMIT_CONVERSATIONS: z.coerce.number().int().min(0).default(5),
+  RATE_LIMIT_CONVERSATIONS_WINDOW_SECONDS: durationSeconds(60 * 60),
+  RATE_LIMIT_REPORTS: z.coerce.number().int().min(0).default(5),
+  RATE_LIMIT_REPORTS_WINDOW_SECONDS: durationSeconds(60 * 60),
+
   REPORT_TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(48),
   REPORT_STALE_REMINDER_DAYS: z.coerce.number().positive().default(7),
 

@@ -12,6 +12,7 @@ import { type Sinks } from '@temporalio/workflow';
 import { type Logger } from 'pino';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowTracingSinks } from '../observability/workflow-tracing';
 import { quietBundlerLogger } from '../logging/temporal-logger';
+import { safeActivityFailures } from './safe-activity-failures';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -58,7 +59,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
-    interceptors: { activity: options.activityInterceptors ?? [] },
+    // Outermost, so metrics and the SDK's own "Activity failed" log see only safe failures.
+    interceptors: { activity: [safeActivityFailures, ...(options.activityInterceptors ?? [])] },
     sinks: options.sinks ?? workflowTracingSinks(),
     workflowBundle,
   });

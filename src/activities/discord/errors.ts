@@ -1,5 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
+import { safeCause } from '../../logging/safe-error';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { DiscordSetupError, setupErrorFailure, setupFailure } from './setup-errors';
 
@@ -48,11 +49,18 @@ export function toActivityFailure(err: unknown): unknown {
         details: [{ status: err.status, code: err.code }],
       });
     }
-    return ApplicationFailure.create({ type: 'DiscordUnavailable', message: err.message, cause: err });
+    return ApplicationFailure.create({
+      type: 'DiscordUnavailable',
+      message: err.message,
+      cause: safeCause(err),
+    });
   }
   if (err instanceof HTTPError) {
     return ApplicationFailure.create({ type: 'DiscordUnavailable', message: `${err.status} ${err.message}` });
   }
-  // Network errors and anything unexpected: let Temporal retry with its backoff.
-  return err;
+  // Failures already decided on (an adapter's own ApplicationFailure) pass through as they are.
+  if (err instanceof TemporalFailure) return err;
+  // Network errors and anything unexpected: let Temporal retry with its backoff, with only the error's safe fields
+  // (the name is kept, so retry rules by type still match).
+  return safeCause(err);
 }

@@ -1,5 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import { conversationUser } from '../conversation-target';
+import { admitInteraction } from '../gatekeeping';
 import { explainSetupProblem } from '../setup-problem';
 import { type SlashCommand } from '../types';
 
@@ -8,6 +9,7 @@ export default {
   async execute(interaction, ctx) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { workflowId: _workflowId, ...user } = await conversationUser(interaction, ctx);
+    await admitInteraction(interaction, ctx, user.guildId, 'open_conversation');
     const result = await ctx.deps.conversations
       .open({
         user,
@@ -15,6 +17,9 @@ export default {
         preferThread: ctx.deps.discord.preferThreads,
       })
       .catch(explainSetupProblem);
+    // Only a conversation that was really opened counts against the user's limit.
+    if (!result.created)
+      await ctx.deps.moderation?.gate.refund(user.guildId, user.userId, 'open_conversation');
     const where =
       result.channel.kind === 'dm'
         ? `your DMs: https://discord.com/channels/@me/${result.channel.channelId}`

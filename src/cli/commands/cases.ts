@@ -21,6 +21,7 @@ import {
 } from '../../shared/case-types';
 import { clusterTarget, connectClient, localTarget } from '../../temporal/connect';
 import { UserError } from '../user-error';
+import { registerBlockCommands } from './case-blocks';
 
 const filterOptions = z.object({
   status: z.enum(CASE_STATUSES).optional(),
@@ -142,6 +143,8 @@ export function registerCasesCommand(program: Command): void {
         console.log(`added a private note to case #${n}`);
       });
     });
+
+  registerBlockCommands(cases);
 
   withFilters(
     cases.command('export').description('export cases as JSON Lines (everything) or CSV (one row each)'),

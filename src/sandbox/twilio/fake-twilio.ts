@@ -194,7 +194,14 @@ export class FakeTwilio {
   /** An agent accepts the reservation for the conversation's task and joins the conversation. */
   async agentAccepts(
     conversationSid: string,
-    agent: { identity: string; name: string },
+    agent: {
+      identity: string;
+      name: string;
+      /** TaskRouter's worker name (default: `name`); Flex workers are often named by their login. */
+      workerName?: string;
+      /** False: the worker has no `contact_uri` attribute, so TaskRouter only knows them by worker name. */
+      contactUri?: boolean;
+    },
   ): Promise<Participant> {
     const c = this.conversation(conversationSid);
     // The newest task still waiting for an agent: after a transfer, the invited one.
@@ -230,9 +237,9 @@ export class FakeTwilio {
           ResourceSid: task.reservationSid!,
           ReservationSid: task.reservationSid!,
           WorkerSid: task.workerSid!,
-          WorkerName: agent.name,
+          WorkerName: agent.workerName ?? agent.name,
           WorkerAttributes: JSON.stringify({
-            contact_uri: `client:${agent.identity}`,
+            ...(agent.contactUri === false ? {} : { contact_uri: `client:${agent.identity}` }),
             full_name: agent.name,
           }),
         }),
@@ -329,6 +336,23 @@ export class FakeTwilio {
     await this.leaveChannel(channel, leaving, options.leaveAs ?? 'wrapup');
     if (!options.warm && options.to) await this.agentAccepts(conversationSid, options.to);
     return task;
+  }
+
+  /**
+   * A supervisor joins the chat from Flex (to help, or to take over): a channel participant without a task of their
+   * own, and a participant in the conversation, whose webhook fires.
+   */
+  async supervisorJoins(conversationSid: string, supervisor: { identity: string }): Promise<Participant> {
+    const c = this.conversation(conversationSid);
+    this.channelFor(conversationSid)?.participants.push({
+      sid: newSid('UT'),
+      type: 'supervisor',
+      status: 'active',
+      identity: supervisor.identity,
+    });
+    const participant = this.addParticipant(c, supervisor.identity, '{}');
+    await this.conversationEvent(c, 'onParticipantAdded', participantAddedParams(c, participant), 'API');
+    return participant;
   }
 
   /** The invited agent declines, or the invite times out in the queue: its task is canceled. */

@@ -1,10 +1,12 @@
-import { type Router } from 'express';
+import { Router } from 'express';
 import { openCaseStore } from '../../cases';
 import { createCaseOperations } from '../../cases/report-client';
 import { type RoleContext } from '../../app/role';
 import { ALL_GUILDS, onlyGuilds } from '../../cases/guild-scope';
 import { type ApiToken } from './bearer-auth';
 import { caseApiRouter } from './case-api-router';
+import { blockApiRouter } from './block-api-router';
+import { openModeration } from '../../moderation';
 
 /** The case API at /api, reading the case store from config; `close` releases the store after the server stops. */
 export async function mountCaseApi(
@@ -19,8 +21,17 @@ export async function mountCaseApi(
     ctx.logger.warn('neither API_TOKENS nor API_TOKEN is set: the case API at /api answers 503 until one is');
   }
   const operations = createCaseOperations({ client: ctx.client, store: cases.store });
+  const moderation = await openModeration(cases.database, ctx.config, ctx.logger).catch(
+    async (err: unknown) => {
+      await cases.close();
+      throw err;
+    },
+  );
+  const router = Router()
+    .use(caseApiRouter({ tokens, operations }))
+    .use(blockApiRouter({ tokens, blocks: moderation.blocks }));
   return {
-    mount: { path: '/api', router: caseApiRouter({ tokens, operations }) },
+    mount: { path: '/api', router },
     close: () => cases.close(),
   };
 }

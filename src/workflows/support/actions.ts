@@ -23,6 +23,7 @@ import {
   isSetupFailure,
   kb,
 } from './activities';
+import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
@@ -56,6 +57,8 @@ const FLEX_EVENT_ORIGIN = 'flex-event-origin';
  * is introduced as "You're now talking with…".
  */
 const FLEX_TRANSFERS = 'flex-transfers';
+/** Each person (agent, supervisor, a transfer's new agent) is announced once per conversation, by `agentKey`. */
+const AGENT_ONCE = 'agent-once';
 /** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
 const OPAQUE_IDENTITY = 'twilio-opaque-identity';
 
@@ -190,7 +193,7 @@ export class ConversationActions {
     };
     for (const agent of updates.agents) {
       // Read before the participant webhook arrived, this join is news, but the name TaskRouter gave stays.
-      const known = this.s.agent?.identity === agent.identity ? this.s.agent.name : undefined;
+      const known = sameAgent(this.s.agent?.identity, agent.identity) ? this.s.agent!.name : undefined;
       queue({
         kind: 'agent_joined',
         event: {
@@ -203,7 +206,7 @@ export class ConversationActions {
     }
     for (const { index: _index, ...message } of updates.messages) {
       // The name TaskRouter gave when the agent joined beats the one read from the identity.
-      const known = this.s.agent?.identity === message.agentIdentity ? this.s.agent.name : undefined;
+      const known = sameAgent(this.s.agent?.identity, message.agentIdentity) ? this.s.agent!.name : undefined;
       queue({ kind: 'agent_message', event: { ...message, agentName: known ?? message.agentName } });
     }
     if (updates.state === 'closed') {
@@ -437,6 +440,7 @@ export class ConversationActions {
       log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
       return;
     }
+    if (patched(AGENT_ONCE)) return this.joinOnce(event);
     const previous = this.s.agent;
     const sameAgent = previous?.identity === event.agentIdentity;
     this.s.phase = 'with_agent';
@@ -456,13 +460,53 @@ export class ConversationActions {
     );
   }
 
+  /** People already introduced in this conversation; before the patch, only the current agent was remembered. */
+  private announcedAgents(): string[] {
+    return this.s.announcedAgents ?? (this.s.agent ? [agentKey(this.s.agent.identity)] : []);
+  }
+
+  /**
+   * A join from any of Flex's sources (participant webhook, TaskRouter's reservation.accepted, reconciliation, a
+   * first message): the first person is introduced as joining, each later new one as who the user talks with now;
+   * someone already introduced only becomes the current agent again (a transfer back), quietly.
+   */
+  private async joinOnce(event: AgentJoinedEvent): Promise<void> {
+    const key = agentKey(event.agentIdentity);
+    const announced = this.announcedAgents();
+    this.s.phase = 'with_agent';
+    // The same person keeps the identity they were introduced with; TaskRouter's name for them (the worker's full
+    // name; its events name their task) beats the one read from a Conversations identity.
+    if (!sameAgent(this.s.agent?.identity, event.agentIdentity))
+      this.s.agent = { identity: event.agentIdentity, name: event.agentName };
+    else if (event.taskSid !== undefined) this.s.agent = { ...this.s.agent!, name: event.agentName };
+    this.model.touch(Date.now());
+    if (announced.includes(key)) {
+      publishConversation(this.model);
+      return;
+    }
+    this.s.announcedAgents = [...announced, key];
+    publishConversation(this.model);
+    const name = this.s.agent!.name;
+    const text = announced.length === 0 ? say.agentJoined(name) : say.nowTalkingWith(name);
+    await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
+    await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
+    await this.updateCase(
+      { status: 'in_progress', assignedAgent: this.s.agent!.identity },
+      { eventId: `agent-joined:${event.eventId}`, actor: this.s.agent!.identity, action: 'agent_joined' },
+    );
+  }
+
   private async onAgentMessage(event: AgentMessageEvent): Promise<void> {
     if (this.s.phase === 'closed' || this.s.caseNumber === undefined) {
       log.warn('agent message for a conversation that has no open case', { eventId: event.eventId });
       return;
     }
-    // Webhooks can arrive out of order: a message from an agent means the agent is here.
-    if (this.s.agent?.identity !== event.agentIdentity) {
+    // Webhooks can arrive out of order: a message from an agent means the agent is here. Someone already
+    // introduced (an agent and a supervisor taking turns) is not introduced again.
+    const unannounced = patched(AGENT_ONCE)
+      ? !this.announcedAgents().includes(agentKey(event.agentIdentity))
+      : this.s.agent?.identity !== event.agentIdentity;
+    if (unannounced) {
       await this.onAgentJoined({
         eventId: `${event.eventId}:join`,
         agentIdentity: event.agentIdentity,

@@ -41,6 +41,11 @@ export interface CarriedState {
   flexConversation?: FlexConversationRef;
   handoff?: FlexHandoffRef;
   agent?: { identity: string; name: string };
+  /**
+   * Everyone announced to the user in this conversation (`agentKey`s): each person is introduced once, however
+   * Flex names them and however often they come and go. Unset in runs from before the `agent-once` patch.
+   */
+  announcedAgents?: string[];
   /** The most recent inbound event ids, so a duplicate delivered after continue-as-new still changes nothing. */
   seenEventIds: string[];
   lastActivityAt: number;
