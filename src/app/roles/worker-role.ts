@@ -25,6 +25,7 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     logger: ctx.logger,
     activityInterceptors: ctx.observability?.activityInterceptors,
     sinks: ctx.observability?.workflowSinks,
+    dataConverter: ctx.target.dataConverter,
   });
   const sendWorker = await createDiscordSendWorker({
     connection,
