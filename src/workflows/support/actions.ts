@@ -11,7 +11,18 @@ import type {
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
 import { liveTaskBesides } from '../../shared/flex-tasks';
-import { cases, discord, flex, flexEstimate, flexReconcile, flexTasks, isDmClosed, kb } from './activities';
+import {
+  cases,
+  discord,
+  failureMessage,
+  flex,
+  flexEstimate,
+  flexReconcile,
+  flexTasks,
+  isDmClosed,
+  isSetupFailure,
+  kb,
+} from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
@@ -636,8 +647,10 @@ export class ConversationActions {
     const channel = this.s.channel!;
     try {
       await this.deliver({ ...message, channel });
+      this.model.setupProblem = undefined;
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
+        if (isSetupFailure(err)) this.model.setupProblem = failureMessage(err);
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
         return;
       }
@@ -645,7 +658,9 @@ export class ConversationActions {
         this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
         await this.deliver({ ...message, channel: this.s.channel });
+        this.model.setupProblem = undefined;
       } catch (fallbackErr) {
+        if (isSetupFailure(fallbackErr)) this.model.setupProblem = failureMessage(fallbackErr);
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
       }
     }

@@ -121,6 +121,17 @@ export function isDmClosed(err: unknown): boolean {
   return failureType(err) === SUPPORT_FAILURE_TYPES.discordDmClosed;
 }
 
+/** The server is not set up for flexcord (a missing channel or permission): only an operator can fix it. */
+export function isSetupFailure(err: unknown): boolean {
+  return failureType(err) === SUPPORT_FAILURE_TYPES.discordSetup;
+}
+
+/** What went wrong, from the activity's own failure rather than Temporal's "Activity task failed" wrapper. */
+export function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(err);
+}
+
 export function failureType(err: unknown): string | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
