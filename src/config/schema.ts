@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAddressRange } from '../activities/feeds/address-policy';
 import { apiTokenList } from './api-tokens';
+import { payloadKeyList } from './payload-keys';
 import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
 /** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
@@ -63,6 +64,11 @@ export const envSchema = z.object({
   TWILIO_TASK_CHANNEL: z.string().min(1).default('chat'),
   TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
   TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
+
+  PAYLOAD_ENCRYPTION_KEYS: payloadKeyList,
+  ALLOW_UNENCRYPTED_PAYLOADS: booleanFlag(false),
+  CODEC_ENDPOINT_TOKEN: optionalString,
+  CODEC_CORS_ORIGINS: optionalString,
 
   DATABASE_URL: optionalString,
   API_TOKEN: optionalString,

@@ -22,6 +22,7 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     logger: ctx.logger,
     activityInterceptors: ctx.observability?.activityInterceptors,
     sinks: ctx.observability?.workflowSinks,
+    dataConverter: ctx.target.dataConverter,
   });
   ctx.observability?.metrics.countConversationsWith(
     temporalPhaseCounter(ctx.client, ctx.config.temporal.taskQueue),
