@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isAddressRange } from '../activities/feeds/address-policy';
 import { apiTokenList } from './api-tokens';
+import { DISCORD_DEFAULT_GLOBAL_RATE_LIMIT } from '../shared/task-queue';
+import { payloadKeyList } from './payload-keys';
 import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
 /** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
@@ -50,6 +52,7 @@ export const envSchema = z.object({
   DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
   DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
   DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
+  DISCORD_GLOBAL_RATE_LIMIT: z.coerce.number().int().min(2).default(DISCORD_DEFAULT_GLOBAL_RATE_LIMIT),
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
@@ -83,6 +86,11 @@ export const envSchema = z.object({
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     ),
+
+  PAYLOAD_ENCRYPTION_KEYS: payloadKeyList,
+  ALLOW_UNENCRYPTED_PAYLOADS: booleanFlag(false),
+  CODEC_ENDPOINT_TOKEN: optionalString,
+  CODEC_CORS_ORIGINS: optionalString,
 
   DATABASE_URL: optionalString,
   API_TOKEN: optionalString,

@@ -104,6 +104,49 @@ export class TwilioFlexAdapter implements FlexPort {
     const reusable = await this.liveHandoff(attributes);
     if (reusable) return reusable;
 
+    // Creating the interaction and remembering it are two calls: an earlier attempt may have created it and lost
+    // the answer (a timeout, a dead worker) or died before the write. Its task knows: Flex writes the interaction
+    // and channel into the task attributes, next to the conversation and workflow flexcord routes with.
+    const handoff = (await this.handoffCreatedEarlier(input)) ?? (await this.createInteraction(input));
+    // Remembered on the conversation so a retried handoff finds it at once instead of opening a second Flex task.
+    await conversation.update({
+      attributes: JSON.stringify({
+        ...attributes,
+        flexcordInteractionSid: handoff.interactionSid,
+        flexcordChannelSid: handoff.channelSid,
+      }),
+    });
+    await this.waitForChannelSetup(handoff);
+    return handoff;
+  }
+
+  /**
+   * A live handoff an earlier attempt of this hand-over created but never recorded: the newest task routed for this
+   * conversation and workflow whose interaction channel is still live (an ended earlier handoff does not count).
+   */
+  private async handoffCreatedEarlier(
+    input: Parameters<FlexPort['handToFlex']>[0],
+  ): Promise<FlexHandoffRef | undefined> {
+    const tasks = await this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({
+      evaluateTaskAttributes: `conversationSid == "${input.conversation.conversationSid}" AND flexcordWorkflowId == "${input.workflowId}"`,
+      ordering: 'DateCreated:desc',
+      limit: HANDOFF_TASKS_LIMIT,
+    });
+    for (const task of tasks) {
+      const found = parseAttributes(task.attributes);
+      const interactionSid = found.flexInteractionSid;
+      const channelSid = found.flexInteractionChannelSid;
+      if (typeof interactionSid !== 'string' || typeof channelSid !== 'string') continue;
+      const live = await this.liveHandoff({
+        flexcordInteractionSid: interactionSid,
+        flexcordChannelSid: channelSid,
+      });
+      if (live) return live;
+    }
+    return undefined;
+  }
+
+  private async createInteraction(input: Parameters<FlexPort['handToFlex']>[0]): Promise<FlexHandoffRef> {
     const interaction = await this.options.client.flexApi.v1.interaction.create({
       channel: {
         type: 'chat',
@@ -125,20 +168,7 @@ export class TwilioFlexAdapter implements FlexPort {
         },
       },
     });
-    const handoff: FlexHandoffRef = {
-      interactionSid: interaction.sid,
-      channelSid: (interaction.channel as { sid: string }).sid,
-    };
-    // Remembered on the conversation so a retried handoff finds it instead of opening a second Flex task.
-    await conversation.update({
-      attributes: JSON.stringify({
-        ...attributes,
-        flexcordInteractionSid: handoff.interactionSid,
-        flexcordChannelSid: handoff.channelSid,
-      }),
-    });
-    await this.waitForChannelSetup(handoff);
-    return handoff;
+    return { interactionSid: interaction.sid, channelSid: (interaction.channel as { sid: string }).sid };
   }
 
   async escalate(input: Parameters<FlexPort['escalate']>[0]): Promise<void> {

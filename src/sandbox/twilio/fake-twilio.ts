@@ -72,6 +72,8 @@ export interface RecordedRequest {
   status: number;
   /** When the answer was sent (ms since epoch). */
   at: number;
+  /** The request was carried out but its answer never reached the caller (a `dropAnswer` fault). */
+  answerLost?: true;
 }
 
 class FakeError extends Error {
@@ -425,7 +427,22 @@ export class FakeTwilio {
         form,
         webhooksEnabled,
       });
-      send(answer.status ?? this.specs.successStatus(operation), answer.body);
+      const status = answer.status ?? this.specs.successStatus(operation);
+      if (fault?.dropAnswer) {
+        this.requests.push({
+          method: req.method,
+          product,
+          path,
+          query,
+          form,
+          status,
+          at: Date.now(),
+          answerLost: true,
+        });
+        req.socket.destroy();
+        return;
+      }
+      send(status, answer.body);
     } catch (err) {
       if (err instanceof FakeError) return send(err.status, twilioError(err.status, err.code, err.message));
       send(500, twilioError(500, 20500, `Internal Server Error: ${(err as Error).message}`));

@@ -11,7 +11,18 @@ import type {
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
 import { liveTaskBesides } from '../../shared/flex-tasks';
-import { cases, discord, flex, flexEstimate, flexReconcile, flexTasks, isDmClosed, kb } from './activities';
+import {
+  cases,
+  discord,
+  failureMessage,
+  flex,
+  flexEstimate,
+  flexReconcile,
+  flexTasks,
+  isDmClosed,
+  isSetupFailure,
+  kb,
+} from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
@@ -658,16 +669,20 @@ export class ConversationActions {
     const channel = this.s.channel!;
     try {
       await this.deliver({ ...message, channel });
+      this.model.setupProblem = undefined;
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
+        if (isSetupFailure(err)) this.model.setupProblem = failureMessage(err);
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
         return;
       }
       try {
-        this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
+        this.s.channel = await discord().openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
         await this.deliver({ ...message, channel: this.s.channel });
+        this.model.setupProblem = undefined;
       } catch (fallbackErr) {
+        if (isSetupFailure(fallbackErr)) this.model.setupProblem = failureMessage(fallbackErr);
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
       }
     }
@@ -679,13 +694,13 @@ export class ConversationActions {
    */
   private async deliver(message: OutboundDiscordMessage): Promise<void> {
     if (!patched(SEND_PARTS)) {
-      await discord.sendToDiscord(message);
+      await discord().sendToDiscord(message);
       return;
     }
     const channelId = message.channel.channelId;
     let after = this.lastPosted.get(channelId);
     for (let part = 0, parts = 1; part < parts; part++) {
-      const sent = await discord.sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
+      const sent = await discord().sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
       parts = sent.parts ?? 1;
       after = sent.messageIds.at(-1) ?? after;
     }
