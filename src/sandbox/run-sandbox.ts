@@ -13,7 +13,15 @@ import { type CaseSummary } from '../shared/case-types';
 import { SUPPORT_WORKFLOW_TYPE } from '../shared/support-messages';
 import { SandboxActions } from './actions';
 import { AttachmentStore } from './attachments';
-import { inspectSandboxDir, mismatch, resetSandboxDir, sandboxDir, WORLD_FILE } from './data-dir';
+import {
+  firstStartDone,
+  inspectSandboxDir,
+  markFirstStart,
+  mismatch,
+  resetSandboxDir,
+  sandboxDir,
+  WORLD_FILE,
+} from './data-dir';
 import { sandboxRefusal } from './guard';
 import { playgroundRouter } from './playground/router';
 import { SandboxWorld } from './world';
@@ -64,6 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const dir = sandboxDir(base.dataDir);
   if (options.reset) resetSandboxDir(dir);
   const mode = inspectSandboxDir(dir);
+  if (mode === 'fresh') markFirstStart(dir);
   // Twilio signs webhooks for the public URL and stores it in each conversation's webhook: the port is fixed first.
   const port = base.http.port === 0 ? await freeLoopbackPort() : base.http.port;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -137,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       },
     });
     world.save();
+    if (mode === 'fresh') firstStartDone(dir);
     // A new world announces its feed's first items at once instead of at the first interval.
     if (mode === 'fresh')
       pollFeedsNow(client!).catch((err: unknown) => logger.warn({ err }, 'could not poll the sandbox feed'));
