@@ -50,6 +50,12 @@ export interface Config {
      * staff-only channel report follow-up reminders are posted in.
      */
     channels: { announcements: string; bugReports: string; featureRequests: string; staff: string };
+    /**
+     * Discord's global limit for this bot, requests per second (50 unless Discord raised it). Every worker process
+     * shares it: posts go through one task queue that Temporal dispatches at just under this rate. Always set by
+     * the loader; optional so configurations built by hand (tests) keep Discord's default.
+     */
+    globalRateLimit?: number;
   };
   twilio: {
     accountSid?: string;
@@ -148,6 +154,7 @@ export function toConfig(env: Env): Config {
         featureRequests: env.DISCORD_FEATURE_CHANNEL,
         staff: env.DISCORD_STAFF_CHANNEL,
       },
+      globalRateLimit: env.DISCORD_GLOBAL_RATE_LIMIT,
     },
     twilio: {
       accountSid: env.TWILIO_ACCOUNT_SID,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAddressRange } from '../activities/feeds/address-policy';
 import { apiTokenList } from './api-tokens';
+import { DISCORD_DEFAULT_GLOBAL_RATE_LIMIT } from '../shared/task-queue';
 import { payloadKeyList } from './payload-keys';
 import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
@@ -51,6 +52,7 @@ export const envSchema = z.object({
   DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
   DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
   DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
+  DISCORD_GLOBAL_RATE_LIMIT: z.coerce.number().int().min(2).default(DISCORD_DEFAULT_GLOBAL_RATE_LIMIT),
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,

@@ -26,7 +26,12 @@ import {
 } from './model';
 import { allowedMentionsError, type AllowedMentions, type Pings, pingsOf } from './mentions';
 import { OpenApiChecker } from './openapi-checker';
-import { FakeRateLimiter, type RateLimitRule } from './rate-limiter';
+import {
+  DISCORD_GLOBAL_LIMIT,
+  FakeRateLimiter,
+  type GlobalRateLimit,
+  type RateLimitRule,
+} from './rate-limiter';
 import { createRestRouter } from './rest';
 import { channelPermissions, EVERYONE_PERMISSIONS, isThread } from './permissions';
 import { snowflake } from './snowflake';
@@ -54,6 +59,11 @@ export interface FakeDiscordOptions {
   applicationId?: string;
   /** Route buckets; defaults to Discord's 5 messages per 5 s and 10 crossposts per hour, per channel. */
   rateLimits?: RateLimitRule[];
+  /**
+   * Discord's global limit per bot token: 50 requests per second unless set (Discord raises it for large bots on
+   * request); `false` turns it off. Interaction callbacks and follow-ups are not counted, as at Discord.
+   */
+  globalRateLimit?: GlobalRateLimit | false;
   /** Discord's 3-second window to acknowledge an interaction. */
   interactionDeadlineMs?: number;
   /** A fixed id for the bot user, so a sandbox restored from disk keeps the one its channels' overwrites name. */
@@ -128,6 +138,7 @@ export class FakeDiscord {
           windowMs: 60 * 60_000,
         },
       ],
+      options.globalRateLimit ?? DISCORD_GLOBAL_LIMIT,
     );
     this.botUser = this.addUser('flexcord-bot', { bot: true, id: options.botUserId });
     this.gateway = new FakeGateway({ onIdentify: (s) => this.identify(s) });

@@ -655,7 +655,7 @@ export class ConversationActions {
         return;
       }
       try {
-        this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
+        this.s.channel = await discord().openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
         await this.deliver({ ...message, channel: this.s.channel });
         this.model.setupProblem = undefined;
@@ -672,13 +672,13 @@ export class ConversationActions {
    */
   private async deliver(message: OutboundDiscordMessage): Promise<void> {
     if (!patched(SEND_PARTS)) {
-      await discord.sendToDiscord(message);
+      await discord().sendToDiscord(message);
       return;
     }
     const channelId = message.channel.channelId;
     let after = this.lastPosted.get(channelId);
     for (let part = 0, parts = 1; part < parts; part++) {
-      const sent = await discord.sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
+      const sent = await discord().sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
       parts = sent.parts ?? 1;
       after = sent.messageIds.at(-1) ?? after;
     }
