@@ -73,6 +73,11 @@ export interface Config {
     /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
     conversationTimers: { inactive: string; closed: string };
   };
+  /**
+   * Customers' Discord files relayed to Flex as media: Flex's documented limits for chat (one file per message, at
+   * most `maxBytes`, these extensions), and the hosts files may be downloaded from (besides DISCORD_API_URL's).
+   */
+  customerMedia: { maxBytes: number; extensions: string[]; attachmentHosts: string[] };
   /** `apiTokens`: the case API's bearer tokens, each with the servers it may see (API_TOKENS, API_TOKEN). */
   cases: { databaseUrl?: string; apiTokens: ApiTokenSetting[] };
   kb: { dir: string };
@@ -171,6 +176,11 @@ export function toConfig(env: Env): Config {
         inactive: env.TWILIO_CONVERSATION_INACTIVE_TIMER,
         closed: env.TWILIO_CONVERSATION_CLOSED_TIMER,
       },
+    },
+    customerMedia: {
+      maxBytes: env.FLEX_MEDIA_MAX_BYTES,
+      extensions: env.FLEX_MEDIA_EXTENSIONS,
+      attachmentHosts: env.DISCORD_ATTACHMENT_HOSTS,
     },
     cases: {
       databaseUrl: env.DATABASE_URL,

@@ -67,6 +67,26 @@ export const envSchema = z.object({
   TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
   TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
 
+  FLEX_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(16_777_216),
+  FLEX_MEDIA_EXTENSIONS: z
+    .string()
+    .default('jpg,jpeg,png,amr,mp3,mp4,pdf,heic,txt,gif')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim().replace(/^\./, '').toLowerCase())
+        .filter(Boolean),
+    ),
+  DISCORD_ATTACHMENT_HOSTS: z
+    .string()
+    .default('cdn.discordapp.com,media.discordapp.net')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+
   PAYLOAD_ENCRYPTION_KEYS: payloadKeyList,
   ALLOW_UNENCRYPTED_PAYLOADS: booleanFlag(false),
   CODEC_ENDPOINT_TOKEN: optionalString,

@@ -103,6 +103,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         DISCORD_TOKEN: world.discord.token,
         DISCORD_APPLICATION_ID: world.discord.applicationId,
         DISCORD_API_URL: world.discord.apiUrl,
+        // Members' files are served by the playground's own CDN stand-in, on this server.
+        DISCORD_ATTACHMENT_HOSTS: baseUrl,
         DISCORD_GUILD_ID: world.cast.guildId,
         DISCORD_STAFF_ROLE_ID: world.cast.staffRoleId,
         DISCORD_SUPPORT_CHANNEL_ID: '',

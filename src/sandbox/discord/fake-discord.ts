@@ -13,6 +13,7 @@ import {
   MessageFlags,
 } from 'discord-api-types/v10';
 import { DiscordHttpError } from './http-error';
+import { FakeCdn, type FakeFile } from './cdn';
 import { FakeGateway, type GatewaySession } from './gateway';
 import {
   channelJson,
@@ -108,6 +109,8 @@ export class FakeDiscord {
   readonly rateLimiter: FakeRateLimiter;
   readonly requestLog: { method: string; path: string; body: unknown }[] = [];
   readonly unhandled: string[] = [];
+  /** Files members attached, served like Discord's CDN (see cdn.ts). */
+  readonly cdn = new FakeCdn();
   /** Per message the bot posted: the `allowed_mentions` it sent (absent when it sent none) and who it notifies. */
   readonly mentionLog = new Map<string, { allowedMentions?: AllowedMentions; pings: Pings }>();
   private readonly injected: {
@@ -153,6 +156,7 @@ export class FakeDiscord {
   async start(): Promise<this> {
     const app = express();
     app.use('/api/v10', createRestRouter(this));
+    app.use(this.cdn.router());
     this.server = http.createServer(app);
     this.server.on('upgrade', (req, socket, head) => {
       if (req.url?.startsWith('/gateway')) this.gateway.handleUpgrade(req, socket, head);
@@ -446,9 +450,10 @@ export class FakeDiscord {
   // ---- playing users ----
 
   /** The user writes to the bot in their DM channel. */
-  userSendsDm(userId: string, content: string): FakeMessage {
+  userSendsDm(userId: string, content: string, files: FakeFile[] = []): FakeMessage {
     const channel = this.dmChannelFor(userId);
     const message = newMessage(channel, this.users.get(userId)!, { content });
+    message.attachments = files.map((f) => this.cdn.store(this.url, channel.id, f));
     this.addMessage(message);
     return message;
   }
