@@ -74,6 +74,8 @@ export interface FakeDiscordOptions {
    * publish the exact window); tests shorten it to see what happens after it.
    */
   nonceWindowMs?: number;
+  /** The fake's clock for time windows (the nonce window); tests move it instead of sleeping. */
+  now?: () => number;
 }
 
 const ADMINISTRATOR = 1n << 3n;
@@ -92,6 +94,7 @@ export class FakeDiscord {
   readonly applicationId: string;
   readonly interactionDeadlineMs: number;
   readonly nonceWindowMs: number;
+  readonly now: () => number;
   /** While true every REST request answers 503, as during a Discord outage (the gateway is not affected). */
   outage = false;
   readonly botUser: FakeUser;
@@ -131,6 +134,7 @@ export class FakeDiscord {
     this.applicationId = options.applicationId ?? snowflake();
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
     this.nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
+    this.now = options.now ?? Date.now;
     this.rateLimiter = new FakeRateLimiter(
       options.rateLimits ?? [
         { route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 },
