@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { type Client } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { createCaseActivities } from '../src/activities/cases/activities';
 import { createDiscordActivities } from '../src/activities/discord/activities';
 import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/discord-rest-port';
 import { ALL_GUILDS } from '../src/cases/guild-scope';
 import { createCaseOperations, fileReport } from '../src/cases/report-client';
-import { duplicateLinkedSignal, reportStateQuery } from '../src/shared/report-messages';
-import type { reportWorkflow } from '../src/workflows/reports/report-workflow';
+import { duplicateLinkedSignal, fileReportUpdate, reportStateQuery } from '../src/shared/report-messages';
+import { reportWorkflowId } from '../src/shared/report-types';
+import { reportWorkflow } from '../src/workflows/reports/report-workflow';
 import { FakeDiscord } from '../src/sandbox/discord';
 import { reportInput, tempCaseStore } from './support/case-fixtures';
 import { eventually } from './support/conversation-helpers';
@@ -107,9 +108,20 @@ describe('report staff actions never hang on Discord', function () {
     const ops = createCaseOperations({ client, store: opened.store });
     const reporters = Array.from({ length: 1000 }, (_, i) => discord.addUser(`dup-${i}`).id);
     await withWorker(activities, async (taskQueue) => {
-      const filed = await fileReport(client, { taskQueue, input: reportInput() });
-      const handle = client.workflow.getHandle<typeof reportWorkflow>(filed.workflowId);
-      const guildId = reportInput().guildId;
+      // Filed as `fileReport` files it, with a small event budget per run so the test sees several runs.
+      const report = reportInput();
+      const filed = await client.workflow.executeUpdateWithStart(fileReportUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(reportWorkflow, {
+          workflowId: reportWorkflowId(report.idempotencyKey),
+          taskQueue,
+          args: [{ report, continueAsNewAfterEvents: 500 }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+      const handle = client.workflow.getHandle<typeof reportWorkflow>(
+        reportWorkflowId(report.idempotencyKey),
+      );
+      const guildId = report.guildId;
       // What 1,000 duplicate reports' workflows send the original when staff link them.
       for (const [i, reporterId] of reporters.entries()) {
         await handle.signal(duplicateLinkedSignal, {
@@ -141,7 +153,8 @@ describe('report staff actions never hang on Discord', function () {
       await eventually(() => assert.equal(told(), 1000), 180_000);
       await handle.result();
       for (const id of reporters) assert.equal(discord.messagesIn(discord.dmChannelFor(id).id).length, 1);
-      const lengths = await runLengths(client, filed.workflowId);
+      const lengths = await runLengths(client, handle.workflowId);
+      assert.ok(lengths.length > 1, 'the report continued as new, carrying what was left to send');
       assert.ok(
         lengths.every((n) => n < HISTORY_WARNING_EVENTS),
         `every run stays under ${HISTORY_WARNING_EVENTS} events: ${lengths.join(', ')}`,
