@@ -56,7 +56,7 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
 
   if (!model.state.channel) {
     try {
-      model.state.channel = await discord.openSupportChannel({
+      model.state.channel = await discord().openSupportChannel({
         user: model.user,
         preferThread: model.preferThread,
       });
