@@ -4,12 +4,14 @@ import { supportWorkflowId, type StartSupportInput, type SupportTimings } from '
 import {
   getConversationState,
   openSupportConversation,
+  sendUserAction,
   sendUserMessage,
   signalAgentEvent,
 } from '../src/temporal/support-client';
 import { FakeSupportWorld } from './fakes/support-activities';
 import { eventually, newSupportInput, userMessage } from './support/conversation-helpers';
 import { testEnv } from './support/global-fixtures';
+import { recordHistory } from './support/histories';
 import { withWorker } from './support/worker';
 
 /*
@@ -49,6 +51,18 @@ describe('support conversation: reconciliation adapts to what it finds', functio
       const reads = world.flexUpdateCalls.length - start;
       // Backing off 1, 2, 4, 4 s (±20%): three or four reads in 12 s; every second would be about twelve.
       assert.ok(reads >= 2 && reads <= 6, `${reads} reads in 12 s`);
+
+      // Flex closes; the history, with its adaptive timers, must keep replaying.
+      const workflowId = idOf(input);
+      world.flexSide.state = 'closed';
+      await signalAgentEvent(client, {
+        workflowId,
+        event: { kind: 'closed', eventId: 'close-1', reason: 'agent_closed' },
+      });
+      await eventually(() => assert.equal(world.sentOfKind('rating_prompt').length, 1));
+      await sendUserAction(client, { workflowId, signal: 'rating', event: { eventId: 'rate-1', rating: 4 } });
+      await client.workflow.getHandle(workflowId).result();
+      await recordHistory(client, workflowId, 'support-flex-reconcile-adaptive-v1');
     });
   });
 
