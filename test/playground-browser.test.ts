@@ -8,7 +8,8 @@ import { type SandboxProcess, startSandboxProcess } from './support/sandbox-proc
 /*
  * The playground clicked through in a real browser: Debian's Chromium, headless, driven by playwright-core (no
  * browser download). The member asks for help, reads the article, asks for a human; the agent accepts and replies
- * in the agent pane; the reply shows in the member pane; the agent closes; the member rates. A failed run keeps a
+ * in the agent pane; the reply shows in the member pane; the member answers with a file; the chat is transferred
+ * to the other agent, who replies and closes; the member rates. A failed run keeps a
  * screenshot (path printed); `PLAYGROUND_SCREENSHOT=docs/playground.png` saves the README's picture.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -105,21 +106,66 @@ describe('playground in a real browser', function () {
     await member.locator('.msg', { hasText: 'update your graphics driver' }).waitFor();
     await desk.locator('#chat-messages .msg', { hasText: 'update your graphics driver' }).waitFor();
 
-    // The member answers; the agent reads it in the desk.
-    await p.locator('#composer-text').fill('That fixed it, thanks!');
+    // The member answers with a file; the agent reads it, with the file's link, in the desk.
+    await p.locator('#composer-text').fill('Still crashing, here is my log.');
+    await p.locator('#composer-file').setInputFiles({
+      name: 'crash-log.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('E/Starfall: GPU driver lost\n'),
+    });
     await p.locator('#composer button[type="submit"]').click();
-    await desk.locator('#chat-messages .msg', { hasText: 'That fixed it' }).waitFor();
+    await desk.locator('#chat-messages .msg', { hasText: 'crash-log.txt' }).waitFor();
     if (process.env.PLAYGROUND_SCREENSHOT) await p.screenshot({ path: process.env.PLAYGROUND_SCREENSHOT });
 
-    // The agent ends the chat and completes wrap-up; the member is told and rates 5.
+    // Alice transfers the chat; it waits in the queue until Ben accepts it, and Ben's reply reaches the member.
+    await p.locator('#transfer').click();
+    await desk.locator('#agent-tabs button', { hasText: 'Ben Okafor' }).click();
+    const transferred = desk.locator('#queue .card', { hasText: `Case #${caseNumber}` });
+    await transferred.locator('[data-action="accept"]').click();
+    await desk.locator('#my-chats .card', { hasText: `Case #${caseNumber}` }).waitFor();
+    await p.locator('#agent-text').fill('Ben here: a fix for that crash ships tomorrow.');
+    await p.locator('#agent-composer button[type="submit"]').click();
+    await member.locator('.msg', { hasText: 'a fix for that crash ships tomorrow' }).waitFor();
+
+    // Ben ends the chat and completes wrap-up; the member is told and rates 5.
     await p.locator('#end-chat').click();
     await p.locator('#complete').click();
     const prompt = member.locator('.msg', { hasText: 'How did we do' });
     await prompt.waitFor();
     await prompt.locator('button[data-custom-id*="rating:5"]').click();
-    await member.locator('.msg', { hasText: 'Thanks for rating us 5/5' }).waitFor();
+    // The bot's own acknowledgement (only the member sees it); the conversation thanks them in the DM as well.
+    await member.locator('.msg.ephemeral', { hasText: 'Thanks for rating us 5/5' }).waitFor();
 
     // The staff view lists the case as closed.
     await p.locator('#cases tr[data-case="' + caseNumber + '"] td', { hasText: 'closed' }).waitFor();
+  });
+
+  it('files a bug through its form, and staff triage it from Discord; the reporter hears of it', async () => {
+    const p = page!;
+    const member = p.locator('#discord-pane');
+    await member.locator('[data-person="member"]').click();
+    await member.locator('[data-channel="bug-reports"]').click();
+    await member.locator('[data-command="bug"]').click();
+    const form = p.locator('#modal');
+    await form.locator('[data-field="title"]').waitFor();
+    await form.locator('[data-field="title"]').fill('Shop button does nothing');
+    await form.locator('[data-field="what_happened"]').fill('Tapping Shop in the lobby does nothing.');
+    await form.locator('[data-field="steps"]').fill('Open the game, tap Shop.');
+    await form.locator('[data-field="expected"]').fill('The shop opens.');
+    await form.locator('button[type="submit"]').click();
+    const filed = member.locator('.msg.ephemeral', { hasText: /bug report is case #\d+/ });
+    await filed.waitFor();
+    const bugCase = /case #(\d+)/.exec(await filed.innerText())![1]!;
+    await p.locator(`#cases tr[data-case="${bugCase}"]`).waitFor();
+
+    // Staff use /case triage in Discord; the reporter gets a DM.
+    await member.locator('[data-person="staff"]').click();
+    await member.locator('[data-channel="bug-reports"]').click();
+    await p.locator('#composer-text').fill(`/case triage number:${bugCase} note:We can reproduce it.`);
+    await p.locator('#composer button[type="submit"]').click();
+    await member.locator('.msg.ephemeral', { hasText: `Triaged case #${bugCase}` }).waitFor();
+    await member.locator('[data-person="member"]').click();
+    await member.locator('[data-channel="dm"]').click();
+    await member.locator('.msg', { hasText: 'has been triaged' }).waitFor();
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { type Client } from '@temporalio/client';
 import { type Logger } from 'pino';
@@ -9,6 +10,7 @@ import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { explainMissingCli, provisionTemporalCli } from '../temporal/cli-provision';
 import { clusterTarget, connectClient, localTarget, type TemporalTarget } from '../temporal/connect';
 import { type DevServer, startDevServer } from '../temporal/dev-server';
+import { uiCodecEndpoint } from '../webhooks/codec/mount';
 import { assertPortsFree, type WantedPort } from './ports';
 import { type RoleContext, type RoleName, type RoleStarter, type RunningRole } from './role';
 import { startBotRole } from './roles/bot-role';
@@ -41,11 +43,12 @@ export interface StartOptions {
  * the Web UI) is started first; with it, we connect to that cluster.
  */
 export async function startApp(
-  config: Config,
+  configured: Config,
   roles: RoleName[],
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningApp> {
+  const config = withCodecToken(configured, roles);
   const metricsPort = config.metrics.port;
   await assertPortsFree(portsWanted(config, roles));
   // The SDK's metrics come from the Core runtime, which only the worker (and the dev server) uses.
@@ -62,10 +65,15 @@ export async function startApp(
     target = clusterTarget(config);
     logger.info({ address: target.address, namespace: target.namespace }, 'connecting to Temporal cluster');
   } else {
-    devServer = await startEmbeddedServer(config, logger);
-    target = localTarget(devServer.address, devServer.namespace);
+    devServer = await startEmbeddedServer(config, logger, roles);
+    target = localTarget(devServer.address, devServer.namespace, config);
   }
 
+  if (target.dataConverter) {
+    logger.info({ keyId: config.payloads.keys[0]!.id }, 'payloads to Temporal are encrypted (AES-256-GCM)');
+  } else {
+    logger.warn('PAYLOAD_ENCRYPTION_KEYS is not set: conversations are stored in Temporal as plain text');
+  }
   const { client, connection } = await connectClient(target, observability.clientInterceptors);
   const ctx: RoleContext = {
     config,
@@ -174,7 +182,18 @@ async function stopAll(roles: RunningRole[], logger: Logger): Promise<void> {
   }
 }
 
-async function startEmbeddedServer(config: Config, logger: Logger): Promise<DevServer> {
+/**
+ * With payload encryption on and no CODEC_ENDPOINT_TOKEN, a development start that serves the codec endpoint and
+ * the embedded Web UI itself makes up a token for this run, so the UI shows decoded payloads with nothing to set.
+ */
+function withCodecToken(config: Config, roles: RoleName[]): Config {
+  const p = config.payloads;
+  if (p.keys.length === 0 || p.codecToken || config.temporal.address || !roles.includes('webhooks'))
+    return config;
+  return { ...config, payloads: { ...p, codecToken: randomBytes(24).toString('base64url') } };
+}
+
+async function startEmbeddedServer(config: Config, logger: Logger, roles: RoleName[]): Promise<DevServer> {
   const cli = await provisionTemporalCli({
     cliPath: config.temporal.cliPath,
     progress: (message) => logger.info(message),
@@ -191,6 +210,16 @@ async function startEmbeddedServer(config: Config, logger: Logger): Promise<DevS
     namespace: config.temporal.namespace,
     port: config.temporal.devPort,
     uiPort: config.temporal.devUiPort,
+    // The Web UI decodes encrypted payloads through the webhooks role's codec endpoint (in this process or another
+    // one given the same CODEC_ENDPOINT_TOKEN).
+    ...(config.payloads.keys.length > 0 && config.payloads.codecToken && roles.includes('webhooks')
+      ? {
+          uiCodecEndpoint: uiCodecEndpoint(
+            `http://localhost:${config.http.port}`,
+            config.payloads.codecToken,
+          ),
+        }
+      : {}),
   });
   logger.info({ address: server.address, dbFile }, `Temporal dev server running. Web UI: ${server.uiUrl}`);
   return server;

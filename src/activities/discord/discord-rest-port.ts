@@ -16,6 +16,7 @@ import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '
 import { isAlreadyCrossposted, isDmClosed } from './errors';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
 import { isSameMessage } from './own-message';
+import { DiscordSetupError } from './setup-errors';
 import { announcementBody, type DiscordMessageBody, renderMessage } from './render-message';
 
 export interface DiscordRestPortOptions {
@@ -28,9 +29,15 @@ export interface DiscordRestPortOptions {
 }
 
 /** Builds the REST client the worker uses: rate limits and server errors surface, so Temporal decides retries. */
-export function createDiscordRest(options: { token: string; apiUrl?: string }): REST {
+export function createDiscordRest(options: {
+  token: string;
+  apiUrl?: string;
+  /** Discord's global limit for the bot (the client refuses locally beyond it within one second); default 50. */
+  globalRequestsPerSecond?: number;
+}): REST {
   return new REST({
     ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
     rejectOnRateLimit: () => true,
     retries: 0,
     timeout: 15_000,
@@ -229,8 +236,13 @@ export class DiscordRestPort implements DiscordPort {
     const wanted = this.options.supportChannelName ?? 'support';
     const channels = (await this.rest.get(Routes.guildChannels(guildId))) as APIChannel[];
     const found = channels.find((c) => 'name' in c && c.name === wanted && c.type === ChannelType.GuildText);
-    if (!found)
-      throw new Error(`guild ${guildId} has no #${wanted} channel; run \`flexcord setup-channels\``);
+    if (!found) {
+      throw new DiscordSetupError(
+        `guild ${guildId} has no #${wanted} channel for private support threads; run ` +
+          `\`flexcord setup-channels --guild ${guildId}\` (or /setup_channels in the server), or set ` +
+          `DISCORD_SUPPORT_CHANNEL_ID`,
+      );
+    }
     return found.id;
   }
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
 import { safeCause } from '../../logging/safe-error';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
+import { DiscordSetupError, setupErrorFailure, setupFailure } from './setup-errors';
 
 /** Discord error 50007: the user does not accept DMs from the bot; the workflow falls back to a private thread. */
 export const DM_CLOSED_CODE = 50007;
@@ -30,10 +31,13 @@ export function toActivityFailure(err: unknown): unknown {
       nextRetryDelay: Math.max(err.retryAfter, 1),
     });
   }
+  if (err instanceof DiscordSetupError) return setupErrorFailure(err);
   if (err instanceof DiscordAPIError) {
     if (err.code === DM_CLOSED_CODE) {
       return ApplicationFailure.create({ type: DISCORD_DM_CLOSED, message: err.message, nonRetryable: true });
     }
+    const setup = setupFailure(err);
+    if (setup) return setup;
     if (err.status >= 400 && err.status < 500 && err.status !== 429) {
       return ApplicationFailure.create({
         type:

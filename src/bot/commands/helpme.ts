@@ -1,6 +1,7 @@
 import { MessageFlags } from 'discord.js';
 import { conversationUser } from '../conversation-target';
 import { admitInteraction } from '../gatekeeping';
+import { explainSetupProblem } from '../setup-problem';
 import { type SlashCommand } from '../types';
 
 export default {
@@ -9,11 +10,13 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { workflowId: _workflowId, ...user } = await conversationUser(interaction, ctx);
     await admitInteraction(interaction, ctx, user.guildId, 'open_conversation');
-    const result = await ctx.deps.conversations.open({
-      user,
-      timings: ctx.deps.timings,
-      preferThread: ctx.deps.discord.preferThreads,
-    });
+    const result = await ctx.deps.conversations
+      .open({
+        user,
+        timings: ctx.deps.timings,
+        preferThread: ctx.deps.discord.preferThreads,
+      })
+      .catch(explainSetupProblem);
     // Only a conversation that was really opened counts against the user's limit.
     if (!result.created)
       await ctx.deps.moderation?.gate.refund(user.guildId, user.userId, 'open_conversation');

@@ -11,11 +11,23 @@ import type {
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
 import { liveTaskBesides, tasksFingerprint } from '../../shared/flex-tasks';
-import { cases, discord, flex, flexEstimate, flexReconcile, flexTasks, isDmClosed, kb } from './activities';
+import {
+  cases,
+  discord,
+  failureMessage,
+  flex,
+  flexEstimate,
+  flexReconcile,
+  flexTasks,
+  isDmClosed,
+  isSetupFailure,
+  kb,
+} from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
 import { stableUnit } from './reconcile-policy';
 import { isHumanRequest } from './human-request';
+import { filesGoAsMedia, relayMessageWithFiles } from './customer-files';
 import { publishConversation } from './publish';
 import { staffNotesForTask } from './staff-notes';
 import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
@@ -263,8 +275,9 @@ export class ConversationActions {
       return this.answer(event);
     }
 
-    await this.appendTranscript([entry]);
     const conversation = this.s.flexConversation;
+    if (conversation && filesGoAsMedia(event)) return this.relayWithFiles(conversation, event, entry);
+    await this.appendTranscript([entry]);
     if (!conversation) return;
     try {
       await flex.postCustomerMessage({
@@ -275,6 +288,26 @@ export class ConversationActions {
       });
     } catch (err) {
       log.warn('could not relay a user message to Flex', { eventId: event.eventId, error: String(err) });
+    }
+  }
+
+  /**
+   * Text and files to Flex as Flex takes them (files as media, one per message); the transcript keeps each file's
+   * durable Twilio reference, and the user hears plainly about any file the agent will not get.
+   */
+  private async relayWithFiles(
+    conversation: NonNullable<typeof this.s.flexConversation>,
+    event: UserMessageEvent,
+    entry: TranscriptEntry,
+  ): Promise<void> {
+    const relayed = await relayMessageWithFiles(conversation, event);
+    await this.appendTranscript([{ ...entry, attachments: relayed.attachments }]);
+    for (const [i, { attachment, limits }] of relayed.refused.entries()) {
+      await this.send({
+        kind: 'notice',
+        dedupeKey: `${event.eventId}:file-refused:${i}`,
+        text: say.fileRefused(attachment, limits),
+      });
     }
   }
 
@@ -665,16 +698,20 @@ export class ConversationActions {
     const channel = this.s.channel!;
     try {
       await this.deliver({ ...message, channel });
+      this.model.setupProblem = undefined;
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
+        if (isSetupFailure(err)) this.model.setupProblem = failureMessage(err);
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
         return;
       }
       try {
-        this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
+        this.s.channel = await discord().openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
         await this.deliver({ ...message, channel: this.s.channel });
+        this.model.setupProblem = undefined;
       } catch (fallbackErr) {
+        if (isSetupFailure(fallbackErr)) this.model.setupProblem = failureMessage(fallbackErr);
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
       }
     }
@@ -686,13 +723,13 @@ export class ConversationActions {
    */
   private async deliver(message: OutboundDiscordMessage): Promise<void> {
     if (!patched(SEND_PARTS)) {
-      await discord.sendToDiscord(message);
+      await discord().sendToDiscord(message);
       return;
     }
     const channelId = message.channel.channelId;
     let after = this.lastPosted.get(channelId);
     for (let part = 0, parts = 1; part < parts; part++) {
-      const sent = await discord.sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
+      const sent = await discord().sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
       parts = sent.parts ?? 1;
       after = sent.messageIds.at(-1) ?? after;
     }

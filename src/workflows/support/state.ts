@@ -107,6 +107,11 @@ export class ConversationModel {
   greetingInFlight = false;
   /** Why the conversation cannot go on at all (no channel could be opened). */
   fatal?: string;
+  /**
+   * The Discord server is not set up for flexcord (no #support channel, a missing permission): what Discord or the
+   * adapter said, for the `/helpme` answer. Set when the conversation could not reach the user because of it.
+   */
+  setupProblem?: string;
   eventsThisRun = 0;
   /**
    * Set by the workflow once the `flex-reconcile` patch is on for this run; off, the model plans no reconciliation,

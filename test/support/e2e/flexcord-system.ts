@@ -73,17 +73,18 @@ export async function startFlexcordSystem(
   // The production logger (safe errors, redaction), as `flexcord start` builds it.
   const logger = createLogger(config);
   const env_ = testEnv();
+  // As `flexcord start` builds them: the target carries the payload codec from config, the client uses it.
+  const target = localTarget(env_.address, env_.namespace ?? 'default', config);
   const ctx: RoleContext = {
     config,
     logger,
-    target: localTarget(env_.address, env_.namespace ?? 'default'),
-    client: observability
-      ? new Client({
-          connection: env_.connection,
-          namespace: env_.namespace ?? 'default',
-          interceptors: { workflow: observability.clientInterceptors },
-        })
-      : env_.client,
+    target,
+    client: new Client({
+      connection: env_.connection,
+      namespace: env_.namespace ?? 'default',
+      ...(observability ? { interceptors: { workflow: observability.clientInterceptors } } : {}),
+      ...(target.dataConverter ? { dataConverter: target.dataConverter } : {}),
+    }),
     sharedProcess: false,
     observability,
   };
