@@ -4,7 +4,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { createCaseOperations, fileReport } from '../src/cases/report-client';
-import { ALL_GUILDS } from '../src/cases/guild-scope';
+import pino from 'pino';
+import { createTwilioClient } from '../src/activities/twilio/twilio-client';
+import { ALL_GUILDS, onlyGuilds } from '../src/cases/guild-scope';
+import { forgetUser } from '../src/privacy/forget-user';
+import { TwilioCustomerDataAdapter } from '../src/privacy/twilio-customer-data';
+import { exportUser } from '../src/privacy/user-data';
+import { caseApiRouter } from '../src/webhooks/api/case-api-router';
+import { createWebhookApp } from '../src/webhooks/app';
+import { listen } from '../src/webhooks/http-server';
 import { reportStateQuery } from '../src/shared/report-messages';
 import { supportWorkflowId } from '../src/shared/support-types';
 import {
@@ -19,6 +27,7 @@ import { eventually, QUIET_TIMINGS, userMessage } from './support/conversation-h
 import { flexActivities, IDENTITY_SECRET } from './support/flex-adapter';
 import { testEnv } from './support/global-fixtures';
 import { nonTwilioStandIns } from './support/twilio-harness';
+import { recordHistory } from './support/histories';
 import { withWorker } from './support/worker';
 
 const run = promisify(execFile);
@@ -235,10 +244,97 @@ describe('flexcord privacy (export and forget a user)', function () {
         { ...staff, eventId: 'close-original' },
       );
       await client.workflow.getHandle(original.workflowId).result();
+      // The report workflow's new forgetReporter signal, kept replaying from now on.
+      await recordHistory(client, original.workflowId, 'report-forget-reporter-v1');
     });
     assert.ok(
       !reports.sent.some((dm) => dm.userId === ana && /Fixed in 2\.4/.test(dm.text)),
       'she is not DMed',
     );
+  });
+
+  it('offers export and forget to staff over the API, only with a token for every server', async () => {
+    const { client } = testEnv();
+    const { activities } = reportActivities(opened.store);
+    const privacyDeps = {
+      client,
+      store: opened.store,
+      twilio: new TwilioCustomerDataAdapter({
+        client: createTwilioClient({
+          accountSid: fake.accountSid,
+          authToken: fake.authToken,
+          apiBaseUrl: fake.url,
+        }),
+        identitySecret: IDENTITY_SECRET,
+      }),
+    };
+    const app = createWebhookApp({
+      logger: pino({ level: 'silent' }),
+      readiness: async () => undefined,
+      routers: [
+        {
+          path: '/api',
+          router: caseApiRouter({
+            tokens: [
+              { token: 'all-servers-token-0123456789', scope: ALL_GUILDS },
+              { token: 'one-server-token-0123456789', scope: onlyGuilds(guildA) },
+            ],
+            operations: createCaseOperations({ client, store: opened.store }),
+            privacy: {
+              export: (user) => exportUser(privacyDeps, user),
+              forget: (user) => forgetUser({ ...privacyDeps, namespace: 'default' }, user),
+            },
+          }),
+        },
+      ],
+    });
+    const server = await listen(app, 0, '127.0.0.1');
+    const call = (token: string, p: string, method = 'GET') =>
+      fetch(`http://127.0.0.1:${server.port}/api${p}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    try {
+      await withWorker(activities, async (taskQueue) => {
+        const filed = await fileReport(client, {
+          taskQueue,
+          input: reportInput({ guildId: guildA, reporter: { discordId: ana, name: 'ana' } }),
+        });
+        await createCaseOperations({ client, store: opened.store }).close(
+          filed.caseNumber,
+          { reason: 'done' },
+          { actor: 'api:x', scope: ALL_GUILDS, eventId: 'c' },
+        );
+        await client.workflow.getHandle(filed.workflowId).result();
+
+        // A token for one server sees one server's cases; a person spans servers.
+        assert.equal((await call('one-server-token-0123456789', `/privacy/users/${ana}`)).status, 403);
+        assert.equal(
+          (await call('one-server-token-0123456789', `/privacy/users/${ana}/forget`, 'POST')).status,
+          403,
+        );
+        assert.equal((await opened.store.listCases({ reporterId: ana })).length, 1, 'nothing changed');
+        assert.equal((await call('all-servers-token-0123456789', '/privacy/users/not-an-id')).status, 400);
+
+        const exported = (await (
+          await call('all-servers-token-0123456789', `/privacy/users/${ana}`)
+        ).json()) as {
+          cases: { number: number }[];
+        };
+        assert.deepEqual(
+          exported.cases.map((c) => c.number),
+          [filed.caseNumber],
+        );
+        const forgot = await call('all-servers-token-0123456789', `/privacy/users/${ana}/forget`, 'POST');
+        assert.equal(forgot.status, 200);
+        const report = (await forgot.json()) as { casesDeleted: number; workflowExecutionsDeleted: number };
+        assert.equal(report.casesDeleted, 1);
+        assert.ok(report.workflowExecutionsDeleted >= 1);
+        assert.deepEqual(await opened.store.listCases({ reporterId: ana }), []);
+        await assert.rejects(client.workflow.getHandle(filed.workflowId).describe(), WorkflowNotFoundError);
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
