@@ -4,6 +4,7 @@ import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import { buildDiscordPort } from '../src/activities/discord/build-discord-port';
 import { createDiscordActivities } from '../src/activities/discord/activities';
@@ -15,6 +16,7 @@ import { createLogger } from '../src/logging/logger';
 import { PinoTemporalLogger } from '../src/logging/temporal-logger';
 import { MediaLinks } from '../src/media/media-links';
 import { supportWorkflowId } from '../src/shared/support-types';
+import { payloadDataConverter } from '../src/temporal/data-converter';
 import { openSupportConversation, sendUserAction } from '../src/temporal/support-client';
 import { FakeDiscord, waitFor } from '../src/sandbox/discord';
 import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
@@ -44,6 +46,8 @@ const CANARY_ENV = {
   MEDIA_LINK_SECRET: CANARY.mediaLinkSecret,
   TWILIO_IDENTITY_SECRET: CANARY.identitySecret,
   OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${CANARY.otlpToken}`,
+  CODEC_ENDPOINT_TOKEN: CANARY.codecToken,
+  PAYLOAD_ENCRYPTION_KEYS: `k1=${Buffer.from(CANARY.payloadKey).toString('base64')}`,
 };
 
 function assertNoCanary(text: string, where: string): void {
@@ -162,6 +166,28 @@ describe('no credential in any log or history', function () {
       await twilio.stop();
       assert.equal(await status(), 502, 'Twilio unreachable');
 
+      // The codec endpoint: the token in the path (as the Web UI sends it), as a bearer header, and a wrong one.
+      const payloads = JSON.stringify({
+        payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'IngiCg==' }],
+      });
+      const json = { 'content-type': 'application/json' };
+      const decoded = await fetch(`${publicBaseUrl}/codec/t/${CANARY.codecToken}/decode`, {
+        method: 'POST',
+        headers: json,
+        body: payloads,
+      });
+      assert.equal(decoded.status, 200, 'the codec endpoint answers with the right token');
+      await fetch(`${publicBaseUrl}/codec/encode`, {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${CANARY.codecToken}` },
+        body: payloads,
+      });
+      await fetch(`${publicBaseUrl}/codec/t/${CANARY.codecToken}x/decode`, {
+        method: 'POST',
+        headers: json,
+        body: '{"payloads": [{"data": 12}',
+      });
+
       // The case API: the right token, a wrong one, and a malformed body.
       const api = `${publicBaseUrl}/api/cases`;
       await fetch(api, { headers: { authorization: `Bearer ${CANARY.apiToken}` } });
@@ -180,7 +206,14 @@ describe('no credential in any log or history', function () {
   });
 
   it('the worker role: a conversation whose Discord and Twilio calls fail, in its log and its history', async () => {
-    const { client, address } = testEnv();
+    const { address, connection } = testEnv();
+    // A client with the same payload keys as the worker (the history is encrypted; failure messages are not).
+    const client = new Client({
+      connection,
+      dataConverter: payloadDataConverter(
+        loadConfig({ ...CANARY_ENV, FLEXCORD_DATA_DIR: dataDir }, { dotenvPath: false }),
+      ),
+    });
     const discord = await new FakeDiscord({ token: CANARY.discordToken }).start();
     const twilio = await new FakeTwilio({
       accountSid: CANARY.accountSid,

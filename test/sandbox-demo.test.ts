@@ -59,15 +59,16 @@ describe('flexcord sandbox demo', function () {
   });
 
   it('exits non-zero and names the step that failed', async () => {
-    // A knowledge base without articles: the bot has no answer to offer, so that step cannot pass.
+    // A knowledge base without articles: the bot answers without one, so that step fails as soon as it answers.
     const emptyKb = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcord-empty-kb-'));
     try {
-      const { code, output } = await runDemo(['--step-timeout', '4'], { KB_DIR: emptyKb });
+      const { code, output } = await runDemo(['--step-timeout', '45'], { KB_DIR: emptyKb });
       assert.equal(code, 1, output);
       assert.match(
         output,
         /demo failed at step "the member asks in their DM; the bot answers from the knowledge base"/,
       );
+      assert.match(output, /✗ .*the answer has no knowledge-base article/);
       assert.doesNotMatch(output, /demo passed/);
     } finally {
       fs.rmSync(emptyKb, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
 import { createFeedActivities, type FeedActivityDeps } from './feeds/activities';
 import { createKbActivities, type KbDeps } from './kb/activities';
+import { createCustomerMediaActivities, type CustomerMediaDeps } from './media/activities';
 import { createTwilioActivities } from './twilio/activities';
 import { type FlexPort } from './twilio/port';
 
@@ -13,6 +14,7 @@ import { type FlexPort } from './twilio/port';
 export type ActivityDeps = DiagnosticsDeps &
   DiscordDeps & { flex: FlexPort } & CaseActivityDeps &
   KbDeps &
+  CustomerMediaDeps &
   Omit<FeedActivityDeps, 'discord'>;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
@@ -23,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiscordActivities(deps.discord),
     ...createTwilioActivities(deps.flex),
     ...createKbActivities(deps),
+    ...createCustomerMediaActivities(deps),
     ...createFeedActivities(deps),
   };
 }

@@ -50,6 +50,12 @@ export interface Config {
      * staff-only channel report follow-up reminders are posted in.
      */
     channels: { announcements: string; bugReports: string; featureRequests: string; staff: string };
+    /**
+     * Discord's global limit for this bot, requests per second (50 unless Discord raised it). Every worker process
+     * shares it: posts go through one task queue that Temporal dispatches at just under this rate. Always set by
+     * the loader; optional so configurations built by hand (tests) keep Discord's default.
+     */
+    globalRateLimit?: number;
   };
   twilio: {
     accountSid?: string;
@@ -67,6 +73,11 @@ export interface Config {
     /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
     conversationTimers: { inactive: string; closed: string };
   };
+  /**
+   * Customers' Discord files relayed to Flex as media: Flex's documented limits for chat (one file per message, at
+   * most `maxBytes`, these extensions), and the hosts files may be downloaded from (besides DISCORD_API_URL's).
+   */
+  customerMedia: { maxBytes: number; extensions: string[]; attachmentHosts: string[] };
   /** `apiTokens`: the case API's bearer tokens, each with the servers it may see (API_TOKENS, API_TOKEN). */
   cases: { databaseUrl?: string; apiTokens: ApiTokenSetting[] };
   kb: { dir: string };
@@ -77,6 +88,8 @@ export interface Config {
     ratingWindowSeconds: number;
     /** While Flex has a conversation, how often the workflow reads it for events lost webhooks carried. */
     flexReconcileSeconds: number;
+    /** The longest the reads back off to (unset: eight times `flexReconcileSeconds`). */
+    flexReconcileMaxSeconds?: number;
   };
   /**
    * Per user and server: at most `points` conversations opened (or people asked for) and reports filed per window;
@@ -148,6 +161,7 @@ export function toConfig(env: Env): Config {
         featureRequests: env.DISCORD_FEATURE_CHANNEL,
         staff: env.DISCORD_STAFF_CHANNEL,
       },
+      globalRateLimit: env.DISCORD_GLOBAL_RATE_LIMIT,
     },
     twilio: {
       accountSid: env.TWILIO_ACCOUNT_SID,
@@ -164,6 +178,11 @@ export function toConfig(env: Env): Config {
         inactive: env.TWILIO_CONVERSATION_INACTIVE_TIMER,
         closed: env.TWILIO_CONVERSATION_CLOSED_TIMER,
       },
+    },
+    customerMedia: {
+      maxBytes: env.FLEX_MEDIA_MAX_BYTES,
+      extensions: env.FLEX_MEDIA_EXTENSIONS,
+      attachmentHosts: env.DISCORD_ATTACHMENT_HOSTS,
     },
     cases: {
       databaseUrl: env.DATABASE_URL,
@@ -182,6 +201,9 @@ export function toConfig(env: Env): Config {
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
       ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
       flexReconcileSeconds: env.SUPPORT_FLEX_RECONCILE_SECONDS,
+      ...(env.SUPPORT_FLEX_RECONCILE_MAX_SECONDS !== undefined
+        ? { flexReconcileMaxSeconds: env.SUPPORT_FLEX_RECONCILE_MAX_SECONDS }
+        : {}),
     },
     limits: {
       conversations: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAddressRange } from '../activities/feeds/address-policy';
 import { apiTokenList } from './api-tokens';
+import { DISCORD_DEFAULT_GLOBAL_RATE_LIMIT } from '../shared/task-queue';
 import { payloadKeyList } from './payload-keys';
 import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
@@ -51,6 +52,7 @@ export const envSchema = z.object({
   DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
   DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
   DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
+  DISCORD_GLOBAL_RATE_LIMIT: z.coerce.number().int().min(2).default(DISCORD_DEFAULT_GLOBAL_RATE_LIMIT),
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
@@ -64,6 +66,26 @@ export const envSchema = z.object({
   TWILIO_TASK_CHANNEL: z.string().min(1).default('chat'),
   TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
   TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
+
+  FLEX_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(16_777_216),
+  FLEX_MEDIA_EXTENSIONS: z
+    .string()
+    .default('jpg,jpeg,png,amr,mp3,mp4,pdf,heic,txt,gif')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim().replace(/^\./, '').toLowerCase())
+        .filter(Boolean),
+    ),
+  DISCORD_ATTACHMENT_HOSTS: z
+    .string()
+    .default('cdn.discordapp.com,media.discordapp.net')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 
   PAYLOAD_ENCRYPTION_KEYS: payloadKeyList,
   ALLOW_UNENCRYPTED_PAYLOADS: booleanFlag(false),
@@ -81,6 +103,11 @@ export const envSchema = z.object({
   SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
   SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
   SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
+  /** Unset: eight times SUPPORT_FLEX_RECONCILE_SECONDS. */
+  SUPPORT_FLEX_RECONCILE_MAX_SECONDS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  ),
 
   RATE_LIMIT_CONVERSATIONS: z.coerce.number().int().min(0).default(5),
   RATE_LIMIT_CONVERSATIONS_WINDOW_SECONDS: durationSeconds(60 * 60),

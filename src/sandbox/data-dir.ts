@@ -10,6 +10,8 @@ import path from 'node:path';
 export const WORLD_FILE = 'world.json';
 export const TEMPORAL_DB = 'temporal.db';
 export const CASES_DB = 'cases.db';
+/** Present while a new sandbox's first start runs: if it is still there, that start never finished. */
+export const FIRST_START_MARKER = 'first-start.pending';
 
 export class SandboxMismatchError extends Error {
   override name = 'SandboxMismatchError';
@@ -23,8 +25,15 @@ export function resetSandboxDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** `fresh`: nothing there yet; `restore`: all stores from one earlier run. Throws on a mix. */
+/**
+ * `fresh`: nothing there yet (or only what a first start interrupted by Ctrl-C or a crash left, which holds nothing
+ * anyone made and is cleared); `restore`: all stores from one earlier run. Throws on a mix.
+ */
 export function inspectSandboxDir(dir: string): 'fresh' | 'restore' {
+  if (fs.existsSync(path.join(dir, FIRST_START_MARKER))) {
+    resetSandboxDir(dir);
+    return 'fresh';
+  }
   const stores = [WORLD_FILE, TEMPORAL_DB, CASES_DB];
   const present = stores.filter((f) => fs.existsSync(path.join(dir, f)));
   if (present.length === 0) return 'fresh';
@@ -49,4 +58,13 @@ export function writeFileAtomic(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
+}
+
+export function markFirstStart(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, FIRST_START_MARKER), `${new Date().toISOString()}\n`);
+}
+
+export function firstStartDone(dir: string): void {
+  fs.rmSync(path.join(dir, FIRST_START_MARKER), { force: true });
 }

@@ -99,13 +99,10 @@ export async function playDemo(options: DemoOptions): Promise<boolean> {
       'the member asks in their DM; the bot answers from the knowledge base',
       async () => {
         const sent = s.actions.sendMessage(member, dm, question);
-        const m = await until('an answer with articles', () =>
-          botSaysAfter(
-            dm,
-            sent.id,
-            (x) => (x.embeds?.length ?? 0) > 0 && buttonId(x, /request_human/) !== undefined,
-          ),
-        );
+        // The bot's answer to the question, whatever it is: a wrong answer fails the step at once.
+        const m = await until("the bot's answer", () => botSaysAfter(dm, sent.id, () => true));
+        if ((m.embeds?.length ?? 0) === 0 || buttonId(m, /request_human/) === undefined)
+          throw new StepFailed(`the answer has no knowledge-base article: ${quote(text(m))}`);
         return [
           m,
           `"${question}" → ${m.embeds

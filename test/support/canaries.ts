@@ -18,6 +18,9 @@ export const CANARY = {
   dbPassword: 'canaryDbPassword3c7e1a9d5b2f',
   identitySecret: 'canaryIdentitySecret6a2d8f4b1e9c',
   otlpToken: 'canaryOtlpToken9e3b7d1c5a8f',
+  codecToken: 'canaryCodecToken2f7a9c3e1b8d5a6f',
+  /** 32 bytes: an AES-256 key, set base64-encoded in PAYLOAD_ENCRYPTION_KEYS. */
+  payloadKey: 'canaryPayloadKey0123456789abcdef',
 } as const;
 
 const SECRETS = {
@@ -29,6 +32,8 @@ const SECRETS = {
   dbPassword: CANARY.dbPassword,
   identitySecret: CANARY.identitySecret,
   otlpToken: CANARY.otlpToken,
+  codecToken: CANARY.codecToken,
+  payloadKey: CANARY.payloadKey,
 };
 
 /** Every form a canary may leak in, by a label that says which secret and how. */

@@ -29,9 +29,15 @@ export interface DiscordRestPortOptions {
 }
 
 /** Builds the REST client the worker uses: rate limits and server errors surface, so Temporal decides retries. */
-export function createDiscordRest(options: { token: string; apiUrl?: string }): REST {
+export function createDiscordRest(options: {
+  token: string;
+  apiUrl?: string;
+  /** Discord's global limit for the bot (the client refuses locally beyond it within one second); default 50. */
+  globalRequestsPerSecond?: number;
+}): REST {
   return new REST({
     ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
     rejectOnRateLimit: () => true,
     retries: 0,
     timeout: 15_000,

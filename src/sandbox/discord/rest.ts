@@ -53,7 +53,10 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
             injected.message,
             injected.retryAfter,
           );
-        const limited = fake.rateLimiter.take(method, template, req.params);
+        // Interaction endpoints (no bot token) are not bound to the global limit.
+        const limited =
+          (opts.auth !== false ? fake.rateLimiter.takeGlobal() : undefined) ??
+          fake.rateLimiter.take(method, template, req.params);
         if (limited) {
           res.set(limited.headers);
           if (limited.retryAfter !== undefined)
@@ -65,6 +68,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
               0,
               'You are being rate limited.',
               limited.retryAfter,
+              limited.scope === 'global',
             );
         }
         if (opts.checkRequest && req.body && Object.keys(req.body as object).length > 0) {
@@ -92,9 +96,10 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     code: number,
     message: string,
     retryAfter?: number,
+    global = false,
   ) => {
     if (status === 429) {
-      const body = { message, retry_after: retryAfter ?? 1, global: false, code: 0 };
+      const body = { message, retry_after: retryAfter ?? 1, global, code: 0 };
       fake.checker.checkSchema(`${method} ${template} 429`, 'RatelimitedResponse', body);
       res.set('Retry-After', String(Math.ceil(retryAfter ?? 1)));
       return res.status(429).json(body);
@@ -211,7 +216,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
       const nonce = body.nonce === undefined ? undefined : String(body.nonce);
       if (nonce !== undefined && body.enforce_nonce) {
         // Only "in the past few minutes": after the window the same nonce posts a second message.
-        const since = Date.now() - fake.nonceWindowMs;
+        const since = fake.now() - fake.nonceWindowMs;
         const earlier = fake
           .messagesIn(channel.id)
           .find(
@@ -219,7 +224,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
           );
         if (earlier) return { status: 200, body: earlier };
       }
-      const message = newMessage(channel, fake.botUser, { ...body, nonce });
+      const message = newMessage(channel, fake.botUser, { ...body, nonce }, fake.now());
       fake.applyMentions(message, body.allowed_mentions, false);
       fake.addMessage(message);
       return { status: 200, body: message };

@@ -1,6 +1,14 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  ActivityFailure,
+  ApplicationFailure,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SupportActivities } from '../../activities/support-activity-types';
 import { NON_RETRYABLE_SUPPORT_FAILURES, SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
+import { discordSendTaskQueue } from '../../shared/task-queue';
 
 /*
  * The support workflow's view of its activities, with retry policies per integration. 429, 5xx and network errors
@@ -17,7 +25,9 @@ const nonRetryableErrorTypes = NON_RETRYABLE_SUPPORT_FAILURES;
  */
 const RELAY_RETRY_WINDOW = '6 hours';
 
-export const discord = proxyActivities<Pick<SupportActivities, 'openSupportChannel' | 'sendToDiscord'>>({
+type DiscordSends = Pick<SupportActivities, 'openSupportChannel' | 'sendToDiscord'>;
+
+const DISCORD_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: RELAY_RETRY_WINDOW,
   retry: {
@@ -26,7 +36,24 @@ export const discord = proxyActivities<Pick<SupportActivities, 'openSupportChann
     maximumInterval: '1 minute',
     nonRetryableErrorTypes,
   },
-});
+};
+
+/** Runs recorded before the send queue scheduled these on the conversation's own task queue. */
+const DISCORD_SEND_QUEUE = 'discord-send-queue';
+
+/**
+ * Discord's global rate limit belongs to the bot, not to a worker process: posts (and the DM or thread a
+ * conversation opens) go to the send queue, which the Temporal server dispatches at the bot's rate across all
+ * workers (see src/app/roles/worker-role.ts). Time spent waiting there counts against `scheduleToCloseTimeout`,
+ * which is hours, so a burst waits instead of failing.
+ */
+export function discord(): DiscordSends {
+  if (!patched(DISCORD_SEND_QUEUE)) return proxyActivities<DiscordSends>(DISCORD_OPTIONS);
+  return proxyActivities<DiscordSends>({
+    ...DISCORD_OPTIONS,
+    taskQueue: discordSendTaskQueue(workflowInfo().taskQueue),
+  });
+}
 
 export const flex = proxyActivities<
   Pick<
