@@ -88,6 +88,8 @@ export interface Config {
     ratingWindowSeconds: number;
     /** While Flex has a conversation, how often the workflow reads it for events lost webhooks carried. */
     flexReconcileSeconds: number;
+    /** The longest the reads back off to (unset: eight times `flexReconcileSeconds`). */
+    flexReconcileMaxSeconds?: number;
   };
   /**
    * Per user and server: at most `points` conversations opened (or people asked for) and reports filed per window;
@@ -199,6 +201,9 @@ export function toConfig(env: Env): Config {
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
       ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
       flexReconcileSeconds: env.SUPPORT_FLEX_RECONCILE_SECONDS,
+      ...(env.SUPPORT_FLEX_RECONCILE_MAX_SECONDS !== undefined
+        ? { flexReconcileMaxSeconds: env.SUPPORT_FLEX_RECONCILE_MAX_SECONDS }
+        : {}),
     },
     limits: {
       conversations: {

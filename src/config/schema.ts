@@ -103,6 +103,11 @@ export const envSchema = z.object({
   SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
   SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
   SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
+  /** Unset: eight times SUPPORT_FLEX_RECONCILE_SECONDS. */
+  SUPPORT_FLEX_RECONCILE_MAX_SECONDS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  ),
 
   RATE_LIMIT_CONVERSATIONS: z.coerce.number().int().min(0).default(5),
   RATE_LIMIT_CONVERSATIONS_WINDOW_SECONDS: durationSeconds(60 * 60),

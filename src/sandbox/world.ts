@@ -17,6 +17,8 @@ interface WorldFile {
   savedAt: string;
   cast: SandboxCast;
   feedItems: FeedItem[];
+  /** Made for this world and kept with it: customers' Twilio identities derive from the secret. */
+  secrets?: SandboxSecrets;
   discord: {
     token: string;
     applicationId: string;
@@ -40,6 +42,17 @@ interface WorldFile {
   };
 }
 
+export interface SandboxSecrets {
+  /** TWILIO_IDENTITY_SECRET: customers' Twilio identities are HMACs keyed with it. */
+  twilioIdentitySecret: string;
+}
+
+function newSecrets(): SandboxSecrets {
+  return {
+    twilioIdentitySecret: randomBytes(24).toString('hex'),
+  };
+}
+
 export interface WorldOptions {
   /** Where TaskRouter events go: the webhooks role's `/twilio/taskrouter`. */
   taskrouterCallbackUrl: string;
@@ -56,6 +69,7 @@ export class SandboxWorld {
     readonly twilio: FakeTwilio,
     readonly cast: SandboxCast,
     readonly feedItems: FeedItem[],
+    readonly secrets: SandboxSecrets,
     private readonly file: string,
   ) {}
 
@@ -68,7 +82,8 @@ export class SandboxWorld {
     const twilio = await new FakeTwilio({ taskrouterCallbackUrl: options.taskrouterCallbackUrl }).start();
     try {
       const cast = await seedDiscord(discord, names);
-      return new SandboxWorld(randomBytes(8).toString('hex'), discord, twilio, cast, seedFeed(), file);
+      const id = randomBytes(8).toString('hex');
+      return new SandboxWorld(id, discord, twilio, cast, seedFeed(), newSecrets(), file);
     } catch (err) {
       await Promise.all([discord.stop(), twilio.stop()]);
       throw err;
@@ -106,7 +121,9 @@ export class SandboxWorld {
     refill(twilio.mediaStore.media, t.media);
     await discord.start();
     await twilio.start();
-    return new SandboxWorld(saved.id, discord, twilio, saved.cast, saved.feedItems, file);
+    // A world saved before it had secrets gets them now.
+    const secrets = saved.secrets ?? newSecrets();
+    return new SandboxWorld(saved.id, discord, twilio, saved.cast, saved.feedItems, secrets, file);
   }
 
   save(): void {
@@ -116,6 +133,7 @@ export class SandboxWorld {
       savedAt: new Date().toISOString(),
       cast: this.cast,
       feedItems: this.feedItems,
+      secrets: this.secrets,
       discord: {
         token: this.discord.token,
         applicationId: this.discord.applicationId,

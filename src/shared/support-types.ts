@@ -142,6 +142,11 @@ export interface SupportTimings {
    * have missed (default one minute; 0 turns it off).
    */
   flexReconcileSeconds?: number;
+  /**
+   * The longest interval reconciliation backs off to while it finds nothing missed or while webhooks arrive
+   * (default: eight times `flexReconcileSeconds`).
+   */
+  flexReconcileMaxSeconds?: number;
 }
 
 export interface StartSupportInput {

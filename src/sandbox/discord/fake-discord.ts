@@ -36,6 +36,7 @@ import {
 import { createRestRouter } from './rest';
 import { channelPermissions, EVERYONE_PERMISSIONS, isThread } from './permissions';
 import { snowflake } from './snowflake';
+import { type RandomFaults } from '../random-faults';
 
 export interface FakeInteraction {
   id: string;
@@ -74,6 +75,8 @@ export interface FakeDiscordOptions {
    * publish the exact window); tests shorten it to see what happens after it.
    */
   nonceWindowMs?: number;
+  /** The fake's clock for time windows (the nonce window); tests move it instead of sleeping. */
+  now?: () => number;
 }
 
 const ADMINISTRATOR = 1n << 3n;
@@ -92,8 +95,11 @@ export class FakeDiscord {
   readonly applicationId: string;
   readonly interactionDeadlineMs: number;
   readonly nonceWindowMs: number;
+  readonly now: () => number;
   /** While true every REST request answers 503, as during a Discord outage (the gateway is not affected). */
   outage = false;
+  /** When set, a share of REST requests fails at random (429, 5xx, no answer, answer lost): the chaos suite's. */
+  randomFaults?: RandomFaults;
   readonly botUser: FakeUser;
   readonly users = new Map<string, FakeUser>();
   readonly guilds = new Map<string, FakeGuild>();
@@ -131,6 +137,7 @@ export class FakeDiscord {
     this.applicationId = options.applicationId ?? snowflake();
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
     this.nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
+    this.now = options.now ?? Date.now;
     this.rateLimiter = new FakeRateLimiter(
       options.rateLimits ?? [
         { route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 },

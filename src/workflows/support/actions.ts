@@ -10,7 +10,7 @@ import type {
   UserMessageEvent,
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
-import { liveTaskBesides } from '../../shared/flex-tasks';
+import { liveTaskBesides, tasksFingerprint } from '../../shared/flex-tasks';
 import {
   cases,
   discord,
@@ -25,6 +25,7 @@ import {
 } from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
+import { stableUnit } from './reconcile-policy';
 import { isHumanRequest } from './human-request';
 import { filesGoAsMedia, relayMessageWithFiles } from './customer-files';
 import { MessageRevisions } from './message-revisions';
@@ -115,6 +116,10 @@ export class ConversationActions {
   }
 
   async handle(item: InboxItem): Promise<void> {
+    // A Flex event the webhooks delivered shows they work: reconciliation holds off a little.
+    const fromFlex =
+      item.kind === 'agent_joined' || item.kind === 'agent_message' || item.kind === 'flex_closed';
+    if (fromFlex && !item.viaReconcile) this.s.flexHeardAt = Date.now();
     switch (item.kind) {
       case 'user_message':
         return this.onUserMessage(item.event);
@@ -188,6 +193,7 @@ export class ConversationActions {
   private async reconcileWithFlex(now: number): Promise<void> {
     const conversation = this.s.flexConversation!;
     const handoff = this.s.handoff && patched(RECONCILE_CHANNEL) ? this.s.handoff : undefined;
+    const adaptive = this.model.adaptiveReconcile === true;
     this.s.flexReconciledAt = now;
     let updates: Awaited<ReturnType<typeof flexReconcile.fetchFlexUpdates>>;
     try {
@@ -195,9 +201,20 @@ export class ConversationActions {
         conversation,
         afterMessageIndex: this.s.flexMessageCursor,
         ...(handoff ? { handoff } : {}),
+        // What this conversation knows lets the adapter skip reads that could tell nothing new.
+        ...(adaptive
+          ? {
+              known: {
+                agentKeys: this.announcedAgents(),
+                ...(this.s.flexTasksSeen !== undefined ? { tasks: this.s.flexTasksSeen } : {}),
+              },
+            }
+          : {}),
       });
     } catch (err) {
       log.warn('could not read the Flex conversation; trying again at the next tick', { error: String(err) });
+      // A failed read backs off like a quiet one: when Twilio struggles, asking less helps.
+      this.model.reconciled(now, 0, this.jitterAt(now));
       return;
     }
     // Closed or moved on while the read was in flight: what it found belongs to the previous conversation.
@@ -205,8 +222,11 @@ export class ConversationActions {
     if (updates.lastMessageIndex !== undefined)
       this.s.flexMessageCursor = Math.max(this.s.flexMessageCursor ?? -1, updates.lastMessageIndex);
 
+    let missed = 0;
     const queue = (item: InboxItem) => {
-      if (this.model.receive(item)) log.info('reconciliation found a missed event', { kind: item.kind });
+      if (!this.model.receive({ ...item, viaReconcile: true })) return;
+      missed += 1;
+      log.info('reconciliation found a missed event', { kind: item.kind });
     };
     for (const agent of updates.agents) {
       // Read before the participant webhook arrived, this join is news, but the name TaskRouter gave stays.
@@ -243,6 +263,15 @@ export class ConversationActions {
           event: { ...ended, conversationSid: conversation.conversationSid, channelSid: handoff.channelSid },
         });
     }
+    if (adaptive) {
+      if (updates.tasks) this.s.flexTasksSeen = tasksFingerprint(updates.tasks);
+      this.model.reconciled(now, missed, this.jitterAt(now));
+    }
+  }
+
+  /** Jitter for the read at `now`: different per conversation and per read, the same on replay. */
+  private jitterAt(now: number): () => number {
+    return () => stableUnit(this.model.jitterKey(now));
   }
 
   private reopenIfClosed(): void {
