@@ -166,13 +166,25 @@ describe('support conversation workflow', function () {
       });
       await sendUserMessage(client, { taskQueue, input, event: waiting });
       await eventually(() => assert.equal(world.flexMessages.length, 1));
+      // The text goes alone; the file follows as media of its own (Flex takes one file per message, no text).
       assert.deepEqual(world.flexMessages[0], {
         conversationSid: state.twilioConversationSid,
         text: 'still here, my account is locked',
         dedupeKey: waiting.eventId,
-        attachments: [{ url: 'https://cdn.example.com/shot.png', name: 'shot.png' }],
+        attachments: [],
       });
-      assert.ok(world.cases.get(state.caseNumber!)!.transcript.some((e) => e.entryId === waiting.eventId));
+      await eventually(() =>
+        assert.deepEqual(world.relayedFiles, [
+          { dedupeKey: `${waiting.eventId}:file:0`, discordMessageId: waiting.eventId, name: 'shot.png' },
+        ]),
+      );
+      // The transcript line comes once the file is relayed, with its Twilio reference.
+      await eventually(() => {
+        const line = world.cases
+          .get(state.caseNumber!)!
+          .transcript.find((e) => e.entryId === waiting.eventId);
+        assert.ok(line?.attachments[0]?.twilioMedia);
+      });
     });
   });
 
@@ -224,8 +236,9 @@ describe('support conversation workflow', function () {
           { url: 'https://media.example.com/fix.pdf', name: 'fix.pdf', contentType: 'application/pdf' },
         ]);
         assert.equal(world.flexMessages.at(-1)!.dedupeKey, fromUser.eventId);
+        assert.equal(world.relayedFiles.at(-1)?.discordMessageId, fromUser.eventId);
       });
-      assert.deepEqual(world.flexMessages.at(-1)!.attachments, [{ url: 'https://cdn.example.com/log.txt' }]);
+      assert.deepEqual(world.flexMessages.at(-1)!.attachments, [], 'the file went as media of its own');
       const transcript = world.cases.get(caseNumber!)!.transcript;
       assert.ok(transcript.some((e) => e.entryId === 'IM-agent-1' && e.authorKind === 'agent'));
       const description = await client.workflow.getHandle(workflowId).describe();
