@@ -27,8 +27,8 @@ async function main() {
   const bench = await startBenchSystem({
     name: 'chaos',
     temporalDb: true,
-    // Reconciliation every 15 s rather than 60 s: the lost webhooks are found within the run.
-    env: { SUPPORT_FLEX_RECONCILE_SECONDS: '15' },
+    // Reconciliation every 15 to 60 s rather than 60 to 480 s: the lost webhooks are found within the run.
+    env: { SUPPORT_FLEX_RECONCILE_SECONDS: '15', SUPPORT_FLEX_RECONCILE_MAX_SECONDS: '60' },
   });
   const { fakes, flexcord, temporal } = bench;
   let result: ChaosResult | undefined;
