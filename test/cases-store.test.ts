@@ -236,7 +236,9 @@ describeOnEachDialect('case store', (open) => {
       values (1001, 'ev', 'staff', 'resolved', '2025-01-02T00:00:00.000Z')`.execute(database.db);
     await assert.rejects(sql`select * from case_links`.execute(database.db));
 
-    assert.deepEqual(await migrateCases(database.db, database.dialect), ['0002_links_and_closed_at']);
+    assert.deepEqual(await migrateCases(database.db, database.dialect, '0002_links_and_closed_at'), [
+      '0002_links_and_closed_at',
+    ]);
     const store = new SqlCaseStore(database.db);
     const old = (await store.getCase(1001))!;
     assert.equal(old.title, 'Old bug');

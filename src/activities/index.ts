@@ -1,3 +1,4 @@
+import { createAnalyticsActivities, type AnalyticsDeps } from './analytics/activities';
 import { createCaseActivities, type CaseActivityDeps } from './cases/activities';
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
@@ -13,6 +14,7 @@ import { type FlexPort } from './twilio/port';
 export type ActivityDeps = DiagnosticsDeps &
   DiscordDeps & { flex: FlexPort } & CaseActivityDeps &
   KbDeps &
+  AnalyticsDeps &
   Omit<FeedActivityDeps, 'discord'>;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
@@ -23,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiscordActivities(deps.discord),
     ...createTwilioActivities(deps.flex),
     ...createKbActivities(deps),
+    ...createAnalyticsActivities(deps),
     ...createFeedActivities(deps),
   };
 }

@@ -7,6 +7,7 @@ import { registerKbCommand } from './kb';
 import { registerRegisterCommandsCommand } from './register-commands';
 import { registerSetupChannelsCommand } from './setup-channels';
 import { registerStartCommand } from './start';
+import { registerStatsCommand } from './stats';
 import { registerTemporalCommand } from './temporal';
 
 /** One module per command; add a line here to register a new one. */
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerSetupChannelsCommand(program);
   registerKbCommand(program);
   registerFeedsCommand(program);
+  registerStatsCommand(program);
 }

@@ -4,6 +4,7 @@ import { createCaseOperations } from '../../cases/report-client';
 import { type RoleContext } from '../../app/role';
 import { ALL_GUILDS, onlyGuilds } from '../../cases/guild-scope';
 import { type ApiToken } from './bearer-auth';
+import { supportStats } from '../../analytics/support-stats';
 import { caseApiRouter } from './case-api-router';
 
 /** The case API at /api, reading the case store from config; `close` releases the store after the server stops. */
@@ -20,7 +21,14 @@ export async function mountCaseApi(
   }
   const operations = createCaseOperations({ client: ctx.client, store: cases.store });
   return {
-    mount: { path: '/api', router: caseApiRouter({ tokens, operations }) },
+    mount: {
+      path: '/api',
+      router: caseApiRouter({
+        tokens,
+        operations,
+        stats: (query) => supportStats(cases.database.db, query),
+      }),
+    },
     close: () => cases.close(),
   };
 }

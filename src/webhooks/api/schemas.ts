@@ -7,6 +7,13 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const caseNumberParams = z.object({ number: z.coerce.number().int().positive() });
 
+/** `GET /api/stats`: the period as `flexcord stats` takes it (a duration such as 7d, or dates). */
+export const statsQuery = z.object({
+  guild: text(32).optional(),
+  since: text(40).optional(),
+  until: text(40).optional(),
+});
+
 export const listQuery = z.object({
   status: z.enum(CASE_STATUSES).optional(),
   type: z.enum(CASE_TYPES).optional(),

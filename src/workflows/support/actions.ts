@@ -1,5 +1,6 @@
 import { log, patched, uuid4 } from '@temporalio/workflow';
 import type { TranscriptEntry } from '../../shared/case-types';
+import type { ConversationRecord } from '../../shared/conversation-record';
 import type {
   AgentJoinedEvent,
   AgentMessageEvent,
@@ -10,12 +11,18 @@ import type {
   UserMessageEvent,
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
-import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb } from './activities';
+import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb, stats } from './activities';
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
 import { staffNotesForTask } from './staff-notes';
-import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
+import {
+  type ConversationMilestone,
+  MAX_BOT_TRANSCRIPT,
+  MAX_SUGGESTED_ARTICLES,
+  type ConversationModel,
+  type InboxItem,
+} from './state';
 import {
   agentEntry,
   appendBounded,
@@ -35,6 +42,8 @@ const ARTICLES_PER_ANSWER = 3;
 const SLA_LIVE_WAIT = 'sla-live-wait';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
+/** Each conversation's milestones go to the case database for support analytics; runs before it record none. */
+const CONVERSATION_STATS = 'conversation-stats';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
 /** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
@@ -64,6 +73,9 @@ function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent
  * (after its retries) is logged and the conversation goes on; a failed hand-over closes it with `flex_failed`.
  */
 export class ConversationActions {
+  /** The analytics records in flight, chained so they reach the database in the order they happened. */
+  private records: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly model: ConversationModel,
     private readonly workflowId: string,
@@ -101,6 +113,7 @@ export class ConversationActions {
       text: say.GREETING,
       buttons: ['request_human'],
     });
+    this.recordMilestone('started');
   }
 
   async fireDueTimers(now: number): Promise<void> {
@@ -254,6 +267,8 @@ export class ConversationActions {
       botEntry(dedupeKey, text, hits, new Date()),
       MAX_BOT_TRANSCRIPT,
     );
+    if (hits.length > 0) this.recordMilestone('kb_answered', { kbAnsweredAt: Date.now() });
+    else this.recordMilestone('started');
   }
 
   private async onHumanRequested(eventId: string): Promise<void> {
@@ -274,6 +289,7 @@ export class ConversationActions {
   private async transfer(): Promise<void> {
     const { user } = this.model;
     const key = this.s.episodeKey;
+    const requestedAt = Date.now();
     this.s.phase = 'waiting_for_agent';
     publishConversation(this.model);
     try {
@@ -307,6 +323,7 @@ export class ConversationActions {
       text: say.caseOpened(caseNumber),
       buttons: ['close'],
     });
+    this.recordMilestone('human_requested', { humanRequestedAt: requestedAt, caseNumber });
     try {
       await cases.updateCase({
         caseNumber,
@@ -384,6 +401,7 @@ export class ConversationActions {
       return;
     }
     const sameAgent = this.s.agent?.identity === event.agentIdentity;
+    const joinedAt = Date.now();
     this.s.phase = 'with_agent';
     this.s.agent = { identity: event.agentIdentity, name: event.agentName };
     this.model.touch(Date.now());
@@ -396,6 +414,7 @@ export class ConversationActions {
       { status: 'in_progress', assignedAgent: event.agentIdentity },
       { eventId: `agent-joined:${event.eventId}`, actor: event.agentIdentity, action: 'agent_joined' },
     );
+    this.recordMilestone('agent_joined', { agentJoinedAt: joinedAt });
   }
 
   private async onAgentMessage(event: AgentMessageEvent): Promise<void> {
@@ -411,7 +430,8 @@ export class ConversationActions {
         agentName: event.agentName,
       });
     }
-    this.model.touch(Date.now());
+    const repliedAt = Date.now();
+    this.model.touch(repliedAt);
     await this.send({
       kind: 'agent_message',
       dedupeKey: event.eventId,
@@ -420,6 +440,7 @@ export class ConversationActions {
       attachments: event.attachments,
     });
     await this.appendTranscript([agentEntry(event)]);
+    this.recordMilestone('first_agent_reply', { firstAgentReplyAt: repliedAt });
   }
 
   private async escalate(): Promise<void> {
@@ -483,6 +504,7 @@ export class ConversationActions {
   private async close(reason: CloseReason, actor: string): Promise<void> {
     if (this.s.phase === 'closed') return;
     const key = this.s.episodeKey;
+    const closedAt = Date.now();
     this.s.phase = 'closed';
     this.s.closeReason = reason;
     publishConversation(this.model);
@@ -514,6 +536,7 @@ export class ConversationActions {
       });
       this.s.pendingRating = { caseNumber, until: Date.now() + this.model.ratingWindowMs() };
     }
+    this.recordMilestone('closed', { closedAt, closeReason: reason });
   }
 
   private async onRating(event: RatingEvent): Promise<void> {
@@ -538,6 +561,44 @@ export class ConversationActions {
       dedupeKey: `rated:${event.eventId}`,
       text: say.ratingThanks(event.rating),
     });
+  }
+
+  /**
+   * Records a milestone of this conversation for support analytics, once per conversation. The record runs beside
+   * the conversation (one after the other, in order), never in its way: no message waits for it, and losing one
+   * (the database is down for long) costs a statistic, never a message. `flushRecords` waits for them.
+   */
+  private recordMilestone(
+    milestone: ConversationMilestone,
+    times: Omit<Partial<ConversationRecord>, 'conversationId' | 'workflowId' | 'guildId' | 'userId'> = {},
+  ): void {
+    const recorded = this.s.statsRecorded ?? [];
+    if (recorded.includes(milestone) || !patched(CONVERSATION_STATS)) return;
+    // Any record starts the conversation's row, so it also counts as `started`.
+    this.s.statsRecorded = [...new Set<ConversationMilestone>([...recorded, 'started', milestone])];
+    this.s.startedAt ??= Date.now();
+    const { user } = this.model;
+    const record: ConversationRecord = {
+      conversationId: `${this.workflowId}:${this.s.episodeKey}`,
+      workflowId: this.workflowId,
+      guildId: user.guildId,
+      userId: user.userId,
+      startedAt: this.s.startedAt,
+      ...times,
+    };
+    this.records = this.records
+      .then(() => stats.recordConversation(record))
+      .catch((err: unknown) =>
+        log.warn('could not record the conversation for support analytics', {
+          milestone,
+          error: String(err),
+        }),
+      );
+  }
+
+  /** Waits for the analytics records still running: before the workflow ends or continues as new. */
+  async flushRecords(): Promise<void> {
+    await this.records;
   }
 
   /** Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. */

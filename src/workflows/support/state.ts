@@ -59,7 +59,14 @@ export interface CarriedState {
   flexMessageCursor?: number;
   /** When reconciliation last asked Flex; the next ask is one interval later. */
   flexReconciledAt?: number;
+  /** When this conversation (episode) began, for support analytics; unset in runs from before them. */
+  startedAt?: number;
+  /** The analytics milestones already recorded for this conversation (each is recorded once). */
+  statsRecorded?: ConversationMilestone[];
 }
+
+export type ConversationMilestone =
+  'started' | 'kb_answered' | 'human_requested' | 'agent_joined' | 'first_agent_reply' | 'closed';
 
 export interface SupportWorkflowInput extends StartSupportInput {
   /** Set by continue-as-new. */
@@ -246,5 +253,6 @@ function freshState(episodeKey: string, now: number, run: number, channel?: Disc
     suggestedArticles: [],
     greeted: false,
     run,
+    startedAt: now,
   };
 }

@@ -94,11 +94,13 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     await act.fireDueTimers(Date.now());
 
     if (model.isFinished()) {
+      await act.flushRecords();
       await condition(allHandlersFinished);
       if (model.isFinished())
         return { caseNumber: model.state.caseNumber, closeReason: model.state.closeReason };
     }
     if (continueAsNewDue() && model.inbox.length === 0 && !model.greetingPending) {
+      await act.flushRecords();
       await condition(allHandlersFinished);
       if (model.inbox.length === 0 && !model.greetingPending) {
         const { resume: _previous, ...start } = input;
