@@ -48,6 +48,21 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox playground's page script: plain browser JavaScript, outside the TypeScript project.
+    files: ['src/sandbox/playground/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false, project: null },
+      globals: Object.fromEntries(
+        ['document', 'fetch', 'EventSource', 'FileReader', 'Node', 'setTimeout', 'clearTimeout'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -87,6 +87,19 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('points the Web UI at the webhooks role’s codec endpoint, and lets the UI’s origin call it', () => {
+    const env = {
+      CODEC_ENDPOINT_TOKEN: 'codec-token-0123456789',
+      FLEXCORD_DB_PASSWORD: 'x',
+      TEMPORAL_DB_PASSWORD: 'y',
+    };
+    const ui = interpolate(services['temporal-ui']!.environment!, env);
+    assert.equal(ui.TEMPORAL_CODEC_ENDPOINT, 'http://localhost:3000/codec/t/codec-token-0123456789');
+    const webhooks = interpolate(services['flexcord-webhooks']!.environment!, env);
+    const uiOrigin = `http://localhost:${services['temporal-ui']!.ports![0]!.split(':')[1]}`;
+    assert.ok(String(webhooks.CODEC_CORS_ORIGINS).split(',').includes(uiOrigin));
+  });
+
   it('refuses to start without the database passwords, and has no default password', () => {
     const passwords = {
       TEMPORAL_DB_PASSWORD: 'canary-temporal-pw',

@@ -66,6 +66,8 @@ describe('flexcord start (embedded dev server)', function () {
         TEMPORAL_DEV_UI_PORT: String(uiPort),
         HTTP_PORT: String(httpPort),
         KB_DIR: path.join(root, 'knowledge-base'),
+        // One side's credentials: the regular start (with nothing set, `start` runs the offline sandbox instead).
+        DISCORD_TOKEN: 'not-a-real-token',
         ...(process.env.TEMPORAL_CLI_PATH ? { TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,20 +4,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './support/free-port';
+import { ONE_SCREEN_LINES } from './support/one-screen';
 
 /*
  * What a newcomer reads after `npm start`: the start-up must fit on one terminal screen, so the addresses and the
  * warnings that matter are not scrolled away by the workflow bundler's webpack statistics or SDK chatter.
  */
 const root = path.resolve(__dirname, '..');
-export const ONE_SCREEN_LINES = 30;
 
 /** Runs `flexcord <args>` until `ready` appears; returns everything printed until then, then stops it. */
-export async function startupOutput(
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<string> {
+async function startupOutput(args: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'flexcord.js'), ...args], {
     cwd: root,
     env: {

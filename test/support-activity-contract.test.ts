@@ -19,6 +19,7 @@ describe('support activity contract', () => {
       'handToFlex',
       'escalateFlexTask',
       'fetchFlexUpdates',
+      'listFlexTasks',
       'estimateAgentWait',
       'closeFlexConversation',
       'openCase',

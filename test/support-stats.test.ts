@@ -11,10 +11,9 @@ import { SqlConversationLedger } from '../src/analytics/sql-conversation-ledger'
 import { supportStats, type SupportStats } from '../src/analytics/support-stats';
 import { type CaseDatabase, openCaseDatabase } from '../src/cases/database';
 import { ALL_GUILDS, onlyGuilds } from '../src/cases/guild-scope';
-import { type CaseOperations } from '../src/cases/report-client';
 import { SqlCaseStore } from '../src/cases/sql-case-store';
 import { createWebhookApp } from '../src/webhooks/app';
-import { caseApiRouter } from '../src/webhooks/api/case-api-router';
+import { statsApiRouter } from '../src/webhooks/api/stats-api-router';
 import { listen } from '../src/webhooks/http-server';
 import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
 import { describeOnEachDialect } from './support/case-databases';
@@ -293,12 +292,11 @@ describe('support analytics: flexcord stats and GET /api/stats', function () {
       routers: [
         {
           path: '/api',
-          router: caseApiRouter({
+          router: statsApiRouter({
             tokens: [
               { token: 'all-servers', scope: ALL_GUILDS },
               { token: 'server-b', scope: onlyGuilds('B') },
             ],
-            operations: {} as CaseOperations,
             stats: (query) => supportStats(database.db, query),
           }),
         },

@@ -6,6 +6,7 @@ import type {
   FlexConversationRef,
   FlexHandoffRef,
   FlexPort,
+  FlexTaskRef,
   FlexUpdates,
   FlexWaitEstimate,
 } from './twilio/port';
@@ -23,7 +24,8 @@ type FlexInput<Method extends keyof FlexPort> = InputOf<FlexPort, Method>;
 export interface SupportActivities {
   // Discord
   openSupportChannel(input: InputOf<DiscordPort, 'openSupportChannel'>): Promise<DiscordChannelRef>;
-  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
+  /** `parts`: how many parts the whole message has (when `message.part` asked for one of them). */
+  sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[]; parts?: number }>;
 
   // Twilio Flex
   ensureFlexConversation(input: FlexInput<'ensureConversation'>): Promise<FlexConversationRef>;
@@ -32,6 +34,8 @@ export interface SupportActivities {
   escalateFlexTask(input: FlexInput<'escalate'>): Promise<void>;
   /** What the webhooks may have missed: agent messages after the cursor, agents present, conversation state. */
   fetchFlexUpdates(input: FlexInput<'fetchUpdates'>): Promise<FlexUpdates>;
+  /** The tasks of the handoff's interaction channel, newest first: is another one live (a transfer)? */
+  listFlexTasks(input: FlexInput<'handoffTasks'>): Promise<FlexTaskRef[]>;
   /** How long the user may still wait for an agent, from live TaskRouter figures (asked when the SLA fires). */
   estimateAgentWait(input: FlexInput<'estimateWait'>): Promise<FlexWaitEstimate>;
   closeFlexConversation(input: FlexInput<'close'>): Promise<void>;

@@ -1,4 +1,5 @@
 import { type Client } from '@temporalio/client';
+import { type Router } from 'express';
 import { type Logger } from 'pino';
 import { type Config } from '../config';
 import { type Observability } from '../observability';
@@ -15,6 +16,8 @@ export interface RoleContext {
   client: Client;
   /** True when several roles share this process (development); a role may then skip itself instead of failing. */
   sharedProcess: boolean;
+  /** Extra routes the webhooks role serves (the offline sandbox's playground); none in production. */
+  httpRouters?: { path: string; router: Router }[];
   /** Metrics (and traces) of this process; unset in tests that do not look, where nothing is counted. */
   observability?: Observability;
 }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { type Client } from '@temporalio/client';
 import { type Logger } from 'pino';
 import { type Config, MissingSettingsError } from '../config';
 import { createObservability } from '../observability';
@@ -8,6 +10,7 @@ import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { explainMissingCli, provisionTemporalCli } from '../temporal/cli-provision';
 import { clusterTarget, connectClient, localTarget, type TemporalTarget } from '../temporal/connect';
 import { type DevServer, startDevServer } from '../temporal/dev-server';
+import { uiCodecEndpoint } from '../webhooks/codec/mount';
 import { assertPortsFree, type WantedPort } from './ports';
 import { type RoleContext, type RoleName, type RoleStarter, type RunningRole } from './role';
 import { startBotRole } from './roles/bot-role';
@@ -28,11 +31,24 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** More routes for the webhook server (the sandbox's playground). */
+  httpRouters?: RoleContext['httpRouters'];
+  /** Runs once Temporal answers, before any role starts: a check that may refuse to go on by throwing. */
+  beforeRoles?: (client: Client) => Promise<void>;
+}
+
 /**
  * Starts the requested roles. Without TEMPORAL_ADDRESS an embedded dev server (persisted under the data dir, with
  * the Web UI) is started first; with it, we connect to that cluster.
  */
-export async function startApp(config: Config, roles: RoleName[], logger: Logger): Promise<RunningApp> {
+export async function startApp(
+  configured: Config,
+  roles: RoleName[],
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningApp> {
+  const config = withCodecToken(configured, roles);
   const metricsPort = config.metrics.port;
   await assertPortsFree(portsWanted(config, roles));
   // The SDK's metrics come from the Core runtime, which only the worker (and the dev server) uses.
@@ -49,10 +65,15 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
     target = clusterTarget(config);
     logger.info({ address: target.address, namespace: target.namespace }, 'connecting to Temporal cluster');
   } else {
-    devServer = await startEmbeddedServer(config, logger);
-    target = localTarget(devServer.address, devServer.namespace);
+    devServer = await startEmbeddedServer(config, logger, roles);
+    target = localTarget(devServer.address, devServer.namespace, config);
   }
 
+  if (target.dataConverter) {
+    logger.info({ keyId: config.payloads.keys[0]!.id }, 'payloads to Temporal are encrypted (AES-256-GCM)');
+  } else {
+    logger.warn('PAYLOAD_ENCRYPTION_KEYS is not set: conversations are stored in Temporal as plain text');
+  }
   const { client, connection } = await connectClient(target, observability.clientInterceptors);
   const ctx: RoleContext = {
     config,
@@ -60,11 +81,13 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
     target,
     client,
     sharedProcess: roles.length > 1,
+    httpRouters: options.httpRouters,
     observability,
   };
   const running: RunningRole[] = [];
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
+    await options.beforeRoles?.(client);
     for (const name of roles) {
       const started = await startRole(name, ctx);
       if (started) running.push(started);
@@ -86,7 +109,7 @@ export async function startApp(config: Config, roles: RoleName[], logger: Logger
   if (running.length === 0) logger.warn('no role could start; see the messages above');
 
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await stopAll(running, logger);
       await metricsServer?.close();
@@ -159,7 +182,18 @@ async function stopAll(roles: RunningRole[], logger: Logger): Promise<void> {
   }
 }
 
-async function startEmbeddedServer(config: Config, logger: Logger): Promise<DevServer> {
+/**
+ * With payload encryption on and no CODEC_ENDPOINT_TOKEN, a development start that serves the codec endpoint and
+ * the embedded Web UI itself makes up a token for this run, so the UI shows decoded payloads with nothing to set.
+ */
+function withCodecToken(config: Config, roles: RoleName[]): Config {
+  const p = config.payloads;
+  if (p.keys.length === 0 || p.codecToken || config.temporal.address || !roles.includes('webhooks'))
+    return config;
+  return { ...config, payloads: { ...p, codecToken: randomBytes(24).toString('base64url') } };
+}
+
+async function startEmbeddedServer(config: Config, logger: Logger, roles: RoleName[]): Promise<DevServer> {
   const cli = await provisionTemporalCli({
     cliPath: config.temporal.cliPath,
     progress: (message) => logger.info(message),
@@ -176,6 +210,16 @@ async function startEmbeddedServer(config: Config, logger: Logger): Promise<DevS
     namespace: config.temporal.namespace,
     port: config.temporal.devPort,
     uiPort: config.temporal.devUiPort,
+    // The Web UI decodes encrypted payloads through the webhooks role's codec endpoint (in this process or another
+    // one given the same CODEC_ENDPOINT_TOKEN).
+    ...(config.payloads.keys.length > 0 && config.payloads.codecToken && roles.includes('webhooks')
+      ? {
+          uiCodecEndpoint: uiCodecEndpoint(
+            `http://localhost:${config.http.port}`,
+            config.payloads.codecToken,
+          ),
+        }
+      : {}),
   });
   logger.info({ address: server.address, dbFile }, `Temporal dev server running. Web UI: ${server.uiUrl}`);
   return server;

@@ -1,6 +1,7 @@
 import { type Logger } from 'pino';
 import { type CaseOperations } from '../cases/report-client';
 import { type Config } from '../config';
+import { type Moderation } from '../moderation';
 import type { FileReportInput } from '../shared/report-types';
 import type {
   OpenConversationResult,
@@ -31,4 +32,6 @@ export interface BotDeps {
   conversations: SupportConversations;
   reports: Reports;
   cases: Pick<CaseOperations, 'listForUser' | 'listForGuild' | 'show' | 'close' | 'triage' | 'note'>;
+  /** Blocks and rate limits; without it nobody is stopped (routing tests that do not need it). */
+  moderation?: Moderation;
 }

@@ -1,6 +1,7 @@
 import { ChannelType, type Message } from 'discord.js';
 import type { DiscordChannelRef, StartSupportInput, UserMessageEvent } from '../shared/support-types';
 import { guildForDm } from './locate-guild';
+import { refusalText } from './refusals';
 import { type BotContext } from './types';
 
 /**
@@ -11,7 +12,7 @@ import { type BotContext } from './types';
 export async function routeMessage(
   message: Message,
   ctx: BotContext,
-): Promise<'routed' | 'ignored' | 'no_guild'> {
+): Promise<'routed' | 'ignored' | 'no_guild' | 'refused'> {
   if (message.author.bot || message.system) return 'ignored';
   let guildId: string | undefined;
   let channel: DiscordChannelRef;
@@ -27,6 +28,14 @@ export async function routeMessage(
     channel = { channelId: message.channelId, kind: 'thread' };
   } else {
     return 'ignored';
+  }
+  // A blocked user's words never reach the conversation (nor Flex); they hear why once in a while, not each time.
+  const gate = ctx.deps.moderation?.gate;
+  const admission = gate && (await gate.admit(guildId, message.author.id, 'message'));
+  if (admission && !admission.allowed) {
+    ctx.deps.logger.info({ guildId, userId: message.author.id }, 'message from a blocked user not routed');
+    if (await gate.shouldTellBlocked(guildId, message.author.id)) await message.reply(refusalText(admission));
+    return 'refused';
   }
   const input: StartSupportInput = {
     user: {

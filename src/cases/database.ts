@@ -11,6 +11,8 @@ export interface CaseDatabase {
   dialect: SqlDialectName;
   /** Where the data lives, without credentials, for logs and messages. */
   location: string;
+  /** The driver's own handle, for libraries that take one (the rate limiter shares this connection or pool). */
+  driver: { kind: 'sqlite'; database: SQLite.Database } | { kind: 'postgres'; pool: Pool };
   close(): Promise<void>;
 }
 
@@ -44,13 +46,25 @@ function openSqlite(file: string): CaseDatabase {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<CaseTables>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    driver: { kind: 'sqlite', database },
+    close: () => db.destroy(),
+  };
 }
 
 function openPostgres(url: string): CaseDatabase {
   const pool = new Pool({ connectionString: url, max: 5 });
   const db = new Kysely<CaseTables>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location: redactUrl(url),
+    driver: { kind: 'postgres', pool },
+    close: () => db.destroy(),
+  };
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`: URLs carry passwords, logs must not. */

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
+import { describeError } from '../logging/safe-error';
 import { registerCommands } from './commands';
 
 /** Failures caused by input or environment: one clear line and exit code 2, no stack trace. */
@@ -9,6 +10,8 @@ const USER_FACING_ERRORS = new Set([
   'TemporalUnreachableError',
   'ConversationNotFoundError',
   'PortInUseError',
+  'SandboxRefusedError',
+  'SandboxMismatchError',
 ]);
 
 export function buildProgram(): Command {
@@ -30,7 +33,8 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`flexcord: ${(err as Error).message}`);
       process.exit(2);
     }
-    console.error(err);
+    // Never the error object itself: HTTP and database clients hang their request (credentials included) on it.
+    console.error(`flexcord: ${describeError(err)}`);
     process.exit(1);
   }
 }

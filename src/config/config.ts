@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type ApiTokenSetting } from './api-tokens';
+import { type PayloadKeySetting } from './payload-keys';
 import { type Env } from './schema';
 
 /** The parsed configuration, grouped by the part of the system that uses it. Built once at start, passed down. */
@@ -18,6 +19,20 @@ export interface Config {
   };
   /** `host`: the address the webhook server binds (the offline sandbox keeps it on 127.0.0.1). */
   http: { port: number; host: string; publicBaseUrl?: string; bodyLimit: string };
+  /**
+   * Payload encryption: with keys, every client and worker encrypts what it sends Temporal (AES-256-GCM), and the
+   * webhooks role serves the codec endpoint the Temporal Web UI decodes through.
+   */
+  payloads: {
+    /** The first encrypts; all decrypt. Empty: payloads go to Temporal as plain JSON. */
+    keys: PayloadKeySetting[];
+    /** Production refuses to start without keys unless this says so. */
+    allowUnencrypted: boolean;
+    /** Required by the codec endpoint (bearer header or path segment); unset: generated at start for the embedded UI. */
+    codecToken?: string;
+    /** Browser origins allowed to call the codec endpoint: the Web UI's. */
+    codecCorsOrigins: string[];
+  };
   /** Signed links to agent attachments (Twilio media needs credentials, Discord users have none). */
   mediaLinks: { secret?: string; ttlSeconds: number };
   discord: {
@@ -35,6 +50,12 @@ export interface Config {
      * staff-only channel report follow-up reminders are posted in.
      */
     channels: { announcements: string; bugReports: string; featureRequests: string; staff: string };
+    /**
+     * Discord's global limit for this bot, requests per second (50 unless Discord raised it). Every worker process
+     * shares it: posts go through one task queue that Temporal dispatches at just under this rate. Always set by
+     * the loader; optional so configurations built by hand (tests) keep Discord's default.
+     */
+    globalRateLimit?: number;
   };
   twilio: {
     accountSid?: string;
@@ -62,6 +83,14 @@ export interface Config {
     ratingWindowSeconds: number;
     /** While Flex has a conversation, how often the workflow reads it for events lost webhooks carried. */
     flexReconcileSeconds: number;
+  };
+  /**
+   * Per user and server: at most `points` conversations opened (or people asked for) and reports filed per window;
+   * 0 points: no limit.
+   */
+  limits: {
+    conversations: { points: number; windowSeconds: number };
+    reports: { points: number; windowSeconds: number };
   };
   /** Staff are reminded of a report left untriaged for `triageReminderHours`, or triaged and idle for `staleReminderDays`. */
   reports: { triageReminderHours: number; staleReminderDays: number };
@@ -98,6 +127,17 @@ export function toConfig(env: Env): Config {
       publicBaseUrl: env.PUBLIC_BASE_URL,
       bodyLimit: env.HTTP_BODY_LIMIT,
     },
+    payloads: {
+      keys: env.PAYLOAD_ENCRYPTION_KEYS,
+      allowUnencrypted: env.ALLOW_UNENCRYPTED_PAYLOADS,
+      codecToken: env.CODEC_ENDPOINT_TOKEN,
+      codecCorsOrigins: env.CODEC_CORS_ORIGINS
+        ? env.CODEC_CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : // The embedded dev server's Web UI, under either name a browser may use for it.
+          [`http://localhost:${env.TEMPORAL_DEV_UI_PORT}`, `http://127.0.0.1:${env.TEMPORAL_DEV_UI_PORT}`],
+    },
     mediaLinks: { secret: env.MEDIA_LINK_SECRET, ttlSeconds: env.MEDIA_LINK_TTL_SECONDS },
     discord: {
       token: env.DISCORD_TOKEN,
@@ -114,6 +154,7 @@ export function toConfig(env: Env): Config {
         featureRequests: env.DISCORD_FEATURE_CHANNEL,
         staff: env.DISCORD_STAFF_CHANNEL,
       },
+      globalRateLimit: env.DISCORD_GLOBAL_RATE_LIMIT,
     },
     twilio: {
       accountSid: env.TWILIO_ACCOUNT_SID,
@@ -148,6 +189,13 @@ export function toConfig(env: Env): Config {
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
       ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
       flexReconcileSeconds: env.SUPPORT_FLEX_RECONCILE_SECONDS,
+    },
+    limits: {
+      conversations: {
+        points: env.RATE_LIMIT_CONVERSATIONS,
+        windowSeconds: env.RATE_LIMIT_CONVERSATIONS_WINDOW_SECONDS,
+      },
+      reports: { points: env.RATE_LIMIT_REPORTS, windowSeconds: env.RATE_LIMIT_REPORTS_WINDOW_SECONDS },
     },
     reports: {
       triageReminderHours: env.REPORT_TRIAGE_REMINDER_HOURS,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isAddressRange } from '../activities/feeds/address-policy';
 import { apiTokenList } from './api-tokens';
+import { DISCORD_DEFAULT_GLOBAL_RATE_LIMIT } from '../shared/task-queue';
+import { payloadKeyList } from './payload-keys';
 import { booleanFlag, durationSeconds, optionalPort, optionalString, optionalUrl, port } from './env-schema';
 
 /** An ISO 8601 duration as Twilio's conversation timers take it, e.g. PT12H or P2D. */
@@ -50,6 +52,7 @@ export const envSchema = z.object({
   DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
   DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
   DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
+  DISCORD_GLOBAL_RATE_LIMIT: z.coerce.number().int().min(2).default(DISCORD_DEFAULT_GLOBAL_RATE_LIMIT),
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
@@ -64,6 +67,11 @@ export const envSchema = z.object({
   TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
   TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
 
+  PAYLOAD_ENCRYPTION_KEYS: payloadKeyList,
+  ALLOW_UNENCRYPTED_PAYLOADS: booleanFlag(false),
+  CODEC_ENDPOINT_TOKEN: optionalString,
+  CODEC_CORS_ORIGINS: optionalString,
+
   DATABASE_URL: optionalString,
   API_TOKEN: optionalString,
   API_TOKENS: apiTokenList,
@@ -75,6 +83,11 @@ export const envSchema = z.object({
   SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
   SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
   SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
+
+  RATE_LIMIT_CONVERSATIONS: z.coerce.number().int().min(0).default(5),
+  RATE_LIMIT_CONVERSATIONS_WINDOW_SECONDS: durationSeconds(60 * 60),
+  RATE_LIMIT_REPORTS: z.coerce.number().int().min(0).default(5),
+  RATE_LIMIT_REPORTS_WINDOW_SECONDS: durationSeconds(60 * 60),
 
   REPORT_TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(48),
   REPORT_STALE_REMINDER_DAYS: z.coerce.number().positive().default(7),

@@ -21,7 +21,9 @@ export class PinoTemporalLogger implements TemporalLogger {
   ) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    const quiet = level === 'INFO' && (this.options.quietInfo?.(meta) ?? false);
+    const quiet =
+      (level === 'INFO' && (this.options.quietInfo?.(meta) ?? false)) ||
+      isExpectedActivityOnlyWarning(message);
     this.logger[quiet ? 'debug' : LEVELS[level]](meta ?? {}, message);
   }
   trace(message: string, meta?: LogMetadata): void {
@@ -39,6 +41,11 @@ export class PinoTemporalLogger implements TemporalLogger {
   error(message: string, meta?: LogMetadata): void {
     this.log('ERROR', message, meta);
   }
+}
+
+/** The Discord send queue's worker runs activities only (src/worker/discord-send-worker.ts): nothing to warn about. */
+export function isExpectedActivityOnlyWarning(message: string): boolean {
+  return message.startsWith('No workflows registered');
 }
 
 function isSdkLifecycle(meta?: LogMetadata): boolean {

@@ -10,6 +10,11 @@ export const SUPPORT_FAILURE_TYPES = {
   forbidden: 'Forbidden',
   /** Discord refused a DM because the user closed their DMs (error 50007): fall back to a private thread. */
   discordDmClosed: 'DiscordDmClosed',
+  /**
+   * The Discord server is not set up for flexcord: a channel is missing or deleted, or the bot lacks a permission
+   * (10003, 50001, 50013). The message names the fix; the user is told the server is not set up.
+   */
+  discordSetup: 'DiscordSetupRequired',
 } as const;
 
 export const NON_RETRYABLE_SUPPORT_FAILURES: string[] = Object.values(SUPPORT_FAILURE_TYPES);

@@ -46,6 +46,13 @@ export interface OutboundDiscordMessage {
   channel: DiscordChannelRef;
   /** Stable per logical send, so a retried activity never posts twice (Discord `nonce` + `enforce_nonce`). */
   dedupeKey: string;
+  /**
+   * Post only this part (0-based) of the rendered message; the answer says how many parts there are. Each part is
+   * then its own step, so a retry never re-sends a part that was already confirmed.
+   */
+  part?: number;
+  /** The conversation's last message id in this channel before this send: a retry looks for its own post after it. */
+  after?: string;
   kind: 'bot_answer' | 'agent_message' | 'notice' | 'rating_prompt';
   text: string;
   articles?: ArticleHit[];

@@ -18,6 +18,8 @@ export interface DevServerOptions {
   port?: number;
   uiPort?: number;
   namespace: string;
+  /** The codec endpoint the Web UI decodes payloads through (`temporal server start-dev --ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       uiPort: options.uiPort || undefined,
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       log: { format: 'json', level: 'error' },
+      ...(options.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] } : {}),
     },
   });
   const address = env.address;

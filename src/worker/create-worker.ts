@@ -8,10 +8,12 @@ import {
   Worker,
   bundleWorkflowCode,
 } from '@temporalio/worker';
+import { type DataConverter } from '@temporalio/common';
 import { type Sinks } from '@temporalio/workflow';
 import { type Logger } from 'pino';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowTracingSinks } from '../observability/workflow-tracing';
 import { quietBundlerLogger } from '../logging/temporal-logger';
+import { safeActivityFailures } from './safe-activity-failures';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -26,6 +28,8 @@ export interface WorkerOptions {
   activityInterceptors?: ActivityInterceptorsFactory[];
   /** Sinks workflow code calls; the bundle's tracing interceptor needs its `exporter` (default: spans dropped). */
   sinks?: InjectedSinks<Sinks>;
+  /** The payload codec (encryption), the same as every client's: from the target (`TemporalTarget.dataConverter`). */
+  dataConverter?: DataConverter;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -58,8 +62,10 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     identity: options.identity ?? defaultWorkerIdentity(),
     activities: options.activities,
-    interceptors: { activity: options.activityInterceptors ?? [] },
+    // Outermost, so metrics and the SDK's own "Activity failed" log see only safe failures.
+    interceptors: { activity: [safeActivityFailures, ...(options.activityInterceptors ?? [])] },
     sinks: options.sinks ?? workflowTracingSinks(),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     workflowBundle,
   });
 }

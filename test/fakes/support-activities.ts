@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SupportActivities } from '../../src/activities/support-activity-types';
-import type { FlexUpdates, FlexWaitEstimate } from '../../src/activities/twilio/port';
+import type { FlexTaskRef, FlexUpdates, FlexWaitEstimate } from '../../src/activities/twilio/port';
 import type {
   CaseChanges,
   CaseEventInput,
@@ -61,6 +61,9 @@ export class FakeSupportWorld {
   flexChannelStatus: FlexUpdates['channelStatus'] = 'active';
   /** The handoff's newest TaskRouter task for reconciliation; unset: none listed. */
   flexTask: FlexUpdates['task'];
+  /** Older tasks of the handoff's channel, newest first, listed after `flexTask` (a transfer leaves some). */
+  olderFlexTasks: FlexTaskRef[] = [];
+  readonly flexTaskListCalls: { channelSid: string }[] = [];
   readonly waitEstimateCalls: { interactionSid: string }[] = [];
   /** Private staff notes the case store holds, newest last; `latestStaffNotes` answers from these. */
   readonly staffNotes: (StaffNote & { guildId: string; reporterId: string })[] = [];
@@ -131,7 +134,12 @@ export class FakeSupportWorld {
           lastMessageIndex: indexes.length > 0 ? Math.max(...indexes) : undefined,
           ...(handoff && this.flexChannelStatus ? { channelStatus: this.flexChannelStatus } : {}),
           ...(handoff && this.flexTask ? { task: this.flexTask } : {}),
+          ...(handoff ? { tasks: this.flexTasks() } : {}),
         };
+      },
+      listFlexTasks: async ({ handoff }) => {
+        this.flexTaskListCalls.push({ channelSid: handoff.channelSid });
+        return this.flexTasks();
       },
       estimateAgentWait: async ({ handoff }) => {
         this.waitEstimateCalls.push({ interactionSid: handoff.interactionSid });
@@ -187,6 +195,11 @@ export class FakeSupportWorld {
         this.conversations.set(record.conversationId, merged);
       },
     };
+  }
+
+  /** The handoff channel's tasks, newest first, as TaskRouter would list them. */
+  flexTasks(): FlexTaskRef[] {
+    return [...(this.flexTask ? [this.flexTask] : []), ...this.olderFlexTasks];
   }
 
   /** The case's current fields, folding every recorded change in order. */

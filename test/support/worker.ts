@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { workflowTracingSinks } from '../../src/observability/workflow-tracing';
+import { discordSendTaskQueue } from '../../src/shared/task-queue';
 import { testEnv, workflowBundle } from './global-fixtures';
 
 export function uniqueTaskQueue(prefix = 'test'): string {
@@ -9,7 +10,8 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 
 /**
  * Runs `fn` while a worker with the given activities polls a fresh task queue on the shared dev server,
- * then shuts the worker down. Each test gets its own queue, so tests never pick up each other's tasks.
+ * then shuts the worker down. Each test gets its own queue, so tests never pick up each other's tasks. The same
+ * activities also serve the queue's Discord send queue, as the worker role's send worker does.
  */
 export async function withWorker<T>(
   activities: object,
@@ -25,5 +27,10 @@ export async function withWorker<T>(
     // The bundle's tracing interceptor exports workflow spans through this sink (dropped here).
     sinks: workflowTracingSinks(),
   });
-  return worker.runUntil(fn(taskQueue));
+  const sends = await Worker.create({
+    connection: testEnv().nativeConnection,
+    taskQueue: discordSendTaskQueue(taskQueue),
+    activities,
+  });
+  return worker.runUntil(sends.runUntil(fn(taskQueue)));
 }

@@ -1,9 +1,25 @@
+import { Context } from '@temporalio/activity';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
+import { announcementBody } from './render-message';
 import { toActivityFailure } from './errors';
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
 
 export interface DiscordDeps {
   discord: DiscordPort;
+}
+
+/**
+ * On a retry the earlier attempt may have posted and lost its answer, and Discord's nonce only guards a few minutes:
+ * the adapter then looks for its own post (made since the activity was first scheduled) before posting again.
+ */
+function retryOf(): { sinceMs: number } | undefined {
+  let info: Context['info'];
+  try {
+    info = Context.current().info;
+  } catch {
+    return undefined; // called outside an activity (the adapter's own tests)
+  }
+  return info.attempt > 1 ? { sinceMs: info.scheduledTimestampMs } : undefined;
 }
 
 async function translated<T>(call: () => Promise<T>): Promise<T> {
@@ -23,15 +39,15 @@ export function createDiscordActivities(port: DiscordPort) {
     }): Promise<DiscordChannelRef> {
       return translated(() => port.openSupportChannel(input));
     },
-    async sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }> {
-      return translated(() => port.send(message));
+    async sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[]; parts: number }> {
+      return translated(() => port.send(message, retryOf()));
     },
     async sendDirectMessage(input: {
       userId: string;
       dedupeKey: string;
       text: string;
     }): Promise<{ delivered: boolean }> {
-      return translated(() => port.sendDirectMessage(input));
+      return translated(() => port.sendDirectMessage(input, retryOf()));
     },
     /**
      * Posts one embed into a guild channel found by name (staff follow-up reminders). A missing channel is not an
@@ -47,6 +63,17 @@ export function createDiscordActivities(port: DiscordPort) {
         port.findGuildChannel({ guildId: input.guildId, name: input.channelName }),
       );
       if (!channel) return { posted: false };
+      const retry = retryOf();
+      const found =
+        retry &&
+        (await translated(() =>
+          port.findOwnMessage({
+            channelId: channel.channelId,
+            sinceMs: retry.sinceMs,
+            body: announcementBody(input.embed),
+          }),
+        ));
+      if (found) return { posted: true, messageId: found };
       const { messageId } = await translated(() =>
         port.postAnnouncement({
           channelId: channel.channelId,

@@ -34,7 +34,11 @@ export function buildDiscordPort(
       findOwnMessage: missing,
     };
   }
-  const rest = createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl });
+  const rest = createDiscordRest({
+    token: discord.token,
+    apiUrl: discord.apiUrl,
+    globalRequestsPerSecond: discord.globalRateLimit,
+  });
   observe?.(rest);
   return new DiscordRestPort(rest, {
     supportChannelId: discord.supportChannelId,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { REST } from '@discordjs/rest';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   type APIChannel,
   type APIMessage,
@@ -9,11 +10,13 @@ import {
   Routes,
   type RESTGetAPIGuildThreadsResult,
 } from 'discord-api-types/v10';
-import { compareSnowflakes, snowflakeAt } from '../../shared/discord-snowflake';
+import { compareSnowflakes, isAfter, snowflakeAt } from '../../shared/discord-snowflake';
+import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
 import { isAlreadyCrossposted, isDmClosed } from './errors';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
 import { isSameMessage } from './own-message';
+import { DiscordSetupError } from './setup-errors';
 import { announcementBody, type DiscordMessageBody, renderMessage } from './render-message';
 
 export interface DiscordRestPortOptions {
@@ -26,9 +29,15 @@ export interface DiscordRestPortOptions {
 }
 
 /** Builds the REST client the worker uses: rate limits and server errors surface, so Temporal decides retries. */
-export function createDiscordRest(options: { token: string; apiUrl?: string }): REST {
+export function createDiscordRest(options: {
+  token: string;
+  apiUrl?: string;
+  /** Discord's global limit for the bot (the client refuses locally beyond it within one second); default 50. */
+  globalRequestsPerSecond?: number;
+}): REST {
   return new REST({
     ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
     rejectOnRateLimit: () => true,
     retries: 0,
     timeout: 15_000,
@@ -74,32 +83,59 @@ export class DiscordRestPort implements DiscordPort {
     return { channelId: await this.privateThreadFor(input.user), kind: 'thread' };
   }
 
-  async send(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }> {
+  async send(
+    message: OutboundDiscordMessage,
+    retry?: { sinceMs: number },
+  ): Promise<{ messageIds: string[]; parts: number }> {
+    const bodies = renderMessage(message);
+    const parts = message.part === undefined ? [...bodies.keys()] : [message.part];
+    const channelId = message.channel.channelId;
     const messageIds: string[] = [];
-    for (const [part, body] of renderMessage(message).entries()) {
-      const posted = (await this.rest.post(Routes.channelMessages(message.channel.channelId), {
-        body: { ...body, nonce: nonceFor(message.dedupeKey, part), enforce_nonce: true },
-      })) as APIMessage;
-      messageIds.push(posted.id);
+    let after = message.after;
+    for (const part of parts) {
+      const body = bodies[part];
+      if (!body) {
+        throw ApplicationFailure.nonRetryable(
+          `message ${message.dedupeKey} has ${bodies.length} parts, not part ${part}`,
+          SUPPORT_FAILURE_TYPES.badRequest,
+        );
+      }
+      // The nonce covers a retry within Discord's window; past it, only finding the earlier post does.
+      let id = retry
+        ? await this.findOwnMessage({ channelId, sinceMs: retry.sinceMs, after, body })
+        : undefined;
+      id ??= (
+        (await this.rest.post(Routes.channelMessages(channelId), {
+          body: { ...body, nonce: nonceFor(message.dedupeKey, part), enforce_nonce: true },
+        })) as APIMessage
+      ).id;
+      messageIds.push(id);
+      after = id;
     }
-    return { messageIds };
+    return { messageIds, parts: bodies.length };
   }
 
-  async sendDirectMessage(input: {
-    userId: string;
-    dedupeKey: string;
-    text: string;
-  }): Promise<{ delivered: boolean }> {
+  async sendDirectMessage(
+    input: {
+      userId: string;
+      dedupeKey: string;
+      text: string;
+    },
+    retry?: { sinceMs: number },
+  ): Promise<{ delivered: boolean }> {
     const dm = (await this.rest.post(Routes.userChannels(), {
       body: { recipient_id: input.userId },
     })) as APIChannel;
     try {
-      await this.send({
-        channel: { channelId: dm.id, kind: 'dm' },
-        dedupeKey: input.dedupeKey,
-        kind: 'notice',
-        text: input.text,
-      });
+      await this.send(
+        {
+          channel: { channelId: dm.id, kind: 'dm' },
+          dedupeKey: input.dedupeKey,
+          kind: 'notice',
+          text: input.text,
+        },
+        retry,
+      );
       return { delivered: true };
     } catch (err) {
       if (isDmClosed(err)) return { delivered: false };
@@ -139,11 +175,14 @@ export class DiscordRestPort implements DiscordPort {
   async findOwnMessage(input: {
     channelId: string;
     sinceMs: number;
+    after?: string;
     body: DiscordMessageBody;
   }): Promise<string | undefined> {
     const me = await this.botUserId();
-    // Oldest first from just before `sinceMs` (the worker's clock may run a little ahead of Discord's).
+    // Oldest first from just before `sinceMs` (the worker's clock may run a little ahead of Discord's), or from
+    // `after` when that is later.
     let after = snowflakeAt(input.sinceMs - CLOCK_SKEW_MS);
+    if (input.after && /^\d+$/.test(input.after) && isAfter(input.after, after)) after = input.after;
     for (let page = 0; page < FIND_PAGES; page++) {
       const messages = (await this.rest.get(Routes.channelMessages(input.channelId), {
         query: new URLSearchParams({ after, limit: String(PAGE_SIZE) }),
@@ -197,8 +236,13 @@ export class DiscordRestPort implements DiscordPort {
     const wanted = this.options.supportChannelName ?? 'support';
     const channels = (await this.rest.get(Routes.guildChannels(guildId))) as APIChannel[];
     const found = channels.find((c) => 'name' in c && c.name === wanted && c.type === ChannelType.GuildText);
-    if (!found)
-      throw new Error(`guild ${guildId} has no #${wanted} channel; run \`flexcord setup-channels\``);
+    if (!found) {
+      throw new DiscordSetupError(
+        `guild ${guildId} has no #${wanted} channel for private support threads; run ` +
+          `\`flexcord setup-channels --guild ${guildId}\` (or /setup_channels in the server), or set ` +
+          `DISCORD_SUPPORT_CHANNEL_ID`,
+      );
+    }
     return found.id;
   }
 }

@@ -1,6 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
+import { safeCause } from '../../logging/safe-error';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
+import { DiscordSetupError, setupErrorFailure, setupFailure } from './setup-errors';
 
 /** Discord error 50007: the user does not accept DMs from the bot; the workflow falls back to a private thread. */
 export const DM_CLOSED_CODE = 50007;
@@ -29,10 +31,13 @@ export function toActivityFailure(err: unknown): unknown {
       nextRetryDelay: Math.max(err.retryAfter, 1),
     });
   }
+  if (err instanceof DiscordSetupError) return setupErrorFailure(err);
   if (err instanceof DiscordAPIError) {
     if (err.code === DM_CLOSED_CODE) {
       return ApplicationFailure.create({ type: DISCORD_DM_CLOSED, message: err.message, nonRetryable: true });
     }
+    const setup = setupFailure(err);
+    if (setup) return setup;
     if (err.status >= 400 && err.status < 500 && err.status !== 429) {
       return ApplicationFailure.create({
         type:
@@ -44,11 +49,18 @@ export function toActivityFailure(err: unknown): unknown {
         details: [{ status: err.status, code: err.code }],
       });
     }
-    return ApplicationFailure.create({ type: 'DiscordUnavailable', message: err.message, cause: err });
+    return ApplicationFailure.create({
+      type: 'DiscordUnavailable',
+      message: err.message,
+      cause: safeCause(err),
+    });
   }
   if (err instanceof HTTPError) {
     return ApplicationFailure.create({ type: 'DiscordUnavailable', message: `${err.status} ${err.message}` });
   }
-  // Network errors and anything unexpected: let Temporal retry with its backoff.
-  return err;
+  // Failures already decided on (an adapter's own ApplicationFailure) pass through as they are.
+  if (err instanceof TemporalFailure) return err;
+  // Network errors and anything unexpected: let Temporal retry with its backoff, with only the error's safe fields
+  // (the name is kept, so retry rules by type still match).
+  return safeCause(err);
 }

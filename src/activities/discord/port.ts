@@ -18,14 +18,24 @@ export interface AnnouncementEmbed {
 export interface DiscordPort {
   /** Opens the user's DM channel, or a private thread in the support channel when DMs are closed or preferred. */
   openSupportChannel(input: { user: DiscordUserRef; preferThread: boolean }): Promise<DiscordChannelRef>;
-  /** Posts one message (split at 2000 chars, articles as embeds, buttons as components). */
-  send(message: OutboundDiscordMessage): Promise<{ messageIds: string[] }>;
+  /**
+   * Posts one message (split at 2000 chars, articles as embeds, buttons as components), or only `message.part` of
+   * it; `parts` is how many parts the whole message has. With `retry`, an earlier attempt (first scheduled at
+   * `retry.sinceMs`) may have posted already: each part is looked for before it is posted.
+   */
+  send(
+    message: OutboundDiscordMessage,
+    retry?: { sinceMs: number },
+  ): Promise<{ messageIds: string[]; parts: number }>;
   /** A DM outside a support conversation (case updates); false when the user's DMs are closed. */
-  sendDirectMessage(input: {
-    userId: string;
-    dedupeKey: string;
-    text: string;
-  }): Promise<{ delivered: boolean }>;
+  sendDirectMessage(
+    input: {
+      userId: string;
+      dedupeKey: string;
+      text: string;
+    },
+    retry?: { sinceMs: number },
+  ): Promise<{ delivered: boolean }>;
   /** A guild channel (not a thread) by name; `announcement` when its posts can be crossposted to followers. */
   findGuildChannel(input: {
     guildId: string;
@@ -46,6 +56,8 @@ export interface DiscordPort {
   findOwnMessage(input: {
     channelId: string;
     sinceMs: number;
+    /** Look only after this message id as well (a send's previous part, the conversation's last post). */
+    after?: string;
     body: DiscordMessageBody;
   }): Promise<string | undefined>;
 }

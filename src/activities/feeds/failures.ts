@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { safeCause } from '../../logging/safe-error';
 import { FeedFetchError, FeedParseError, FeedRefusedError, FeedTimeoutError } from './rss-feed-reader';
 
 export const FEED_FAILURE_TYPES = {
@@ -46,5 +47,6 @@ export function toFeedFailure(err: unknown): unknown {
       nonRetryable: true,
     });
   }
-  return err;
+  // Network errors retry; only their safe fields travel (a feed URL may carry credentials of its own).
+  return err instanceof TemporalFailure ? err : safeCause(err);
 }

@@ -17,6 +17,8 @@ export function createTwilioActivities(port: FlexPort) {
       mapped('escalateFlexTask', () => port.escalate(input)),
     fetchFlexUpdates: (input: Parameters<FlexPort['fetchUpdates']>[0]) =>
       mapped('fetchFlexUpdates', () => port.fetchUpdates(input)),
+    listFlexTasks: (input: Parameters<FlexPort['handoffTasks']>[0]) =>
+      mapped('listFlexTasks', () => port.handoffTasks(input)),
     estimateAgentWait: (input: Parameters<FlexPort['estimateWait']>[0]) =>
       mapped('estimateAgentWait', () => port.estimateWait(input)),
     closeFlexConversation: (input: Parameters<FlexPort['close']>[0]) =>

@@ -48,6 +48,7 @@ export function buildFlexPort(
       handToFlex: fail,
       escalate: fail,
       fetchUpdates: fail,
+      handoffTasks: fail,
       estimateWait: fail,
       close: fail,
     };

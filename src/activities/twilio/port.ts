@@ -4,6 +4,9 @@ import type {
   DiscordChannelRef,
   DiscordUserRef,
 } from '../../shared/support-types';
+import type { FlexTaskRef } from '../../shared/flex-tasks';
+
+export type { FlexTaskRef, FlexTaskStatus } from '../../shared/flex-tasks';
 
 export interface FlexConversationRef {
   conversationSid: string;
@@ -46,11 +49,14 @@ export interface FlexUpdates {
    * The newest TaskRouter task of the handoff's channel, when a handoff was given. Flex can cancel the task (a
    * workflow timeout, a declined invite) and leave both the conversation and the channel open, with nobody coming.
    */
-  task?: { sid: string; status: FlexTaskStatus };
+  task?: FlexTaskRef;
+  /**
+   * Every task of the handoff's channel, newest first (at most 20), when a handoff was given. A transfer invites a
+   * new task on the same channel and wraps up or completes the first agent's: the conversation ends only when no
+   * task of the channel is live any more.
+   */
+  tasks?: FlexTaskRef[];
 }
-
-/** TaskRouter task assignment statuses. */
-export type FlexTaskStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
 
 /** Interaction channel statuses as the Flex Interactions API names them. */
 export type FlexChannelStatus = 'setup' | 'active' | 'failed' | 'closed' | 'inactive' | 'pause' | 'transfer';
@@ -102,6 +108,8 @@ export interface FlexPort {
     /** Also report the interaction channel's status and its newest task (`channelStatus`, `task`). */
     handoff?: FlexHandoffRef;
   }): Promise<FlexUpdates>;
+  /** The TaskRouter tasks of the handoff's interaction channel, newest first: more than one after a transfer. */
+  handoffTasks(input: { handoff: FlexHandoffRef }): Promise<FlexTaskRef[]>;
   /** The expected wait for the handoff's task, from the configured TaskRouter workflow's statistics. */
   estimateWait(input: { handoff: FlexHandoffRef }): Promise<FlexWaitEstimate>;
   /** Closes the interaction channel (if any) and the conversation; closing what is already closed is not an error. */

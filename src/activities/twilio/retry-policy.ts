@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { safeCause } from '../../logging/safe-error';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { TwilioApiError } from './twilio-api-error';
 
@@ -33,11 +34,13 @@ export function toActivityFailure(err: unknown, operation: string): ApplicationF
       nonRetryable: true,
     });
   }
-  const message = err instanceof Error ? err.message : String(err);
+  // The network error keeps its name, code and message as the cause, never the request it hangs on (axios errors
+  // carry the request config, Authorization header included).
+  const cause = safeCause(err);
   return ApplicationFailure.create({
     type: 'TwilioUnreachable',
-    message: `${operation}: could not reach Twilio: ${message}`,
-    cause: err instanceof Error ? err : undefined,
+    message: `${operation}: could not reach Twilio: ${cause.message}`,
+    cause,
   });
 }
 

@@ -9,6 +9,7 @@ import {
   type FlexConversationRef,
   type FlexHandoffRef,
   type FlexPort,
+  type FlexTaskRef,
   type FlexTaskStatus,
   type FlexUpdates,
   type FlexWaitEstimate,
@@ -22,6 +23,9 @@ export const CONVERSATION_WEBHOOK_FILTERS = [
   'onParticipantAdded',
   'onConversationStateUpdated',
 ];
+
+/** A channel's tasks read at once (one page): the first task, its transfers and declined invites. */
+const HANDOFF_TASKS_LIMIT = 20;
 
 /** Interaction channel states in which a handoff is still alive and can be reused. */
 const LIVE_CHANNEL_STATES = new Set(['setup', 'active', 'pause', 'transfer']);
@@ -100,6 +104,49 @@ export class TwilioFlexAdapter implements FlexPort {
     const reusable = await this.liveHandoff(attributes);
     if (reusable) return reusable;
 
+    // Creating the interaction and remembering it are two calls: an earlier attempt may have created it and lost
+    // the answer (a timeout, a dead worker) or died before the write. Its task knows: Flex writes the interaction
+    // and channel into the task attributes, next to the conversation and workflow flexcord routes with.
+    const handoff = (await this.handoffCreatedEarlier(input)) ?? (await this.createInteraction(input));
+    // Remembered on the conversation so a retried handoff finds it at once instead of opening a second Flex task.
+    await conversation.update({
+      attributes: JSON.stringify({
+        ...attributes,
+        flexcordInteractionSid: handoff.interactionSid,
+        flexcordChannelSid: handoff.channelSid,
+      }),
+    });
+    await this.waitForChannelSetup(handoff);
+    return handoff;
+  }
+
+  /**
+   * A live handoff an earlier attempt of this hand-over created but never recorded: the newest task routed for this
+   * conversation and workflow whose interaction channel is still live (an ended earlier handoff does not count).
+   */
+  private async handoffCreatedEarlier(
+    input: Parameters<FlexPort['handToFlex']>[0],
+  ): Promise<FlexHandoffRef | undefined> {
+    const tasks = await this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({
+      evaluateTaskAttributes: `conversationSid == "${input.conversation.conversationSid}" AND flexcordWorkflowId == "${input.workflowId}"`,
+      ordering: 'DateCreated:desc',
+      limit: HANDOFF_TASKS_LIMIT,
+    });
+    for (const task of tasks) {
+      const found = parseAttributes(task.attributes);
+      const interactionSid = found.flexInteractionSid;
+      const channelSid = found.flexInteractionChannelSid;
+      if (typeof interactionSid !== 'string' || typeof channelSid !== 'string') continue;
+      const live = await this.liveHandoff({
+        flexcordInteractionSid: interactionSid,
+        flexcordChannelSid: channelSid,
+      });
+      if (live) return live;
+    }
+    return undefined;
+  }
+
+  private async createInteraction(input: Parameters<FlexPort['handToFlex']>[0]): Promise<FlexHandoffRef> {
     const interaction = await this.options.client.flexApi.v1.interaction.create({
       channel: {
         type: 'chat',
@@ -121,20 +168,7 @@ export class TwilioFlexAdapter implements FlexPort {
         },
       },
     });
-    const handoff: FlexHandoffRef = {
-      interactionSid: interaction.sid,
-      channelSid: (interaction.channel as { sid: string }).sid,
-    };
-    // Remembered on the conversation so a retried handoff finds it instead of opening a second Flex task.
-    await conversation.update({
-      attributes: JSON.stringify({
-        ...attributes,
-        flexcordInteractionSid: handoff.interactionSid,
-        flexcordChannelSid: handoff.channelSid,
-      }),
-    });
-    await this.waitForChannelSetup(handoff);
-    return handoff;
+    return { interactionSid: interaction.sid, channelSid: (interaction.channel as { sid: string }).sid };
   }
 
   async escalate(input: Parameters<FlexPort['escalate']>[0]): Promise<void> {
@@ -152,12 +186,28 @@ export class TwilioFlexAdapter implements FlexPort {
   }
 
   async fetchUpdates(input: Parameters<FlexPort['fetchUpdates']>[0]): Promise<FlexUpdates> {
-    const [updates, channelStatus, task] = await Promise.all([
+    const [updates, channelStatus, tasks] = await Promise.all([
       this.readConversation(input.conversation.conversationSid, input.afterMessageIndex),
       input.handoff ? this.channelStatus(input.handoff) : undefined,
-      input.handoff ? this.newestTask(input.handoff) : undefined,
+      input.handoff ? this.handoffTasks({ handoff: input.handoff }) : undefined,
     ]);
-    return { ...updates, ...(channelStatus ? { channelStatus } : {}), ...(task ? { task } : {}) };
+    const task = tasks?.[0];
+    return {
+      ...updates,
+      ...(channelStatus ? { channelStatus } : {}),
+      ...(task ? { task } : {}),
+      ...(tasks ? { tasks } : {}),
+    };
+  }
+
+  async handoffTasks(input: { handoff: FlexHandoffRef }): Promise<FlexTaskRef[]> {
+    // Flex writes the channel sid into its tasks' attributes; a transfer adds a newer task to the same channel.
+    const tasks = await this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({
+      evaluateTaskAttributes: `flexInteractionChannelSid == "${input.handoff.channelSid}"`,
+      ordering: 'DateCreated:desc',
+      limit: HANDOFF_TASKS_LIMIT,
+    });
+    return tasks.map((t) => ({ sid: t.sid, status: t.assignmentStatus as FlexTaskStatus }));
   }
 
   async estimateWait(input: Parameters<FlexPort['estimateWait']>[0]): Promise<FlexWaitEstimate> {
@@ -188,16 +238,6 @@ export class TwilioFlexAdapter implements FlexPort {
         return { messages: [], agents: [], state: 'closed' };
       throw err;
     }
-  }
-
-  private async newestTask(handoff: FlexHandoffRef): Promise<FlexUpdates['task']> {
-    // Flex writes the channel sid into its tasks' attributes; a transfer adds a newer task to the same channel.
-    const [task] = await this.options.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({
-      evaluateTaskAttributes: `flexInteractionChannelSid == "${handoff.channelSid}"`,
-      ordering: 'DateCreated:desc',
-      limit: 1,
-    });
-    return task && { sid: task.sid, status: task.assignmentStatus as FlexTaskStatus };
   }
 
   private async channelStatus(handoff: FlexHandoffRef): Promise<FlexChannelStatus | undefined> {

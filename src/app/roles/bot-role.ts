@@ -4,6 +4,7 @@ import { temporalConversations, temporalReports } from '../../bot/temporal-conve
 import { openCaseStore } from '../../cases';
 import { createCaseOperations, reportFollowUp } from '../../cases/report-client';
 import { requireSettings } from '../../config';
+import { openModeration } from '../../moderation';
 import { tracedConversations } from '../../observability/bot-spans';
 import { type RoleStarter } from '../role';
 
@@ -14,6 +15,12 @@ export const startBotRole: RoleStarter = async (ctx) => {
   });
   const taskQueue = ctx.config.temporal.taskQueue;
   const caseStore = await openCaseStore(ctx.config);
+  const moderation = await openModeration(caseStore.database, ctx.config, ctx.logger).catch(
+    async (err: unknown) => {
+      await caseStore.close();
+      throw err;
+    },
+  );
   const client = createDiscordClient({ apiUrl: ctx.config.discord.apiUrl });
   ctx.observability?.observeDiscordRest(client.rest);
   let bot;
@@ -29,6 +36,7 @@ export const startBotRole: RoleStarter = async (ctx) => {
           : temporalConversations(ctx.client, taskQueue),
         reports: temporalReports(ctx.client, taskQueue, reportFollowUp(ctx.config)),
         cases: createCaseOperations({ client: ctx.client, store: caseStore.store }),
+        moderation,
       },
       ctx.config.discord.token!,
     );

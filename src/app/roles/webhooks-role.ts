@@ -2,6 +2,7 @@ import { mountCaseApi } from '../../webhooks/api/mount';
 import { createWebhookApp } from '../../webhooks/app';
 import { listen } from '../../webhooks/http-server';
 import { mediaLinkRouters } from '../../webhooks/media/mount';
+import { codecRouters } from '../../webhooks/codec/mount';
 import { twilioWebhookRouters } from '../../webhooks/twilio/mount';
 import { Router } from 'express';
 import { webhookMetrics } from '../../observability/webhook-metrics';
@@ -30,7 +31,9 @@ export const startWebhooksRole: RoleStarter = async (ctx) => {
         : []),
       ...twilioWebhookRouters(ctx),
       ...mediaLinkRouters(ctx),
+      ...codecRouters(ctx),
       caseApi.mount,
+      ...(ctx.httpRouters ?? []),
     ],
   });
   const server = await listen(app, ctx.config.http.port, ctx.config.http.host).catch(async (err: unknown) => {

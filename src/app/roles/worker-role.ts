@@ -4,6 +4,8 @@ import { buildActivityDeps } from '../dependencies';
 import { connectWorker } from '../../temporal/connect';
 import { feedScheduleSettings, syncFeedSchedule } from '../../temporal/feed-schedule';
 import { createWorker, defaultWorkerIdentity } from '../../worker/create-worker';
+import { createDiscordSendWorker } from '../../worker/discord-send-worker';
+import { DISCORD_DEFAULT_GLOBAL_RATE_LIMIT } from '../../shared/task-queue';
 import { runningFromBuild, workflowBundlePath } from '../paths';
 import { type RoleStarter } from '../role';
 
@@ -11,25 +13,38 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
   const connection = await connectWorker(ctx.target);
   const identity = defaultWorkerIdentity();
   const built = await buildActivityDeps(ctx.config, ctx.logger, identity, ctx.observability);
+  const activities = createActivities(built.deps);
   const worker = await createWorker({
     connection,
     namespace: ctx.target.namespace,
     taskQueue: ctx.config.temporal.taskQueue,
     identity,
-    activities: createActivities(built.deps),
+    activities,
     // Only the built app uses the prebundled code; from sources we bundle fresh so edits are never stale.
     workflowBundlePath: runningFromBuild() ? workflowBundlePath() : undefined,
     logger: ctx.logger,
     activityInterceptors: ctx.observability?.activityInterceptors,
     sinks: ctx.observability?.workflowSinks,
+    dataConverter: ctx.target.dataConverter,
+  });
+  const sendWorker = await createDiscordSendWorker({
+    connection,
+    namespace: ctx.target.namespace,
+    taskQueue: ctx.config.temporal.taskQueue,
+    identity,
+    activities,
+    globalRateLimit: ctx.config.discord.globalRateLimit ?? DISCORD_DEFAULT_GLOBAL_RATE_LIMIT,
+    activityInterceptors: ctx.observability?.activityInterceptors,
   });
   ctx.observability?.metrics.countConversationsWith(
     temporalPhaseCounter(ctx.client, ctx.config.temporal.taskQueue),
   );
-  const done = worker.run().finally(async () => {
-    await connection.close();
-    await built.close();
-  });
+  const done = Promise.all([worker.run(), sendWorker.run()])
+    .then(() => undefined)
+    .finally(async () => {
+      await connection.close();
+      await built.close();
+    });
   ctx.logger.info({ taskQueue: ctx.config.temporal.taskQueue }, 'worker polling');
   // A schedule problem must not take the worker down: support conversations matter more than the feed relay.
   syncFeedSchedule(ctx.client, feedScheduleSettings(ctx.config)).then(
@@ -41,7 +56,7 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     done,
     async stop() {
       // Drains: in-flight activities get the shutdown grace period, then the run promise resolves.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of [worker, sendWorker]) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

@@ -5,13 +5,14 @@ import type { CaseSummary } from '../../shared/case-types';
 import { UserFacingError } from '../error-boundary';
 import { isStaff } from '../permissions';
 import { type SlashCommand } from '../types';
+import { BLOCK_SUBCOMMANDS, runBlockSubcommand } from './case-block';
 
 const line = (c: CaseSummary) => `#${c.number} · ${c.type} · **${c.status}** · ${c.title.slice(0, 80)}`;
 
 export default {
   data: {
     name: 'case',
-    description: 'Your cases and their status (staff: every case, triage, notes and closing)',
+    description: 'Your cases and their status (staff: every case, triage, notes, closing and blocks)',
     contexts: [0],
     options: [
       {
@@ -84,6 +85,7 @@ export default {
           },
         ],
       },
+      ...BLOCK_SUBCOMMANDS,
     ],
   },
   async execute(interaction, ctx) {
@@ -103,7 +105,15 @@ export default {
       );
       return;
     }
-    if (!staff) throw new UserFacingError(`Only staff can ${subcommand} cases.`);
+    if (!staff) {
+      throw new UserFacingError(
+        subcommand === 'block' || subcommand === 'unblock'
+          ? `Only staff can ${subcommand} members.`
+          : `Only staff can ${subcommand} cases.`,
+      );
+    }
+    if (subcommand === 'block' || subcommand === 'unblock')
+      return runBlockSubcommand(interaction, ctx, subcommand);
     const number = interaction.options.getInteger('number', true);
     // A case is visible and closable only from its own guild: another server's case reads as "not found".
     const scope = onlyGuilds(guildId);

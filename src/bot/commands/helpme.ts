@@ -1,5 +1,7 @@
 import { MessageFlags } from 'discord.js';
 import { conversationUser } from '../conversation-target';
+import { admitInteraction } from '../gatekeeping';
+import { explainSetupProblem } from '../setup-problem';
 import { type SlashCommand } from '../types';
 
 export default {
@@ -7,11 +9,17 @@ export default {
   async execute(interaction, ctx) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { workflowId: _workflowId, ...user } = await conversationUser(interaction, ctx);
-    const result = await ctx.deps.conversations.open({
-      user,
-      timings: ctx.deps.timings,
-      preferThread: ctx.deps.discord.preferThreads,
-    });
+    await admitInteraction(interaction, ctx, user.guildId, 'open_conversation');
+    const result = await ctx.deps.conversations
+      .open({
+        user,
+        timings: ctx.deps.timings,
+        preferThread: ctx.deps.discord.preferThreads,
+      })
+      .catch(explainSetupProblem);
+    // Only a conversation that was really opened counts against the user's limit.
+    if (!result.created)
+      await ctx.deps.moderation?.gate.refund(user.guildId, user.userId, 'open_conversation');
     const where =
       result.channel.kind === 'dm'
         ? `your DMs: https://discord.com/channels/@me/${result.channel.channelId}`

@@ -1,6 +1,7 @@
 import { type ChatInputCommandInteraction } from 'discord.js';
 import type { ReportType } from '../../shared/report-types';
 import { UserFacingError } from '../error-boundary';
+import { admitInteraction } from '../gatekeeping';
 import { reportModal } from '../report-modals';
 import { type BotContext } from '../types';
 
@@ -17,5 +18,7 @@ export async function showReportModal(
   if (!interaction.inGuild() || channelName !== wanted) {
     throw new UserFacingError(`Please use /${interaction.commandName} in the #${wanted} channel.`);
   }
+  // Checked before the form, so nobody types a whole report that would be refused.
+  await admitInteraction(interaction, ctx, interaction.guildId, 'start_report');
   await interaction.showModal(reportModal(type));
 }

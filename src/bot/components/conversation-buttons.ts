@@ -1,6 +1,8 @@
 import { type ButtonInteraction, MessageFlags } from 'discord.js';
 import { ConversationNotFoundError, type UserActionSignal } from '../../temporal/support-client';
 import { conversationUser } from '../conversation-target';
+import { admitInteraction } from '../gatekeeping';
+import { type GatedAction } from '../../moderation';
 import { type BotContext, type ButtonHandler } from '../types';
 
 async function signalConversation(
@@ -8,9 +10,11 @@ async function signalConversation(
   ctx: BotContext,
   action: UserActionSignal,
   done: string,
+  gated?: GatedAction,
 ): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const { workflowId } = await conversationUser(interaction, ctx);
+  const { workflowId, guildId } = await conversationUser(interaction, ctx);
+  if (gated) await admitInteraction(interaction, ctx, guildId, gated);
   try {
     await ctx.deps.conversations.action(workflowId, action);
     await interaction.editReply(done);
@@ -30,6 +34,7 @@ export const requestHumanButton: ButtonHandler<'request_human'> = {
       ctx,
       { signal: 'requestHuman', event: { eventId: interaction.id } },
       'Asking a human to join. You can keep writing here meanwhile.',
+      'request_human',
     ),
 };
 

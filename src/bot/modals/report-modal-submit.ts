@@ -1,6 +1,7 @@
 import { EmbedBuilder, MessageFlags, type ModalSubmitInteraction } from 'discord.js';
 import type { ReportType } from '../../shared/report-types';
 import { UserFacingError } from '../error-boundary';
+import { admitInteraction } from '../gatekeeping';
 import { REPORT_FIELDS, reportSchema } from '../report-modals';
 import { type BotContext, type ModalHandler } from '../types';
 
@@ -21,6 +22,7 @@ async function fileFromModal(
       .filter(([, v]) => v)
       .map(([k, v]) => [labels[k] ?? k, v]),
   );
+  await admitInteraction(interaction, ctx, interaction.guildId, 'file_report');
   const reporterName = interaction.user.globalName ?? interaction.user.username;
   const { caseNumber } = await ctx.deps.reports.file({
     idempotencyKey: interaction.id,

@@ -19,8 +19,9 @@ import {
   type CasePriority,
   type CaseSummary,
 } from '../../shared/case-types';
-import { clusterTarget, connectClient, localTarget } from '../../temporal/connect';
+import { commandLineTarget, connectClient } from '../../temporal/connect';
 import { UserError } from '../user-error';
+import { registerBlockCommands } from './case-blocks';
 
 const filterOptions = z.object({
   status: z.enum(CASE_STATUSES).optional(),
@@ -143,6 +144,8 @@ export function registerCasesCommand(program: Command): void {
       });
     });
 
+  registerBlockCommands(cases);
+
   withFilters(
     cases.command('export').description('export cases as JSON Lines (everything) or CSV (one row each)'),
   )
@@ -196,9 +199,7 @@ async function withOperations(
   }
   const scope: GuildScope = onlyGuilds(guild);
   await withStore(async ({ store }) => {
-    const target = config.temporal.address
-      ? clusterTarget(config)
-      : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace);
+    const target = commandLineTarget(config);
     const { client, connection } = await connectClient(target);
     try {
       await fn(createCaseOperations({ client, store }), { actor: `cli:${opts.actor}`, scope });

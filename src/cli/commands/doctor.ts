@@ -1,6 +1,6 @@
 import { type Command } from 'commander';
 import { loadConfig } from '../../config';
-import { clusterTarget, connectClient, localTarget } from '../../temporal/connect';
+import { commandLineTarget, connectClient } from '../../temporal/connect';
 import type { selfTestWorkflow } from '../../workflows/self-test';
 
 export function registerDoctorCommand(program: Command): void {
@@ -10,9 +10,7 @@ export function registerDoctorCommand(program: Command): void {
     .option('--timeout <seconds>', 'how long to wait for a worker', '20')
     .action(async (opts: { timeout: string }) => {
       const config = loadConfig();
-      const target = config.temporal.address
-        ? clusterTarget(config)
-        : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace);
+      const target = commandLineTarget(config);
       const { client, connection } = await connectClient(target);
       try {
         console.log(`Temporal at ${target.address} (namespace ${target.namespace}): reachable`);

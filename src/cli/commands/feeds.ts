@@ -5,7 +5,7 @@ import { type FeedLedgerSummary } from '../../activities/feeds/port';
 import { defaultSqliteFile, openCaseDatabase } from '../../cases';
 import { type Config, loadConfig } from '../../config';
 import { FEED_RELAY_SCHEDULE_ID, type FeedRelayInput } from '../../shared/feed-relay';
-import { clusterTarget, connectClient, localTarget } from '../../temporal/connect';
+import { commandLineTarget, connectClient } from '../../temporal/connect';
 import { UserError } from '../user-error';
 
 export interface FeedRelayStatus {
@@ -91,9 +91,7 @@ export function formatFeedRelayStatus(status: FeedRelayStatus): string {
 }
 
 async function withClient<T>(config: Config, fn: (client: Client) => Promise<T>): Promise<T> {
-  const target = config.temporal.address
-    ? clusterTarget(config)
-    : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace);
+  const target = commandLineTarget(config);
   const { client, connection } = await connectClient(target);
   try {
     return await fn(client);

@@ -5,6 +5,7 @@ import { registerDoctorCommand } from './doctor';
 import { registerFeedsCommand } from './feeds';
 import { registerKbCommand } from './kb';
 import { registerRegisterCommandsCommand } from './register-commands';
+import { registerSandboxCommand } from './sandbox';
 import { registerSetupChannelsCommand } from './setup-channels';
 import { registerStartCommand } from './start';
 import { registerStatsCommand } from './stats';
@@ -13,6 +14,7 @@ import { registerTemporalCommand } from './temporal';
 /** One module per command; add a line here to register a new one. */
 export function registerCommands(program: Command): void {
   registerStartCommand(program);
+  registerSandboxCommand(program);
   registerTemporalCommand(program);
   registerDoctorCommand(program);
   registerCasesCommand(program);

@@ -1,7 +1,6 @@
 import { REST } from '@discordjs/rest';
 import { type Command } from 'commander';
-import { Routes } from 'discord-api-types/v10';
-import { SLASH_COMMANDS } from '../../bot/commands';
+import { registerSlashCommands } from '../../bot/register-commands';
 import { loadConfig, requireSettings } from '../../config';
 
 export function registerRegisterCommandsCommand(program: Command): void {
@@ -18,14 +17,7 @@ export function registerRegisterCommandsCommand(program: Command): void {
       const rest = new REST(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}).setToken(
         config.discord.token!,
       );
-      const appId = config.discord.applicationId!;
-      const route = opts.guild
-        ? Routes.applicationGuildCommands(appId, opts.guild)
-        : Routes.applicationCommands(appId);
-      // PUT replaces the whole set, so commands removed from the code disappear from Discord too.
-      const registered = (await rest.put(route, { body: SLASH_COMMANDS.map((c) => c.data) })) as {
-        name: string;
-      }[];
+      const registered = await registerSlashCommands(rest, config.discord.applicationId!, opts.guild);
       console.log(
         `registered ${registered.length} commands ${opts.guild ? `in guild ${opts.guild}` : 'globally'}: ${registered.map((c) => `/${c.name}`).join(' ')}`,
       );

@@ -3,11 +3,16 @@ import { loadConfig } from '../../config';
 import { createLogger } from '../../logging/logger';
 import { ROLE_NAMES, type RoleName } from '../../app/role';
 import { startApp } from '../../app/start';
+import { startsAsSandbox } from '../../sandbox/guard';
+import { runUntilSignal } from '../run-until-signal';
+import { runSandbox } from './sandbox';
 
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('start flexcord: the worker, the Discord bot and the webhook server (or one of them)')
+    .description(
+      'start flexcord: the worker, the Discord bot and the webhook server (or one of them); with no Discord or Twilio credentials set, the offline sandbox',
+    )
     .addOption(
       new Option('--role <role>', 'which part to run in this process')
         .choices(['all', ...ROLE_NAMES])
@@ -15,23 +20,14 @@ export function registerStartCommand(program: Command): void {
     )
     .action(async (opts: { role: 'all' | RoleName }) => {
       const config = loadConfig();
+      // A newcomer's `npm start` with nothing configured: show the whole product working, offline.
+      if (opts.role === 'all' && startsAsSandbox(config)) {
+        await runSandbox({ reason: 'no Discord or Twilio credentials are set' });
+        return;
+      }
       const logger = createLogger(config);
       const roles = opts.role === 'all' ? [...ROLE_NAMES] : [opts.role];
       const app = await startApp(config, roles, logger);
-      let signals = 0;
-      const onSignal = (signal: NodeJS.Signals) => {
-        signals += 1;
-        if (signals > 1) {
-          logger.warn('second signal: exiting without waiting');
-          process.exit(130);
-        }
-        logger.info({ signal }, 'shutting down gracefully (signal again to force)');
-        void app.stop();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      await app.done;
-      await app.stop();
-      logger.info('stopped');
+      await runUntilSignal(app, logger);
     });
 }

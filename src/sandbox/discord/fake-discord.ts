@@ -26,7 +26,12 @@ import {
 } from './model';
 import { allowedMentionsError, type AllowedMentions, type Pings, pingsOf } from './mentions';
 import { OpenApiChecker } from './openapi-checker';
-import { FakeRateLimiter, type RateLimitRule } from './rate-limiter';
+import {
+  DISCORD_GLOBAL_LIMIT,
+  FakeRateLimiter,
+  type GlobalRateLimit,
+  type RateLimitRule,
+} from './rate-limiter';
 import { createRestRouter } from './rest';
 import { channelPermissions, EVERYONE_PERMISSIONS, isThread } from './permissions';
 import { snowflake } from './snowflake';
@@ -54,8 +59,15 @@ export interface FakeDiscordOptions {
   applicationId?: string;
   /** Route buckets; defaults to Discord's 5 messages per 5 s and 10 crossposts per hour, per channel. */
   rateLimits?: RateLimitRule[];
+  /**
+   * Discord's global limit per bot token: 50 requests per second unless set (Discord raises it for large bots on
+   * request); `false` turns it off. Interaction callbacks and follow-ups are not counted, as at Discord.
+   */
+  globalRateLimit?: GlobalRateLimit | false;
   /** Discord's 3-second window to acknowledge an interaction. */
   interactionDeadlineMs?: number;
+  /** A fixed id for the bot user, so a sandbox restored from disk keeps the one its channels' overwrites name. */
+  botUserId?: string;
   /**
    * How long `enforce_nonce` remembers a nonce. Discord checks uniqueness only "in the past few minutes" (it does not
    * publish the exact window); tests shorten it to see what happens after it.
@@ -103,7 +115,11 @@ export class FakeDiscord {
     message: string;
     retryAfter?: number;
   }[] = [];
-  private readonly lostAnswers: { method: string; path: RegExp }[] = [];
+  private readonly lostAnswers: {
+    method: string;
+    path: RegExp;
+    body?: (body: Record<string, unknown>) => boolean;
+  }[] = [];
   private readonly gateway: FakeGateway;
   private server?: http.Server;
 
@@ -122,8 +138,9 @@ export class FakeDiscord {
           windowMs: 60 * 60_000,
         },
       ],
+      options.globalRateLimit ?? DISCORD_GLOBAL_LIMIT,
     );
-    this.botUser = this.addUser('flexcord-bot', { bot: true });
+    this.botUser = this.addUser('flexcord-bot', { bot: true, id: options.botUserId });
     this.gateway = new FakeGateway({ onIdentify: (s) => this.identify(s) });
   }
 
@@ -177,9 +194,9 @@ export class FakeDiscord {
 
   // ---- world building ----
 
-  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean } = {}): FakeUser {
+  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean; id?: string } = {}): FakeUser {
     const user: FakeUser = {
-      id: snowflake(),
+      id: opts.id ?? snowflake(),
       username,
       bot: opts.bot ?? false,
       dmsClosed: opts.dmsClosed ?? false,
@@ -375,15 +392,20 @@ export class FakeDiscord {
   }
 
   /**
-   * The next request matching `method` and `path` is carried out, but its answer never reaches the client (the
-   * connection drops), as when a client times out or a worker dies after Discord acted.
+   * The next request matching `method`, `path` (and `body`, when given) is carried out, but its answer never
+   * reaches the client (the connection drops), as when a client times out or a worker dies after Discord acted.
    */
-  loseNextAnswer(method: string, path: RegExp): void {
-    this.lostAnswers.push({ method, path });
+  loseNextAnswer(method: string, path: RegExp, body?: (body: Record<string, unknown>) => boolean): void {
+    this.lostAnswers.push({ method, path, body });
   }
 
-  takeLostAnswer(method: string, path: string): boolean {
-    const i = this.lostAnswers.findIndex((f) => f.method === method && f.path.test(path));
+  takeLostAnswer(method: string, path: string, body: unknown): boolean {
+    const i = this.lostAnswers.findIndex(
+      (f) =>
+        f.method === method &&
+        f.path.test(path) &&
+        (!f.body || f.body((body ?? {}) as Record<string, unknown>)),
+    );
     if (i >= 0) this.lostAnswers.splice(i, 1);
     return i >= 0;
   }

@@ -53,7 +53,10 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
             injected.message,
             injected.retryAfter,
           );
-        const limited = fake.rateLimiter.take(method, template, req.params);
+        // Interaction endpoints (no bot token) are not bound to the global limit.
+        const limited =
+          (opts.auth !== false ? fake.rateLimiter.takeGlobal() : undefined) ??
+          fake.rateLimiter.take(method, template, req.params);
         if (limited) {
           res.set(limited.headers);
           if (limited.retryAfter !== undefined)
@@ -65,6 +68,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
               0,
               'You are being rate limited.',
               limited.retryAfter,
+              limited.scope === 'global',
             );
         }
         if (opts.checkRequest && req.body && Object.keys(req.body as object).length > 0) {
@@ -72,7 +76,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         }
         const out = await handler(req);
         // Discord acted, but the client never hears back (a timeout, a dropped connection).
-        if (fake.takeLostAnswer(method.toUpperCase(), req.path)) return res.socket?.destroy();
+        if (fake.takeLostAnswer(method.toUpperCase(), req.path, req.body)) return res.socket?.destroy();
         if (out.body === undefined) return res.status(out.status).end();
         fake.checker.checkResponse(method, template, out.status, out.body);
         res.status(out.status).json(out.body);
@@ -92,9 +96,10 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     code: number,
     message: string,
     retryAfter?: number,
+    global = false,
   ) => {
     if (status === 429) {
-      const body = { message, retry_after: retryAfter ?? 1, global: false, code: 0 };
+      const body = { message, retry_after: retryAfter ?? 1, global, code: 0 };
       fake.checker.checkSchema(`${method} ${template} 429`, 'RatelimitedResponse', body);
       res.set('Retry-After', String(Math.ceil(retryAfter ?? 1)));
       return res.status(429).json(body);

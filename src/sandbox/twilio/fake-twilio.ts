@@ -46,6 +46,10 @@ export interface FakeTwilioOptions {
   taskrouterCallbackUrl?: string;
   /** How many fetches an interaction channel stays in `setup` before becoming active. */
   interactionSetupFetches?: number;
+  /** Fixed SIDs, so a sandbox restored from disk keeps the ones its workflows and config name. */
+  serviceSid?: string;
+  workspaceSid?: string;
+  workflowSid?: string;
 }
 
 interface Call {
@@ -68,6 +72,8 @@ export interface RecordedRequest {
   status: number;
   /** When the answer was sent (ms since epoch). */
   at: number;
+  /** The request was carried out but its answer never reached the caller (a `dropAnswer` fault). */
+  answerLost?: true;
 }
 
 class FakeError extends Error {
@@ -88,9 +94,9 @@ class FakeError extends Error {
 export class FakeTwilio {
   readonly accountSid: string;
   readonly authToken: string;
-  readonly serviceSid = newSid('IS');
-  readonly workspaceSid = newSid('WS');
-  readonly workflowSid = newSid('WW');
+  readonly serviceSid: string;
+  readonly workspaceSid: string;
+  readonly workflowSid: string;
   readonly faults = new FaultQueue();
   readonly requests: RecordedRequest[] = [];
   readonly specViolations: string[] = [];
@@ -107,6 +113,9 @@ export class FakeTwilio {
   constructor(private readonly options: FakeTwilioOptions = {}) {
     this.accountSid = options.accountSid ?? newSid('AC');
     this.authToken = options.authToken ?? newSid('').slice(0, 32);
+    this.serviceSid = options.serviceSid ?? newSid('IS');
+    this.workspaceSid = options.workspaceSid ?? newSid('WS');
+    this.workflowSid = options.workflowSid ?? newSid('WW');
     this.webhooks = new WebhookSender(this.authToken);
   }
 
@@ -187,7 +196,14 @@ export class FakeTwilio {
   /** An agent accepts the reservation for the conversation's task and joins the conversation. */
   async agentAccepts(
     conversationSid: string,
-    agent: { identity: string; name: string },
+    agent: {
+      identity: string;
+      name: string;
+      /** TaskRouter's worker name (default: `name`); Flex workers are often named by their login. */
+      workerName?: string;
+      /** False: the worker has no `contact_uri` attribute, so TaskRouter only knows them by worker name. */
+      contactUri?: boolean;
+    },
   ): Promise<Participant> {
     const c = this.conversation(conversationSid);
     // The newest task still waiting for an agent: after a transfer, the invited one.
@@ -223,9 +239,9 @@ export class FakeTwilio {
           ResourceSid: task.reservationSid!,
           ReservationSid: task.reservationSid!,
           WorkerSid: task.workerSid!,
-          WorkerName: agent.name,
+          WorkerName: agent.workerName ?? agent.name,
           WorkerAttributes: JSON.stringify({
-            contact_uri: `client:${agent.identity}`,
+            ...(agent.contactUri === false ? {} : { contact_uri: `client:${agent.identity}` }),
             full_name: agent.name,
           }),
         }),
@@ -324,6 +340,23 @@ export class FakeTwilio {
     return task;
   }
 
+  /**
+   * A supervisor joins the chat from Flex (to help, or to take over): a channel participant without a task of their
+   * own, and a participant in the conversation, whose webhook fires.
+   */
+  async supervisorJoins(conversationSid: string, supervisor: { identity: string }): Promise<Participant> {
+    const c = this.conversation(conversationSid);
+    this.channelFor(conversationSid)?.participants.push({
+      sid: newSid('UT'),
+      type: 'supervisor',
+      status: 'active',
+      identity: supervisor.identity,
+    });
+    const participant = this.addParticipant(c, supervisor.identity, '{}');
+    await this.conversationEvent(c, 'onParticipantAdded', participantAddedParams(c, participant), 'API');
+    return participant;
+  }
+
   /** The invited agent declines, or the invite times out in the queue: its task is canceled. */
   async declineInvite(conversationSid: string, reason = 'Reservation rejected'): Promise<void> {
     const task = this.taskFor(conversationSid);
@@ -394,7 +427,22 @@ export class FakeTwilio {
         form,
         webhooksEnabled,
       });
-      send(answer.status ?? this.specs.successStatus(operation), answer.body);
+      const status = answer.status ?? this.specs.successStatus(operation);
+      if (fault?.dropAnswer) {
+        this.requests.push({
+          method: req.method,
+          product,
+          path,
+          query,
+          form,
+          status,
+          at: Date.now(),
+          answerLost: true,
+        });
+        req.socket.destroy();
+        return;
+      }
+      send(status, answer.body);
     } catch (err) {
       if (err instanceof FakeError) return send(err.status, twilioError(err.status, err.code, err.message));
       send(500, twilioError(500, 20500, `Internal Server Error: ${(err as Error).message}`));

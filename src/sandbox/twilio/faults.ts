@@ -10,6 +10,11 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Wait this long before answering (with the fault, or normally when no status is given). */
   delayMs?: number;
+  /**
+   * Do what was asked, then lose the answer: the connection closes without a response, as when the caller's
+   * timeout fires or its process dies first. The caller cannot tell whether anything happened.
+   */
+  dropAnswer?: boolean;
   /** How many requests it hits; default 1. */
   times?: number;
 }

@@ -1,10 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { PeriodError, parsePeriod } from '../../analytics/period';
-import { type StatsQuery, type SupportStats } from '../../analytics/support-stats';
 import { inScope } from '../../cases/guild-scope';
 import { CaseOperationError, type CaseOperations, type StaffContext } from '../../cases/report-client';
 import { type ApiToken, bearerAuth, guildScopeOf } from './bearer-auth';
+import { caseApiDocument } from './openapi';
 import {
   assignBody,
   caseNumberParams,
@@ -13,7 +12,6 @@ import {
   linkBody,
   listQuery,
   noteBody,
-  statsQuery,
   triageBody,
 } from './schemas';
 
@@ -21,19 +19,22 @@ export interface CaseApiOptions {
   /** The accepted bearer tokens, each limited to its servers; none: the API answers 503. */
   tokens: readonly ApiToken[];
   operations: CaseOperations;
-  /** Support analytics (`GET /stats`), read from the case store. */
-  stats?: (query: StatsQuery) => Promise<SupportStats>;
 }
 
 const STATUS_OF_ERROR = { not_found: 404, conflict: 409, invalid: 400 } as const;
 
 /**
  * The staff case API, mounted at /api: list and read cases, triage, close, assign, note and link them. Changes go through
- * the case operations (and so through the report workflows that notify reporters).
+ * the case operations (and so through the report workflows that notify reporters). Every route is described in
+ * openapi.ts (GET /api/openapi.json), generated from the same schemas that validate the requests here.
  */
 export function caseApiRouter(options: CaseApiOptions): Router {
   const ops = options.operations;
   const router = express.Router();
+  // The document describes the API, not any case: it is readable without a token, so clients can be generated.
+  router.get('/openapi.json', (_req, res) => {
+    res.json(caseApiDocument());
+  });
   router.use(bearerAuth(options.tokens));
   router.use(express.json({ limit: '32kb' }));
 
@@ -49,28 +50,6 @@ export function caseApiRouter(options: CaseApiOptions): Router {
       scope,
     );
     res.json({ cases });
-  });
-
-  router.get('/stats', async (req, res) => {
-    const q = statsQuery.parse(req.query);
-    const scope = guildScopeOf(res);
-    if (q.guild !== undefined && !inScope(scope, q.guild)) {
-      res.status(403).json({ error: 'forbidden_guild', message: 'this token may not read that server' });
-      return;
-    }
-    if (!options.stats) {
-      res.status(404).json({ error: 'not_found' });
-      return;
-    }
-    let period;
-    try {
-      period = parsePeriod({ since: q.since, until: q.until });
-    } catch (err) {
-      if (!(err instanceof PeriodError)) throw err;
-      res.status(400).json({ error: 'invalid_request', issues: [{ path: 'since', message: err.message }] });
-      return;
-    }
-    res.json(await options.stats({ ...period, guildId: q.guild, scope }));
   });
 
   router.get('/cases/:number', async (req, res) => {

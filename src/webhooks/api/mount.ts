@@ -1,4 +1,4 @@
-import { type Router } from 'express';
+import { Router } from 'express';
 import { openCaseStore } from '../../cases';
 import { createCaseOperations } from '../../cases/report-client';
 import { type RoleContext } from '../../app/role';
@@ -6,6 +6,9 @@ import { ALL_GUILDS, onlyGuilds } from '../../cases/guild-scope';
 import { type ApiToken } from './bearer-auth';
 import { supportStats } from '../../analytics/support-stats';
 import { caseApiRouter } from './case-api-router';
+import { statsApiRouter } from './stats-api-router';
+import { blockApiRouter } from './block-api-router';
+import { openModeration } from '../../moderation';
 
 /** The case API at /api, reading the case store from config; `close` releases the store after the server stops. */
 export async function mountCaseApi(
@@ -20,15 +23,18 @@ export async function mountCaseApi(
     ctx.logger.warn('neither API_TOKENS nor API_TOKEN is set: the case API at /api answers 503 until one is');
   }
   const operations = createCaseOperations({ client: ctx.client, store: cases.store });
-  return {
-    mount: {
-      path: '/api',
-      router: caseApiRouter({
-        tokens,
-        operations,
-        stats: (query) => supportStats(cases.database.db, query),
-      }),
+  const moderation = await openModeration(cases.database, ctx.config, ctx.logger).catch(
+    async (err: unknown) => {
+      await cases.close();
+      throw err;
     },
+  );
+  const router = Router()
+    .use(caseApiRouter({ tokens, operations }))
+    .use(statsApiRouter({ tokens, stats: (query) => supportStats(cases.database.db, query) }))
+    .use(blockApiRouter({ tokens, blocks: moderation.blocks }));
+  return {
+    mount: { path: '/api', router },
     close: () => cases.close(),
   };
 }

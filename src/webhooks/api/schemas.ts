@@ -3,23 +3,27 @@ import { CASE_PRIORITIES, CASE_STATUSES, CASE_TYPES } from '../../shared/case-ty
 
 /* What the case API accepts, checked before anything else runs. */
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Text with something in it; surrounding spaces are dropped before the length is checked. */
+const text = (max: number) => z.string().regex(/\S/, 'must not be blank').trim().max(max);
 
-export const caseNumberParams = z.object({ number: z.coerce.number().int().positive() });
-
-/** `GET /api/stats`: the period as `flexcord stats` takes it (a duration such as 7d, or dates). */
-export const statsQuery = z.object({
-  guild: text(32).optional(),
-  since: text(40).optional(),
-  until: text(40).optional(),
+export const caseNumberParams = z.object({
+  number: z.coerce.number().int().positive().meta({ description: 'the case number', example: 1042 }),
 });
 
 export const listQuery = z.object({
   status: z.enum(CASE_STATUSES).optional(),
   type: z.enum(CASE_TYPES).optional(),
-  guild: text(32).optional(),
-  reporter: text(32).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  guild: text(32)
+    .optional()
+    .meta({ description: 'only cases of this Discord server (one the token may see)' }),
+  reporter: text(32).optional().meta({ description: 'only cases reported by this Discord user id' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: 'at most this many (default 50)' }),
 });
 
 /** Who on the staff side acts, for the event log; defaults to "api". */
@@ -49,4 +53,6 @@ export const linkBody = z.object({
 });
 
 /** A client's retry key: the same key makes a repeated POST apply once. */
-export const idempotencyKey = z.string().trim().min(1).max(200).optional();
+export const idempotencyKey = text(200)
+  .optional()
+  .meta({ description: 'a retry with the same key applies the change once' });

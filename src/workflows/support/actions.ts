@@ -11,7 +11,21 @@ import type {
   UserMessageEvent,
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
-import { cases, discord, flex, flexEstimate, flexReconcile, isDmClosed, kb, stats } from './activities';
+import { liveTaskBesides } from '../../shared/flex-tasks';
+import {
+  cases,
+  discord,
+  failureMessage,
+  flex,
+  flexEstimate,
+  flexReconcile,
+  flexTasks,
+  isDmClosed,
+  isSetupFailure,
+  kb,
+  stats,
+} from './activities';
+import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
 import { isHumanRequest } from './human-request';
 import { publishConversation } from './publish';
@@ -40,12 +54,21 @@ export const ESCALATED_TASK_PRIORITY = 100;
 const ARTICLES_PER_ANSWER = 3;
 /** The SLA notice quotes TaskRouter's live wait; runs recorded before it quoted the SLA setting. */
 const SLA_LIVE_WAIT = 'sla-live-wait';
+/** Each part of a long message is its own `sendToDiscord` step; before, one step posted every part. */
+const SEND_PARTS = 'discord-send-parts';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
 /** Each conversation's milestones go to the case database for support analytics; runs before it record none. */
 const CONVERSATION_STATS = 'conversation-stats';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
+/**
+ * Transfers: a task's close counts only when no other task of the channel is live, on both paths, and a new agent
+ * is introduced as "You're now talking with…".
+ */
+const FLEX_TRANSFERS = 'flex-transfers';
+/** Each person (agent, supervisor, a transfer's new agent) is announced once per conversation, by `agentKey`. */
+const AGENT_ONCE = 'agent-once';
 /** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
 const OPAQUE_IDENTITY = 'twilio-opaque-identity';
 
@@ -54,7 +77,15 @@ const OPAQUE_IDENTITY = 'twilio-opaque-identity';
  * id the TaskRouter webhook would have carried, so a late webhook is a duplicate), or its channel closed or failed.
  * A canceled task (a workflow timeout, say) leaves the user with nobody coming: the conversation must close.
  */
-function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent | undefined {
+function handoffEnded(
+  updates: FlexUpdates,
+  channelSid: string,
+  transfers: boolean,
+): FlexClosedEvent | undefined {
+  const channelEnded = updates.channelStatus === 'closed' || updates.channelStatus === 'failed';
+  // A transfer or an invite may leave several tasks on an open channel: while any is live, someone is (or will be)
+  // with the user, whatever the newest one says.
+  if (transfers && !channelEnded && liveTaskBesides(updates.tasks ?? [])) return undefined;
   const task = updates.task;
   const taskSid = task?.sid;
   if (task?.status === 'canceled')
@@ -63,8 +94,7 @@ function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent
     return { eventId: `${task.sid}:task.completed`, reason: 'task_completed', taskSid };
   if (task?.status === 'wrapping')
     return { eventId: `${task.sid}:task.wrapup`, reason: 'agent_closed', taskSid };
-  if (updates.channelStatus === 'closed' || updates.channelStatus === 'failed')
-    return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
+  if (channelEnded) return { eventId: `${channelSid}:${updates.channelStatus}`, reason: 'task_canceled' };
   return undefined;
 }
 
@@ -75,6 +105,8 @@ function handoffEnded(updates: FlexUpdates, channelSid: string): FlexClosedEvent
 export class ConversationActions {
   /** The analytics records in flight, chained so they reach the database in the order they happened. */
   private records: Promise<void> = Promise.resolve();
+  /** The id of this run's last post in each channel: where a retried send starts looking for its own message. */
+  private readonly lastPosted = new Map<string, string>();
 
   constructor(
     private readonly model: ConversationModel,
@@ -174,7 +206,7 @@ export class ConversationActions {
     };
     for (const agent of updates.agents) {
       // Read before the participant webhook arrived, this join is news, but the name TaskRouter gave stays.
-      const known = this.s.agent?.identity === agent.identity ? this.s.agent.name : undefined;
+      const known = sameAgent(this.s.agent?.identity, agent.identity) ? this.s.agent!.name : undefined;
       queue({
         kind: 'agent_joined',
         event: {
@@ -187,7 +219,7 @@ export class ConversationActions {
     }
     for (const { index: _index, ...message } of updates.messages) {
       // The name TaskRouter gave when the agent joined beats the one read from the identity.
-      const known = this.s.agent?.identity === message.agentIdentity ? this.s.agent.name : undefined;
+      const known = sameAgent(this.s.agent?.identity, message.agentIdentity) ? this.s.agent!.name : undefined;
       queue({ kind: 'agent_message', event: { ...message, agentName: known ?? message.agentName } });
     }
     if (updates.state === 'closed') {
@@ -200,7 +232,7 @@ export class ConversationActions {
         },
       });
     } else if (handoff) {
-      const ended = handoffEnded(updates, handoff.channelSid);
+      const ended = handoffEnded(updates, handoff.channelSid, patched(FLEX_TRANSFERS));
       if (ended)
         queue({
           kind: 'flex_closed',
@@ -382,7 +414,32 @@ export class ConversationActions {
   /** Flex ended the handoff (conversation closed, task wrapped up, completed or canceled): close, if it is ours. */
   private async onFlexClosed(event: FlexClosedEvent): Promise<void> {
     if (this.isForeign('close', event)) return;
+    if (await this.taskSupersededByTransfer(event)) return;
     await this.close(event.reason, 'agent');
+  }
+
+  /**
+   * A TaskRouter close (wrap-up, completion, cancellation) of one task while another task of the same channel is
+   * live is a transfer (the first agent leaving after inviting the next) or a declined invite, not the end.
+   * TaskRouter's webhooks do not say so: the channel's tasks are read. If they cannot be, the event counts.
+   */
+  private async taskSupersededByTransfer(event: FlexClosedEvent): Promise<boolean> {
+    const handoff = this.s.handoff;
+    if (this.s.phase === 'closed' || !handoff || event.taskSid === undefined || !patched(FLEX_TRANSFERS))
+      return false;
+    try {
+      const tasks = await flexTasks.listFlexTasks({ handoff });
+      const live = liveTaskBesides(tasks, event.taskSid);
+      if (live)
+        log.info('Flex task ended while another task of the channel is live (a transfer): not a close', {
+          eventId: event.eventId,
+          liveTask: live.sid,
+        });
+      return live !== undefined;
+    } catch (err) {
+      log.warn('could not read the Flex channel tasks; taking the close as it came', { error: String(err) });
+      return false;
+    }
   }
 
   /** True (and logged) when a Flex event names another conversation or channel than the current handoff. */
@@ -400,14 +457,23 @@ export class ConversationActions {
       log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
       return;
     }
-    const sameAgent = this.s.agent?.identity === event.agentIdentity;
     const joinedAt = Date.now();
+    if (patched(AGENT_ONCE)) {
+      await this.joinOnce(event);
+      this.recordMilestone('agent_joined', { agentJoinedAt: joinedAt });
+      return;
+    }
+    const previous = this.s.agent;
+    const sameAgent = previous?.identity === event.agentIdentity;
     this.s.phase = 'with_agent';
     this.s.agent = { identity: event.agentIdentity, name: event.agentName };
     this.model.touch(Date.now());
     publishConversation(this.model);
     if (sameAgent) return;
-    const text = say.agentJoined(event.agentName);
+    const text =
+      previous && patched(FLEX_TRANSFERS)
+        ? say.nowTalkingWith(event.agentName)
+        : say.agentJoined(event.agentName);
     await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
     await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
     await this.updateCase(
@@ -417,13 +483,53 @@ export class ConversationActions {
     this.recordMilestone('agent_joined', { agentJoinedAt: joinedAt });
   }
 
+  /** People already introduced in this conversation; before the patch, only the current agent was remembered. */
+  private announcedAgents(): string[] {
+    return this.s.announcedAgents ?? (this.s.agent ? [agentKey(this.s.agent.identity)] : []);
+  }
+
+  /**
+   * A join from any of Flex's sources (participant webhook, TaskRouter's reservation.accepted, reconciliation, a
+   * first message): the first person is introduced as joining, each later new one as who the user talks with now;
+   * someone already introduced only becomes the current agent again (a transfer back), quietly.
+   */
+  private async joinOnce(event: AgentJoinedEvent): Promise<void> {
+    const key = agentKey(event.agentIdentity);
+    const announced = this.announcedAgents();
+    this.s.phase = 'with_agent';
+    // The same person keeps the identity they were introduced with; TaskRouter's name for them (the worker's full
+    // name; its events name their task) beats the one read from a Conversations identity.
+    if (!sameAgent(this.s.agent?.identity, event.agentIdentity))
+      this.s.agent = { identity: event.agentIdentity, name: event.agentName };
+    else if (event.taskSid !== undefined) this.s.agent = { ...this.s.agent!, name: event.agentName };
+    this.model.touch(Date.now());
+    if (announced.includes(key)) {
+      publishConversation(this.model);
+      return;
+    }
+    this.s.announcedAgents = [...announced, key];
+    publishConversation(this.model);
+    const name = this.s.agent!.name;
+    const text = announced.length === 0 ? say.agentJoined(name) : say.nowTalkingWith(name);
+    await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
+    await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
+    await this.updateCase(
+      { status: 'in_progress', assignedAgent: this.s.agent!.identity },
+      { eventId: `agent-joined:${event.eventId}`, actor: this.s.agent!.identity, action: 'agent_joined' },
+    );
+  }
+
   private async onAgentMessage(event: AgentMessageEvent): Promise<void> {
     if (this.s.phase === 'closed' || this.s.caseNumber === undefined) {
       log.warn('agent message for a conversation that has no open case', { eventId: event.eventId });
       return;
     }
-    // Webhooks can arrive out of order: a message from an agent means the agent is here.
-    if (this.s.agent?.identity !== event.agentIdentity) {
+    // Webhooks can arrive out of order: a message from an agent means the agent is here. Someone already
+    // introduced (an agent and a supervisor taking turns) is not introduced again.
+    const unannounced = patched(AGENT_ONCE)
+      ? !this.announcedAgents().includes(agentKey(event.agentIdentity))
+      : this.s.agent?.identity !== event.agentIdentity;
+    if (unannounced) {
       await this.onAgentJoined({
         eventId: `${event.eventId}:join`,
         agentIdentity: event.agentIdentity,
@@ -605,20 +711,43 @@ export class ConversationActions {
   private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
     const channel = this.s.channel!;
     try {
-      await discord.sendToDiscord({ ...message, channel });
+      await this.deliver({ ...message, channel });
+      this.model.setupProblem = undefined;
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
+        if (isSetupFailure(err)) this.model.setupProblem = failureMessage(err);
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
         return;
       }
       try {
-        this.s.channel = await discord.openSupportChannel({ user: this.model.user, preferThread: true });
+        this.s.channel = await discord().openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
-        await discord.sendToDiscord({ ...message, channel: this.s.channel });
+        await this.deliver({ ...message, channel: this.s.channel });
+        this.model.setupProblem = undefined;
       } catch (fallbackErr) {
+        if (isSetupFailure(fallbackErr)) this.model.setupProblem = failureMessage(fallbackErr);
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
       }
     }
+  }
+
+  /**
+   * One message, one part per step: a part confirmed by Discord is never sent again, and a retried part looks for
+   * its own post after the previous one (Discord's nonce only guards a few minutes; relays retry for hours).
+   */
+  private async deliver(message: OutboundDiscordMessage): Promise<void> {
+    if (!patched(SEND_PARTS)) {
+      await discord().sendToDiscord(message);
+      return;
+    }
+    const channelId = message.channel.channelId;
+    let after = this.lastPosted.get(channelId);
+    for (let part = 0, parts = 1; part < parts; part++) {
+      const sent = await discord().sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
+      parts = sent.parts ?? 1;
+      after = sent.messageIds.at(-1) ?? after;
+    }
+    if (after) this.lastPosted.set(channelId, after);
   }
 
   private async appendTranscript(entries: TranscriptEntry[]): Promise<void> {

@@ -1,6 +1,14 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  ActivityFailure,
+  ApplicationFailure,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SupportActivities } from '../../activities/support-activity-types';
 import { NON_RETRYABLE_SUPPORT_FAILURES, SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
+import { discordSendTaskQueue } from '../../shared/task-queue';
 
 /*
  * The support workflow's view of its activities, with retry policies per integration. 429, 5xx and network errors
@@ -17,7 +25,9 @@ const nonRetryableErrorTypes = NON_RETRYABLE_SUPPORT_FAILURES;
  */
 const RELAY_RETRY_WINDOW = '6 hours';
 
-export const discord = proxyActivities<Pick<SupportActivities, 'openSupportChannel' | 'sendToDiscord'>>({
+type DiscordSends = Pick<SupportActivities, 'openSupportChannel' | 'sendToDiscord'>;
+
+const DISCORD_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: RELAY_RETRY_WINDOW,
   retry: {
@@ -26,7 +36,24 @@ export const discord = proxyActivities<Pick<SupportActivities, 'openSupportChann
     maximumInterval: '1 minute',
     nonRetryableErrorTypes,
   },
-});
+};
+
+/** Runs recorded before the send queue scheduled these on the conversation's own task queue. */
+const DISCORD_SEND_QUEUE = 'discord-send-queue';
+
+/**
+ * Discord's global rate limit belongs to the bot, not to a worker process: posts (and the DM or thread a
+ * conversation opens) go to the send queue, which the Temporal server dispatches at the bot's rate across all
+ * workers (see src/app/roles/worker-role.ts). Time spent waiting there counts against `scheduleToCloseTimeout`,
+ * which is hours, so a burst waits instead of failing.
+ */
+export function discord(): DiscordSends {
+  if (!patched(DISCORD_SEND_QUEUE)) return proxyActivities<DiscordSends>(DISCORD_OPTIONS);
+  return proxyActivities<DiscordSends>({
+    ...DISCORD_OPTIONS,
+    taskQueue: discordSendTaskQueue(workflowInfo().taskQueue),
+  });
+}
 
 export const flex = proxyActivities<
   Pick<
@@ -54,6 +81,21 @@ export const flex = proxyActivities<
  */
 export const flexReconcile = proxyActivities<Pick<SupportActivities, 'fetchFlexUpdates'>>({
   startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes,
+  },
+});
+
+/**
+ * Before a TaskRouter close is believed, the channel's tasks are read (a transfer leaves a newer live task): a few
+ * quick tries, so a close is not held up for long when Twilio is slow.
+ */
+export const flexTasks = proxyActivities<Pick<SupportActivities, 'listFlexTasks'>>({
+  startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -115,6 +157,17 @@ export const kb = proxyActivities<Pick<SupportActivities, 'searchKnowledgeBase'>
 
 export function isDmClosed(err: unknown): boolean {
   return failureType(err) === SUPPORT_FAILURE_TYPES.discordDmClosed;
+}
+
+/** The server is not set up for flexcord (a missing channel or permission): only an operator can fix it. */
+export function isSetupFailure(err: unknown): boolean {
+  return failureType(err) === SUPPORT_FAILURE_TYPES.discordSetup;
+}
+
+/** What went wrong, from the activity's own failure rather than Temporal's "Activity task failed" wrapper. */
+export function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(err);
 }
 
 export function failureType(err: unknown): string | undefined {

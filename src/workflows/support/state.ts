@@ -41,6 +41,11 @@ export interface CarriedState {
   flexConversation?: FlexConversationRef;
   handoff?: FlexHandoffRef;
   agent?: { identity: string; name: string };
+  /**
+   * Everyone announced to the user in this conversation (`agentKey`s): each person is introduced once, however
+   * Flex names them and however often they come and go. Unset in runs from before the `agent-once` patch.
+   */
+  announcedAgents?: string[];
   /** The most recent inbound event ids, so a duplicate delivered after continue-as-new still changes nothing. */
   seenEventIds: string[];
   lastActivityAt: number;
@@ -90,6 +95,11 @@ export class ConversationModel {
   greetingInFlight = false;
   /** Why the conversation cannot go on at all (no channel could be opened). */
   fatal?: string;
+  /**
+   * The Discord server is not set up for flexcord (no #support channel, a missing permission): what Discord or the
+   * adapter said, for the `/helpme` answer. Set when the conversation could not reach the user because of it.
+   */
+  setupProblem?: string;
   eventsThisRun = 0;
   /**
    * Set by the workflow once the `flex-reconcile` patch is on for this run; off, the model plans no reconciliation,

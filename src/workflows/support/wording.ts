@@ -29,6 +29,11 @@ export function agentJoined(agentName: string): string {
   return `${agentName} from the support team joined the conversation.`;
 }
 
+/** After a transfer in Flex (or anyone new joining), who the user is talking with now. */
+export function nowTalkingWith(agentName: string): string {
+  return `You're now talking with ${agentName}.`;
+}
+
 export function slaBreached(expectedWaitMinutes: number): string {
   return (
     'All our agents are busy right now, sorry for the wait. ' +

@@ -21,7 +21,8 @@ import {
   userMessageSignal,
 } from '../../shared/support-messages';
 import type { CloseReason, OpenConversationResult } from '../../shared/support-types';
-import { discord } from './activities';
+import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
+import { discord, failureMessage, isSetupFailure } from './activities';
 import { ConversationActions } from './actions';
 import { publishConversation } from './publish';
 import { ConversationModel, type InboxItem, type SupportWorkflowInput } from './state';
@@ -30,6 +31,8 @@ import { inTraceContextOf, rememberTraceContext } from './trace-context';
 export type { SupportWorkflowInput, CarriedState } from './state';
 
 const HELPME_ANSWERS_AFTER_GREETING = 'helpme-answers-after-greeting';
+/** `/helpme` fails with the server's setup problem when the conversation cannot reach the user because of it. */
+const HELPME_SETUP_ERRORS = 'helpme-setup-errors';
 /** Reading Flex for what lost webhooks would have said; runs recorded before it have no such timer. */
 const FLEX_RECONCILE = 'flex-reconcile';
 
@@ -53,13 +56,14 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
 
   if (!model.state.channel) {
     try {
-      model.state.channel = await discord.openSupportChannel({
+      model.state.channel = await discord().openSupportChannel({
         user: model.user,
         preferThread: model.preferThread,
       });
       publishConversation(model);
     } catch (err) {
-      model.fatal = `could not open a support channel: ${(err as Error).message}`;
+      if (isSetupFailure(err)) model.setupProblem = failureMessage(err);
+      model.fatal = `could not open a support channel: ${failureMessage(err)}`;
       log.error('support conversation cannot start', { error: model.fatal });
       await condition(allHandlersFinished);
       return {};
@@ -146,10 +150,22 @@ function registerHandlers(model: ConversationModel): void {
       // The greeting is what finds out that the user's DMs are closed and moves to a thread: answer `/helpme`
       // after it, so the link points where the conversation really is. Patched: older runs answered at once.
       if (patched(HELPME_ANSWERS_AFTER_GREETING)) {
-        await condition(() => !model.greetingPending && !model.greetingInFlight);
+        // A conversation that could not even open its channel never greets: answer with why instead of waiting.
+        await condition(
+          () => (!model.greetingPending && !model.greetingInFlight) || model.fatal !== undefined,
+        );
       }
     }
     await condition(() => model.state.channel !== undefined || model.fatal !== undefined);
+    // A server that is not set up for flexcord: say so now (the bot tells the user what an admin must do) instead
+    // of pointing the user at a DM or thread they cannot read. Patched: older runs answered with the DM link.
+    const problem = model.setupProblem;
+    if (problem !== undefined && patched(HELPME_SETUP_ERRORS)) {
+      model.setupProblem = undefined;
+      // Greet again on the next /helpme, once an admin has fixed the server.
+      if (model.state.channel) model.state.greeted = false;
+      throw ApplicationFailure.nonRetryable(problem, SUPPORT_FAILURE_TYPES.discordSetup);
+    }
     if (!model.state.channel)
       throw ApplicationFailure.nonRetryable(model.fatal ?? 'no channel', 'NoSupportChannel');
     return { channel: model.state.channel, phase: model.phase, created };

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import pino from 'pino';
 import { type RoleContext, type RunningRole } from '../../../src/app/role';
 import { startBotRole } from '../../../src/app/roles/bot-role';
 import { startWebhooksRole } from '../../../src/app/roles/webhooks-role';
 import { startWorkerRole } from '../../../src/app/roles/worker-role';
 import { type Config, loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logging/logger';
 import { type Observability } from '../../../src/observability';
 import { localTarget } from '../../../src/temporal/connect';
 import { type FakeDiscord } from '../../../src/sandbox/discord';
@@ -70,19 +70,21 @@ export async function startFlexcordSystem(
     },
     { dotenvPath: false },
   );
-  const logger = pino({ level: config.log.level });
+  // The production logger (safe errors, redaction), as `flexcord start` builds it.
+  const logger = createLogger(config);
   const env_ = testEnv();
+  // As `flexcord start` builds them: the target carries the payload codec from config, the client uses it.
+  const target = localTarget(env_.address, env_.namespace ?? 'default', config);
   const ctx: RoleContext = {
     config,
     logger,
-    target: localTarget(env_.address, env_.namespace ?? 'default'),
-    client: observability
-      ? new Client({
-          connection: env_.connection,
-          namespace: env_.namespace ?? 'default',
-          interceptors: { workflow: observability.clientInterceptors },
-        })
-      : env_.client,
+    target,
+    client: new Client({
+      connection: env_.connection,
+      namespace: env_.namespace ?? 'default',
+      ...(observability ? { interceptors: { workflow: observability.clientInterceptors } } : {}),
+      ...(target.dataConverter ? { dataConverter: target.dataConverter } : {}),
+    }),
     sharedProcess: false,
     observability,
   };
