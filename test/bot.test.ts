@@ -421,7 +421,7 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
 
       const ok = await run(staff, { number: 1, note: '  looking at the logs  ' });
       assert.ok(isEphemeral(ok));
-      assert.equal(reply(ok), 'Triaged case #1.');
+      assert.equal(reply(ok), 'Triaged case #1. The reporter gets a DM.');
       // Server administrators without the staff role are not staff here.
       assert.match(reply(await run(admin, { number: 2 })), /Only staff/);
       const closedDms = await run(staff, { number: 2 });

@@ -6,6 +6,7 @@ import { caseApiRouter } from '../src/webhooks/api/case-api-router';
 import { tokensMatch } from '../src/webhooks/api/bearer-auth';
 import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
+import { waitFor } from '../src/sandbox/discord';
 import { reportActivities, reportInput, tempCaseStore } from './support/case-fixtures';
 import { testEnv } from './support/global-fixtures';
 import { withWorker } from './support/worker';
@@ -174,11 +175,9 @@ describe('case REST API', function () {
       });
       const link = await post(`/cases/${b.caseNumber}/link`, { duplicateOf: a.caseNumber });
       assert.equal(link.status, 200);
-      assert.deepEqual(await link.json(), {
-        caseNumber: b.caseNumber,
-        phase: 'declined',
-        reporterNotified: true,
-      });
+      // Answered once stored; the reporter's DM follows, before the duplicate's workflow ends.
+      assert.deepEqual(await link.json(), { caseNumber: b.caseNumber, phase: 'declined' });
+      await client.workflow.getHandle(b.workflowId).result();
       assert.equal((await post(`/cases/${a.caseNumber}/link`, { duplicateOf: a.caseNumber })).status, 400);
       assert.equal((await post(`/cases/${a.caseNumber}/link`, { duplicateOf: 9999 })).status, 404);
       const closed = await post(`/cases/${a.caseNumber}/close`, {
@@ -234,15 +233,13 @@ describe('case REST API', function () {
           { 'idempotency-key': 'triage-1' },
         );
         assert.equal(res.status, 200);
-        assert.deepEqual(await res.json(), {
-          caseNumber: filed.caseNumber,
-          phase: 'triaged',
-          reporterNotified: true,
-        });
+        assert.deepEqual(await res.json(), { caseNumber: filed.caseNumber, phase: 'triaged' });
       }
       const again = await post(path, {});
       assert.equal(again.status, 409);
       assert.match(((await again.json()) as { message: string }).message, /already triaged/);
+      // The reporter's DM follows the answer on its own.
+      await waitFor(() => sent.length > 0, 15_000, 'the triage DM');
       return filed.caseNumber;
     });
     assert.equal(sent.length, 1, 'the retried request triaged once');

@@ -13,7 +13,7 @@ import type { reportWorkflow } from '../src/workflows/reports/report-workflow';
 import { caseApiRouter } from '../src/webhooks/api/case-api-router';
 import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
-import { FakeDiscord } from '../src/sandbox/discord';
+import { FakeDiscord, waitFor } from '../src/sandbox/discord';
 import { reportInput, tempCaseStore } from './support/case-fixtures';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';
@@ -257,6 +257,8 @@ describe('guild boundaries of cases', function () {
         assert.deepEqual(await snapshot(numbers, [a.workflowId, b.workflowId]), before);
         // The same token does act on its own server's case.
         assert.equal((await call(acme, `/cases/${a.caseNumber}/triage`, { note: 'on it' })).status, 200);
+        // Its reporter's DM follows the answer on its own.
+        await waitFor(() => dmsTo(reporterA).length > 0, 15_000, 'the triage DM');
       });
       assert.equal(dmsTo(reporterB).length, 0, 'the other server’s reporter heard nothing');
       assert.equal(dmsTo(reporterA).length, 1);

@@ -6,6 +6,7 @@ import { reportStateQuery } from '../src/shared/report-messages';
 import type { reportWorkflow } from '../src/workflows/reports/report-workflow';
 import { describeInterval } from '../src/workflows/reports/reminders';
 import { waitFor } from '../src/sandbox/discord';
+import { eventually } from './support/conversation-helpers';
 import { reportActivities, reportInput, tempCaseStore } from './support/case-fixtures';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';
@@ -62,7 +63,7 @@ describe('report follow-up', function () {
       assert.equal(sent.length, 0, 'nobody told the reporter anything yet');
 
       const triaged = await ops.triage(n, { note: 'We can reproduce it.', priority: 'high' }, staff);
-      assert.deepEqual(triaged, { caseNumber: n, phase: 'triaged', reporterNotified: true });
+      assert.deepEqual(triaged, { caseNumber: n, phase: 'triaged' });
       const beforeStale = staffPosts.length;
       await waitFor(() => staffPosts.length > beforeStale, 15_000, 'a stale reminder');
       const stale = staffPosts.slice(beforeStale);
@@ -141,16 +142,21 @@ describe('report follow-up', function () {
         {},
         { actor: 'api:token', scope: ALL_GUILDS },
       );
-      assert.deepEqual(triaged, {
-        caseNumber: withFollowUp.caseNumber,
-        phase: 'triaged',
-        reporterNotified: false,
-      });
+      // Answered once stored; the DM is tried afterwards and its outcome recorded on the case (below).
+      assert.deepEqual(triaged, { caseNumber: withFollowUp.caseNumber, phase: 'triaged' });
       const plain = await ops.triage(without.caseNumber, {}, { actor: 'api:token', scope: ALL_GUILDS });
       assert.equal(plain.phase, 'triaged');
       const history = await client.workflow.getHandle(without.workflowId).fetchHistory();
       const timers = (history.events ?? []).filter((e) => e.timerStartedEventAttributes);
       assert.equal(timers.length, 0, 'a report filed without follow-up sets no timers');
+      await eventually(async () =>
+        assert.ok(
+          (await opened.store.getCase(withFollowUp.caseNumber))!.events.some(
+            (e) => e.action === 'reporter_unreachable',
+          ),
+          'the unreachable reporter is on record',
+        ),
+      );
     });
     assert.equal(staffPosts.length, 0);
     assert.equal(sent.length, 0, 'the reporter has DMs closed');

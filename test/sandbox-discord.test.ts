@@ -28,12 +28,14 @@ describe('Discord fake (REST through @discordjs/rest)', () => {
     }) as Promise<APIMessage>;
 
   it('honours enforce_nonce only within its window', async () => {
-    await start({ nonceWindowMs: 1500 });
+    let clock = Date.now();
+    await start({ nonceWindowMs: 1500, now: () => clock });
     const dm = discord.dmChannelFor(discord.addUser('ana').id);
     const first = await post(dm.id, 'hello', 'n-1');
+    clock += 1400;
     const again = await post(dm.id, 'hello', 'n-1');
     assert.equal(again.id, first.id, 'within the window the first message comes back');
-    await new Promise((r) => setTimeout(r, 1600));
+    clock += 200;
     const late = await post(dm.id, 'hello', 'n-1');
     assert.notEqual(late.id, first.id, 'after the window the same nonce posts again');
     assert.equal(discord.messagesIn(dm.id).length, 2);

@@ -114,7 +114,7 @@ describe('flexcord sandbox', function () {
         assert.equal(await connects(external, sandbox.httpPort), false, `reachable on ${external}`);
       assert.equal(await connects('127.0.0.1', sandbox.httpPort), true);
     } finally {
-      assert.equal(await sandbox.stop(), 0);
+      assert.equal(await sandbox.stop(), 0, sandbox.output().split('\n').slice(-30).join('\n'));
     }
   });
 
@@ -142,7 +142,7 @@ describe('flexcord sandbox', function () {
         return dm.messages.length >= 3 ? dm : undefined;
       });
     } finally {
-      assert.equal(await first.stop(), 0);
+      assert.equal(await first.stop(), 0, first.output().split('\n').slice(-30).join('\n'));
     }
 
     const second = await startSandboxProcess(['sandbox'], dataDir);
@@ -169,7 +169,7 @@ describe('flexcord sandbox', function () {
       });
       assert.ok(later);
     } finally {
-      assert.equal(await second.stop(), 0);
+      assert.equal(await second.stop(), 0, second.output().split('\n').slice(-30).join('\n'));
     }
     // Kept aside: this Temporal database has a running conversation in the first world's server.
     const aside = tempDir();
@@ -182,7 +182,7 @@ describe('flexcord sandbox', function () {
       assert.notEqual(fresh.guild.id, before.guild.id);
       assert.equal(dmOf(fresh), undefined);
     } finally {
-      assert.equal(await reset.stop(), 0);
+      assert.equal(await reset.stop(), 0, reset.output().split('\n').slice(-30).join('\n'));
     }
 
     // The new world beside the old Temporal database: its conversation names a server this world does not have.

@@ -22,6 +22,7 @@ describe('support activity contract', () => {
       'listFlexTasks',
       'estimateAgentWait',
       'closeFlexConversation',
+      'relayCustomerAttachment',
       'openCase',
       'appendTranscript',
       'updateCase',

@@ -55,6 +55,10 @@ function otherActivities() {
     },
     getCaseTranscript: async ({ caseNumber }) => transcripts.get(caseNumber) ?? [],
     latestStaffNotes: async () => [],
+    // Customer files have their own end-to-end test (customer-media.test.ts).
+    relayCustomerAttachment: async () => {
+      throw new Error('no customer files in these tests');
+    },
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges };

@@ -4,6 +4,7 @@ import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
 import { createFeedActivities, type FeedActivityDeps } from './feeds/activities';
 import { createKbActivities, type KbDeps } from './kb/activities';
+import { createCustomerMediaActivities, type CustomerMediaDeps } from './media/activities';
 import { createTwilioActivities } from './twilio/activities';
 import { type FlexPort } from './twilio/port';
 
@@ -14,6 +15,7 @@ import { type FlexPort } from './twilio/port';
 export type ActivityDeps = DiagnosticsDeps &
   DiscordDeps & { flex: FlexPort } & CaseActivityDeps &
   KbDeps &
+  CustomerMediaDeps &
   AnalyticsDeps &
   Omit<FeedActivityDeps, 'discord'>;
 
@@ -25,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiscordActivities(deps.discord),
     ...createTwilioActivities(deps.flex),
     ...createKbActivities(deps),
+    ...createCustomerMediaActivities(deps),
     ...createAnalyticsActivities(deps),
     ...createFeedActivities(deps),
   };

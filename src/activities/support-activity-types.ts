@@ -2,6 +2,7 @@ import type { ConversationRecord } from '../shared/conversation-record';
 import type { CaseChanges, CaseEventInput, NewCase, StaffNote, TranscriptEntry } from '../shared/case-types';
 import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
 import type { DiscordPort } from './discord/port';
+import type { CustomerMediaPort, RelayedAttachment } from './media/port';
 import type {
   FlexConversationRef,
   FlexHandoffRef,
@@ -39,6 +40,8 @@ export interface SupportActivities {
   /** How long the user may still wait for an agent, from live TaskRouter figures (asked when the SLA fires). */
   estimateAgentWait(input: FlexInput<'estimateWait'>): Promise<FlexWaitEstimate>;
   closeFlexConversation(input: FlexInput<'close'>): Promise<void>;
+  /** A customer's Discord file to the Flex conversation as media (one message per file), or why it was refused. */
+  relayCustomerAttachment(input: InputOf<CustomerMediaPort, 'relay'>): Promise<RelayedAttachment>;
 
   // Case store
   openCase(input: NewCase): Promise<{ caseNumber: number }>;

@@ -4,6 +4,7 @@ import { type Config } from '../config';
 import { openCaseStore } from '../cases';
 import { buildDiscordPort } from '../activities/discord/build-discord-port';
 import { buildFlexPort } from '../activities/twilio/build-flex-port';
+import { buildCustomerMedia } from '../activities/media/build-customer-media';
 import { createTwilioClient } from '../activities/twilio/twilio-client';
 import { TwilioMediaContent, type MediaContentSource } from '../webhooks/media/twilio-media-content';
 import { FileKnowledgeBase } from '../activities/kb/file-knowledge-base';
@@ -44,6 +45,7 @@ export async function buildActivityDeps(
       workerIdentity,
       discord,
       flex,
+      customerMedia: buildCustomerMedia(config, { observe: observability?.twilioCalls }),
       caseStore: cases.store,
       knowledgeBase,
       // Conversation milestones for `flexcord stats` live beside the cases (migration 0003).

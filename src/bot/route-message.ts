@@ -54,6 +54,9 @@ export async function routeMessage(
       url: a.url,
       name: a.name,
       ...(a.contentType ? { contentType: a.contentType } : {}),
+      // Its id keys the file's relay to Flex; its size lets an oversized file be refused before any download.
+      id: a.id,
+      size: a.size,
     })),
     sentAt: message.createdAt.toISOString(),
   };

@@ -73,6 +73,11 @@ export interface Config {
     /** ISO 8601 durations after which Twilio marks an idle conversation inactive, then closed. */
     conversationTimers: { inactive: string; closed: string };
   };
+  /**
+   * Customers' Discord files relayed to Flex as media: Flex's documented limits for chat (one file per message, at
+   * most `maxBytes`, these extensions), and the hosts files may be downloaded from (besides DISCORD_API_URL's).
+   */
+  customerMedia: { maxBytes: number; extensions: string[]; attachmentHosts: string[] };
   /** `apiTokens`: the case API's bearer tokens, each with the servers it may see (API_TOKENS, API_TOKEN). */
   cases: { databaseUrl?: string; apiTokens: ApiTokenSetting[] };
   kb: { dir: string };
@@ -83,6 +88,8 @@ export interface Config {
     ratingWindowSeconds: number;
     /** While Flex has a conversation, how often the workflow reads it for events lost webhooks carried. */
     flexReconcileSeconds: number;
+    /** The longest the reads back off to (unset: eight times `flexReconcileSeconds`). */
+    flexReconcileMaxSeconds?: number;
   };
   /**
    * Per user and server: at most `points` conversations opened (or people asked for) and reports filed per window;
@@ -172,6 +179,11 @@ export function toConfig(env: Env): Config {
         closed: env.TWILIO_CONVERSATION_CLOSED_TIMER,
       },
     },
+    customerMedia: {
+      maxBytes: env.FLEX_MEDIA_MAX_BYTES,
+      extensions: env.FLEX_MEDIA_EXTENSIONS,
+      attachmentHosts: env.DISCORD_ATTACHMENT_HOSTS,
+    },
     cases: {
       databaseUrl: env.DATABASE_URL,
       apiTokens: [
@@ -189,6 +201,9 @@ export function toConfig(env: Env): Config {
       agentSlaSeconds: env.SUPPORT_AGENT_SLA_SECONDS,
       ratingWindowSeconds: env.SUPPORT_RATING_WINDOW_SECONDS,
       flexReconcileSeconds: env.SUPPORT_FLEX_RECONCILE_SECONDS,
+      ...(env.SUPPORT_FLEX_RECONCILE_MAX_SECONDS !== undefined
+        ? { flexReconcileMaxSeconds: env.SUPPORT_FLEX_RECONCILE_MAX_SECONDS }
+        : {}),
     },
     limits: {
       conversations: {

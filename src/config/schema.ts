@@ -67,6 +67,26 @@ export const envSchema = z.object({
   TWILIO_CONVERSATION_INACTIVE_TIMER: isoDuration('PT12H'),
   TWILIO_CONVERSATION_CLOSED_TIMER: isoDuration('P2D'),
 
+  FLEX_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(16_777_216),
+  FLEX_MEDIA_EXTENSIONS: z
+    .string()
+    .default('jpg,jpeg,png,amr,mp3,mp4,pdf,heic,txt,gif')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim().replace(/^\./, '').toLowerCase())
+        .filter(Boolean),
+    ),
+  DISCORD_ATTACHMENT_HOSTS: z
+    .string()
+    .default('cdn.discordapp.com,media.discordapp.net')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+
   PAYLOAD_ENCRYPTION_KEYS: payloadKeyList,
   ALLOW_UNENCRYPTED_PAYLOADS: booleanFlag(false),
   CODEC_ENDPOINT_TOKEN: optionalString,
@@ -83,6 +103,11 @@ export const envSchema = z.object({
   SUPPORT_AGENT_SLA_SECONDS: durationSeconds(10 * 60),
   SUPPORT_RATING_WINDOW_SECONDS: durationSeconds(24 * 60 * 60),
   SUPPORT_FLEX_RECONCILE_SECONDS: durationSeconds(60),
+  /** Unset: eight times SUPPORT_FLEX_RECONCILE_SECONDS. */
+  SUPPORT_FLEX_RECONCILE_MAX_SECONDS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  ),
 
   RATE_LIMIT_CONVERSATIONS: z.coerce.number().int().min(0).default(5),
   RATE_LIMIT_CONVERSATIONS_WINDOW_SECONDS: durationSeconds(60 * 60),

@@ -103,6 +103,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         DISCORD_TOKEN: world.discord.token,
         DISCORD_APPLICATION_ID: world.discord.applicationId,
         DISCORD_API_URL: world.discord.apiUrl,
+        // Members' files are served by the playground's own CDN stand-in, on this server.
+        DISCORD_ATTACHMENT_HOSTS: baseUrl,
         DISCORD_GUILD_ID: world.cast.guildId,
         DISCORD_STAFF_ROLE_ID: world.cast.staffRoleId,
         DISCORD_SUPPORT_CHANNEL_ID: '',
@@ -120,6 +122,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         FEED_ALLOWED_PRIVATE_RANGES: '127.0.0.1/32',
         // Its metrics server would listen on every interface; the sandbox keeps to 127.0.0.1.
         METRICS_PORT: '',
+        // Like production: histories encrypted (the Web UI decodes them through the webhook server's /codec), and
+        // customers' Twilio identities keyed with a secret of their own; both kept with the world.
+        PAYLOAD_ENCRYPTION_KEYS: world.secrets.payloadKeys,
+        TWILIO_IDENTITY_SECRET: world.secrets.twilioIdentitySecret,
       },
       { dotenvPath },
     );
@@ -147,9 +153,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
     world.save();
     if (mode === 'fresh') firstStartDone(dir);
-    // A new world announces its feed's first items at once instead of at the first interval.
-    if (mode === 'fresh')
-      pollFeedsNow(client!).catch((err: unknown) => logger.warn({ err }, 'could not poll the sandbox feed'));
+    // A new world announces its feed's first items at once instead of at the first interval (once the worker has
+    // created the schedule, which it does just after it starts).
+    if (mode === 'fresh') void pollWhenScheduled(client!, logger);
     let saved = world.revision();
     saver = setInterval(() => {
       const now = world.revision();
@@ -227,6 +233,18 @@ async function listCases(baseUrl: string, token: string): Promise<CaseSummary[]>
   });
   if (!res.ok) throw new Error(`the case API answered ${res.status}`);
   return ((await res.json()) as { cases: CaseSummary[] }).cases;
+}
+
+async function pollWhenScheduled(client: Client, logger: Logger): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    try {
+      await pollFeedsNow(client);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  logger.warn('the sandbox feed was not polled at start; it will be at the next interval');
 }
 
 async function showCase(baseUrl: string, token: string, caseNumber: number): Promise<CaseDetail> {

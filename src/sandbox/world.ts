@@ -17,6 +17,8 @@ interface WorldFile {
   savedAt: string;
   cast: SandboxCast;
   feedItems: FeedItem[];
+  /** Made for this world and kept with it: histories are encrypted with the key, identities derive from the secret. */
+  secrets?: SandboxSecrets;
   discord: {
     token: string;
     applicationId: string;
@@ -40,6 +42,20 @@ interface WorldFile {
   };
 }
 
+export interface SandboxSecrets {
+  /** PAYLOAD_ENCRYPTION_KEYS for this world's Temporal histories (`sandbox=<base64 of 32 bytes>`). */
+  payloadKeys: string;
+  /** TWILIO_IDENTITY_SECRET: customers' Twilio identities are HMACs keyed with it. */
+  twilioIdentitySecret: string;
+}
+
+function newSecrets(): SandboxSecrets {
+  return {
+    payloadKeys: `sandbox=${randomBytes(32).toString('base64')}`,
+    twilioIdentitySecret: randomBytes(24).toString('hex'),
+  };
+}
+
 export interface WorldOptions {
   /** Where TaskRouter events go: the webhooks role's `/twilio/taskrouter`. */
   taskrouterCallbackUrl: string;
@@ -56,6 +72,7 @@ export class SandboxWorld {
     readonly twilio: FakeTwilio,
     readonly cast: SandboxCast,
     readonly feedItems: FeedItem[],
+    readonly secrets: SandboxSecrets,
     private readonly file: string,
   ) {}
 
@@ -68,7 +85,8 @@ export class SandboxWorld {
     const twilio = await new FakeTwilio({ taskrouterCallbackUrl: options.taskrouterCallbackUrl }).start();
     try {
       const cast = await seedDiscord(discord, names);
-      return new SandboxWorld(randomBytes(8).toString('hex'), discord, twilio, cast, seedFeed(), file);
+      const id = randomBytes(8).toString('hex');
+      return new SandboxWorld(id, discord, twilio, cast, seedFeed(), newSecrets(), file);
     } catch (err) {
       await Promise.all([discord.stop(), twilio.stop()]);
       throw err;
@@ -106,7 +124,9 @@ export class SandboxWorld {
     refill(twilio.mediaStore.media, t.media);
     await discord.start();
     await twilio.start();
-    return new SandboxWorld(saved.id, discord, twilio, saved.cast, saved.feedItems, file);
+    // A world saved before it had secrets gets them now (histories written in plain JSON still decode).
+    const secrets = saved.secrets ?? newSecrets();
+    return new SandboxWorld(saved.id, discord, twilio, saved.cast, saved.feedItems, secrets, file);
   }
 
   save(): void {
@@ -116,6 +136,7 @@ export class SandboxWorld {
       savedAt: new Date().toISOString(),
       cast: this.cast,
       feedItems: this.feedItems,
+      secrets: this.secrets,
       discord: {
         token: this.discord.token,
         applicationId: this.discord.applicationId,

@@ -15,3 +15,11 @@ export const LIVE_FLEX_TASK_STATUSES: readonly FlexTaskStatus[] = ['pending', 'r
 export function liveTaskBesides(tasks: readonly FlexTaskRef[], exceptSid?: string): FlexTaskRef | undefined {
   return tasks.find((t) => t.sid !== exceptSid && LIVE_FLEX_TASK_STATUSES.includes(t.status));
 }
+
+/**
+ * A channel's tasks in one string (`WT…:status,…`, newest first): reconciliation compares it with the previous
+ * read's to know whether anyone may have joined or left without writing.
+ */
+export function tasksFingerprint(tasks: readonly FlexTaskRef[]): string {
+  return tasks.map((t) => `${t.sid}:${t.status}`).join(',');
+}

@@ -77,7 +77,10 @@ export interface DuplicateLinkedEvent {
 export interface StaffActionResult {
   caseNumber: number;
   phase: ReportPhase;
-  /** For actions that message the reporter: false when their DMs are closed. */
+  /**
+   * Only in actions recorded before DMs were sent apart: whether the reporter got the DM. Now the action is answered
+   * once stored and the case's events record `reporter_notified` or `reporter_unreachable` when the DM is tried.
+   */
   reporterNotified?: boolean;
 }
 
@@ -112,12 +115,37 @@ export interface FollowUpClock {
   reminders: number;
 }
 
+/**
+ * A DM the report workflow still owes someone, sent apart from the staff action that caused it (the action is
+ * answered once it is stored; Discord may be down for hours). Carried across continue-as-new until sent.
+ */
+export type ReportDm =
+  /** The reporter hears of triage, a close or a duplicate link; the case's event log records whether it arrived. */
+  | { kind: 'reporter'; eventId: string; text: string }
+  /** The reporters of the duplicates hear that the original was closed; sent in batches, from `next` on. */
+  | {
+      kind: 'duplicates';
+      eventId: string;
+      resolution: 'resolved' | 'declined';
+      note: string;
+      targets: { caseNumber: number; reporterId: string }[];
+      next: number;
+    };
+
 export interface ReportWorkflowInput {
   report: FileReportInput;
   /** Absent: nobody is reminded (reports filed before follow-up existed). */
   followUp?: ReportFollowUp;
+  /** Continue as new after this many history events (default 5,000); tests set a small one to see several runs. */
+  continueAsNewAfterEvents?: number;
   /** Set by continue-as-new: the state so far and the staff actions already applied. */
-  carried?: { state: ReportState; applied: [string, StaffActionResult][]; clock?: FollowUpClock };
+  carried?: {
+    state: ReportState;
+    applied: [string, StaffActionResult][];
+    clock?: FollowUpClock;
+    /** DMs not sent yet (absent in runs from before DMs were sent apart from staff actions). */
+    dms?: ReportDm[];
+  };
 }
 
 export interface ReportOutcome {

@@ -10,7 +10,21 @@ export interface Attachment {
   url: string;
   name?: string;
   contentType?: string;
+  /** Discord's attachment id (a customer's file): what its relay to Flex is recognised by on a retry. */
+  id?: string;
+  /** Size in bytes, as Discord reports it. */
+  size?: number;
+  /**
+   * Where a customer's file lives once relayed to Flex: its Twilio Media Content Service resource. Discord's own
+   * links expire after about a day; this reference does not (the signed /media link is made from it).
+   */
+  twilioMedia?: { serviceSid: string; mediaSid: string };
+  /** Why the file did not reach the agent (the user was told). */
+  refused?: AttachmentRefusal;
 }
+
+/** Why a customer's file is not passed on to Flex. */
+export type AttachmentRefusal = 'too_large' | 'type_not_accepted' | 'unavailable';
 
 /** Where the conversation happens in Discord: the user's DM channel, or a private thread when DMs are closed. */
 export interface DiscordChannelRef {
@@ -128,6 +142,11 @@ export interface SupportTimings {
    * have missed (default one minute; 0 turns it off).
    */
   flexReconcileSeconds?: number;
+  /**
+   * The longest interval reconciliation backs off to while it finds nothing missed or while webhooks arrive
+   * (default: eight times `flexReconcileSeconds`).
+   */
+  flexReconcileMaxSeconds?: number;
 }
 
 export interface StartSupportInput {

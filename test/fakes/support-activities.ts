@@ -45,6 +45,8 @@ export class FakeSupportWorld {
   }[] = [];
   readonly handoffs: { caseNumber: number; taskAttributes: Record<string, unknown> }[] = [];
   readonly escalations: { interactionSid: string; priority: number }[] = [];
+  /** Customer files relayed to Flex, once per dedupe key; a file named `*.exe` is refused as Flex would. */
+  readonly relayedFiles: { dedupeKey: string; discordMessageId: string; name?: string }[] = [];
   readonly flexClosed: { conversationSid: string; interactionSid?: string }[] = [];
   readonly searches: string[] = [];
   /**
@@ -106,6 +108,17 @@ export class FakeSupportWorld {
           });
         }
         return { messageSid: `IM-${dedupeKey}` };
+      },
+      relayCustomerAttachment: async ({ attachment, dedupeKey, discordMessageId }) => {
+        if (attachment.name?.endsWith('.exe'))
+          return { attachment: { ...attachment, refused: 'type_not_accepted' } };
+        if (!this.relayedFiles.some((f) => f.dedupeKey === dedupeKey))
+          this.relayedFiles.push({ dedupeKey, discordMessageId, name: attachment.name });
+        const mediaSid = `ME${String(this.relayedFiles.findIndex((f) => f.dedupeKey === dedupeKey)).padStart(32, '0')}`;
+        return {
+          attachment: { ...attachment, twilioMedia: { serviceSid: `IS${'0'.repeat(32)}`, mediaSid } },
+          messageSid: `IM-${dedupeKey}`,
+        };
       },
       handToFlex: async ({ caseNumber, taskAttributes }) => {
         if (this.options.handToFlexFails) {

@@ -50,13 +50,20 @@ export function reportActivities(
   /** Staff-channel posts, once per dedupe key; only channels in `staffChannels` exist (all when unset). */
   const staffPosts: StaffPost[] = [];
   const attempts: SentDm[] = [];
+  const sendDirectMessage = async (input: SentDm): Promise<{ delivered: boolean }> => {
+    attempts.push(input);
+    if (options.closedDms?.has(input.userId)) return { delivered: false };
+    if (!sent.some((s) => s.dedupeKey === input.dedupeKey)) sent.push(input);
+    return { delivered: true };
+  };
   const activities = {
     ...createCaseActivities({ caseStore: store }),
-    async sendDirectMessage(input: SentDm): Promise<{ delivered: boolean }> {
-      attempts.push(input);
-      if (options.closedDms?.has(input.userId)) return { delivered: false };
-      if (!sent.some((s) => s.dedupeKey === input.dedupeKey)) sent.push(input);
-      return { delivered: true };
+    sendDirectMessage,
+    /** Several DMs in one step, as a report tells its duplicates' reporters. */
+    async sendDirectMessages(input: { messages: SentDm[] }): Promise<{ delivered: boolean[] }> {
+      const delivered: boolean[] = [];
+      for (const message of input.messages) delivered.push((await sendDirectMessage(message)).delivered);
+      return { delivered };
     },
     async postGuildChannelNotice(input: StaffPost): Promise<{ posted: boolean; messageId?: string }> {
       if (options.staffChannels && !options.staffChannels.has(input.channelName)) return { posted: false };

@@ -101,6 +101,10 @@ export function nonTwilioStandIns() {
     },
     getCaseTranscript: async () => [],
     latestStaffNotes: async () => [],
+    // Customer files have their own end-to-end test (customer-media.test.ts).
+    relayCustomerAttachment: async () => {
+      throw new Error('no customer files in these tests');
+    },
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges, caseUpdates };

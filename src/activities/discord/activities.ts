@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
 import { announcementBody } from './render-message';
 import { toActivityFailure } from './errors';
@@ -48,6 +49,27 @@ export function createDiscordActivities(port: DiscordPort) {
       text: string;
     }): Promise<{ delivered: boolean }> {
       return translated(() => port.sendDirectMessage(input, retryOf()));
+    },
+    /**
+     * Several DMs in one step (the reporters of a report's duplicates): a thousand of them are fifty steps, not a
+     * thousand, in the workflow's history. A retry finds the DMs an earlier attempt already sent.
+     */
+    async sendDirectMessages(input: {
+      messages: { userId: string; dedupeKey: string; text: string }[];
+    }): Promise<{ delivered: boolean[] }> {
+      const retry = retryOf();
+      const delivered: boolean[] = [];
+      for (const message of input.messages) {
+        try {
+          delivered.push((await translated(() => port.sendDirectMessage(message, retry))).delivered);
+        } catch (err) {
+          // One user who cannot get DMs at all (left Discord: 50033) must not hold up the others; an outage
+          // (retryable) fails the batch, and its retry finds what was already sent.
+          if (!(err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+          delivered.push(false);
+        }
+      }
+      return { delivered };
     },
     /**
      * Posts one embed into a guild channel found by name (staff follow-up reminders). A missing channel is not an

@@ -4,6 +4,7 @@ import { type FlexAgentMessage, type FlexUpdates } from './port';
 import { isCustomerIdentity, participantDisplayName, readableAgentName } from './identity';
 
 type ConversationContext = ReturnType<Twilio['conversations']['v1']['conversations']>;
+type ConversationInstance = Awaited<ReturnType<ConversationContext['fetch']>>;
 type MessageInstance = Awaited<ReturnType<ConversationContext['messages']['list']>>[number];
 /** The part of twilio-node's Page used here (its next page has a looser declared type than the first). */
 interface MessagesPage {
@@ -28,17 +29,43 @@ export async function readFlexUpdates(
   mediaLink?: MediaLinker,
 ): Promise<FlexUpdates> {
   const current = await conversation.fetch();
+  const agents = await readAgents(conversation);
+  const { messages, lastMessageIndex } = await readAgentMessages(
+    conversation,
+    afterMessageIndex,
+    current,
+    mediaLink,
+  );
+  return { messages: named(messages, agents), agents, state: stateOf(current), lastMessageIndex };
+}
+
+/** The conversation itself: its state (and the Conversations service its media lives in). */
+export async function readConversation(conversation: ConversationContext): Promise<ConversationInstance> {
+  return conversation.fetch();
+}
+
+/** Everyone in the conversation but the customer (participants without an identity are SMS/WhatsApp bindings). */
+export async function readAgents(conversation: ConversationContext): Promise<FlexUpdates['agents']> {
   const participants = await conversation.participants.list({ pageSize: PAGE_SIZE });
-  const names = new Map<string, string>();
   const agents: FlexUpdates['agents'] = [];
   for (const p of participants) {
-    // Participants without an identity are SMS/WhatsApp bindings: not agents.
     if (!p.identity || isCustomerIdentity(p.identity)) continue;
     const name = participantDisplayName(p.attributes) ?? readableAgentName(p.identity);
-    names.set(p.identity, name);
     agents.push({ identity: p.identity, name, participantSid: p.sid });
   }
+  return agents;
+}
 
+/**
+ * Messages after the cursor from anyone but the customer, oldest first, named by their identity (see `named`), and
+ * the highest index looked at. Newest first, page by page, stopping at the cursor.
+ */
+export async function readAgentMessages(
+  conversation: ConversationContext,
+  afterMessageIndex: number | undefined,
+  current: Pick<ConversationInstance, 'chatServiceSid'>,
+  mediaLink?: MediaLinker,
+): Promise<Pick<FlexUpdates, 'messages' | 'lastMessageIndex'>> {
   const newestFirst: FlexAgentMessage[] = [];
   let lastMessageIndex: number | undefined;
   let seen = 0;
@@ -62,7 +89,7 @@ export async function readFlexUpdates(
         eventId: m.sid,
         index: m.index,
         agentIdentity: m.author,
-        agentName: names.get(m.author) ?? readableAgentName(m.author),
+        agentName: readableAgentName(m.author),
         text,
         attachments,
         sentAt: (m.dateCreated ?? new Date()).toISOString(),
@@ -70,12 +97,16 @@ export async function readFlexUpdates(
     }
     page = await page.nextPage();
   }
+  return { messages: newestFirst.reverse(), lastMessageIndex };
+}
 
-  return {
-    messages: newestFirst.reverse(),
-    agents,
-    // A conversation still `initializing` is as good as active here.
-    state: current.state === 'initializing' ? 'active' : current.state,
-    lastMessageIndex,
-  };
+/** Messages named as their author's participant is named, where it was read. */
+export function named(messages: FlexAgentMessage[], agents: FlexUpdates['agents']): FlexAgentMessage[] {
+  const names = new Map(agents.map((a) => [a.identity, a.name]));
+  return messages.map((m) => ({ ...m, agentName: names.get(m.agentIdentity) ?? m.agentName }));
+}
+
+/** A conversation still `initializing` is as good as active here. */
+export function stateOf(current: Pick<ConversationInstance, 'state'>): FlexUpdates['state'] {
+  return current.state === 'initializing' ? 'active' : current.state;
 }

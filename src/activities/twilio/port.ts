@@ -107,6 +107,18 @@ export interface FlexPort {
     afterMessageIndex?: number;
     /** Also report the interaction channel's status and its newest task (`channelStatus`, `task`). */
     handoff?: FlexHandoffRef;
+    /**
+     * What the conversation already knows from its last read. Given, the read is tiered and sequential: the
+     * conversation (if closed, only its last messages more), its new messages, the channel's tasks; the participants
+     * only for a message author not in `agentKeys` or when the tasks differ from `tasks`; the channel's status only
+     * when it has no task. Unset (runs from before that): everything is read at once.
+     */
+    known?: {
+      /** `agentKey`s of everyone already announced. */
+      agentKeys: string[];
+      /** `tasksFingerprint` of the channel's tasks at the last read. */
+      tasks?: string;
+    };
   }): Promise<FlexUpdates>;
   /** The TaskRouter tasks of the handoff's interaction channel, newest first: more than one after a transfer. */
   handoffTasks(input: { handoff: FlexHandoffRef }): Promise<FlexTaskRef[]>;

@@ -3,7 +3,16 @@ import { type Twilio } from 'twilio';
 import { type Attachment } from '../../shared/support-types';
 import { legacyCustomerIdentity, opaqueCustomerIdentity } from './identity';
 import { type MediaLinker } from '../../media/message-media';
-import { readFlexUpdates } from './flex-updates';
+import { agentKey } from '../../shared/agent-identity';
+import { tasksFingerprint } from '../../shared/flex-tasks';
+import {
+  named,
+  readAgentMessages,
+  readAgents,
+  readConversation,
+  readFlexUpdates,
+  stateOf,
+} from './flex-updates';
 import {
   type FlexChannelStatus,
   type FlexConversationRef,
@@ -186,6 +195,7 @@ export class TwilioFlexAdapter implements FlexPort {
   }
 
   async fetchUpdates(input: Parameters<FlexPort['fetchUpdates']>[0]): Promise<FlexUpdates> {
+    if (input.known) return this.fetchUpdatesTiered({ ...input, known: input.known });
     const [updates, channelStatus, tasks] = await Promise.all([
       this.readConversation(input.conversation.conversationSid, input.afterMessageIndex),
       input.handoff ? this.channelStatus(input.handoff) : undefined,
@@ -196,6 +206,50 @@ export class TwilioFlexAdapter implements FlexPort {
       ...updates,
       ...(channelStatus ? { channelStatus } : {}),
       ...(task ? { task } : {}),
+      ...(tasks ? { tasks } : {}),
+    };
+  }
+
+  /**
+   * Reconciliation at scale: every conversation with Flex is read every so often, and most reads find nothing
+   * new, so each read asks only what it must, one request after the other (no burst of five per conversation):
+   * the conversation (closed: its last messages and nothing more), its new messages, the channel's tasks; the
+   * participants only when a message comes from someone not yet announced or the tasks changed (someone may have
+   * joined without writing); the channel's status only when it has no task at all.
+   */
+  private async fetchUpdatesTiered(
+    input: Parameters<FlexPort['fetchUpdates']>[0] & {
+      known: NonNullable<Parameters<FlexPort['fetchUpdates']>[0]['known']>;
+    },
+  ): Promise<FlexUpdates> {
+    const conversation = this.conversation(input.conversation.conversationSid);
+    const current = await ignoreNotFound(readConversation(conversation));
+    // Deleted (by retention or an operator): nothing more will come from it.
+    if (!current) return { messages: [], agents: [], state: 'closed' };
+    const read = await readAgentMessages(
+      conversation,
+      input.afterMessageIndex,
+      current,
+      this.options.mediaLink,
+    );
+    const state = stateOf(current);
+    if (state === 'closed') return { ...read, agents: [], state };
+
+    const tasks = input.handoff ? await this.handoffTasks({ handoff: input.handoff }) : undefined;
+    const known = new Set(input.known.agentKeys);
+    const newAuthor = read.messages.some((m) => !known.has(agentKey(m.agentIdentity)));
+    const tasksChanged = tasks !== undefined && tasksFingerprint(tasks) !== input.known.tasks;
+    const nothingElseTells = !input.handoff && known.size === 0;
+    const agents = newAuthor || tasksChanged || nothingElseTells ? await readAgents(conversation) : [];
+    const channelStatus =
+      input.handoff && tasks?.length === 0 ? await this.channelStatus(input.handoff) : undefined;
+    return {
+      messages: named(read.messages, agents),
+      agents,
+      state,
+      lastMessageIndex: read.lastMessageIndex,
+      ...(channelStatus ? { channelStatus } : {}),
+      ...(tasks?.[0] ? { task: tasks[0] } : {}),
       ...(tasks ? { tasks } : {}),
     };
   }

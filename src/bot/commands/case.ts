@@ -129,7 +129,7 @@ export default {
         const note = interaction.options.getString('note')?.trim();
         const result = await ctx.deps.cases.triage(number, note ? { note } : {}, who);
         await interaction.editReply(
-          `Triaged case #${number}.${result.reporterNotified === false ? ' (The reporter has DMs closed.)' : ''}`,
+          `Triaged case #${number}.${result.reporterNotified === false ? ' (The reporter has DMs closed.)' : ' The reporter gets a DM.'}`,
         );
         return;
       }

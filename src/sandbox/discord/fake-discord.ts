@@ -13,6 +13,7 @@ import {
   MessageFlags,
 } from 'discord-api-types/v10';
 import { DiscordHttpError } from './http-error';
+import { FakeCdn, type FakeFile } from './cdn';
 import { FakeGateway, type GatewaySession } from './gateway';
 import {
   channelJson,
@@ -73,6 +74,8 @@ export interface FakeDiscordOptions {
    * publish the exact window); tests shorten it to see what happens after it.
    */
   nonceWindowMs?: number;
+  /** The fake's clock for time windows (the nonce window); tests move it instead of sleeping. */
+  now?: () => number;
 }
 
 const ADMINISTRATOR = 1n << 3n;
@@ -91,6 +94,7 @@ export class FakeDiscord {
   readonly applicationId: string;
   readonly interactionDeadlineMs: number;
   readonly nonceWindowMs: number;
+  readonly now: () => number;
   /** While true every REST request answers 503, as during a Discord outage (the gateway is not affected). */
   outage = false;
   readonly botUser: FakeUser;
@@ -105,6 +109,8 @@ export class FakeDiscord {
   readonly rateLimiter: FakeRateLimiter;
   readonly requestLog: { method: string; path: string; body: unknown }[] = [];
   readonly unhandled: string[] = [];
+  /** Files members attached, served like Discord's CDN (see cdn.ts). */
+  readonly cdn = new FakeCdn();
   /** Per message the bot posted: the `allowed_mentions` it sent (absent when it sent none) and who it notifies. */
   readonly mentionLog = new Map<string, { allowedMentions?: AllowedMentions; pings: Pings }>();
   private readonly injected: {
@@ -128,6 +134,7 @@ export class FakeDiscord {
     this.applicationId = options.applicationId ?? snowflake();
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
     this.nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
+    this.now = options.now ?? Date.now;
     this.rateLimiter = new FakeRateLimiter(
       options.rateLimits ?? [
         { route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 },
@@ -149,6 +156,7 @@ export class FakeDiscord {
   async start(): Promise<this> {
     const app = express();
     app.use('/api/v10', createRestRouter(this));
+    app.use(this.cdn.router());
     this.server = http.createServer(app);
     this.server.on('upgrade', (req, socket, head) => {
       if (req.url?.startsWith('/gateway')) this.gateway.handleUpgrade(req, socket, head);
@@ -442,9 +450,10 @@ export class FakeDiscord {
   // ---- playing users ----
 
   /** The user writes to the bot in their DM channel. */
-  userSendsDm(userId: string, content: string): FakeMessage {
+  userSendsDm(userId: string, content: string, files: FakeFile[] = []): FakeMessage {
     const channel = this.dmChannelFor(userId);
     const message = newMessage(channel, this.users.get(userId)!, { content });
+    message.attachments = files.map((f) => this.cdn.store(this.url, channel.id, f));
     this.addMessage(message);
     return message;
   }

@@ -141,6 +141,7 @@ export function newMessage(
   channel: FakeChannel,
   author: FakeUser,
   fields: { content?: string; embeds?: APIEmbed[]; components?: unknown[]; flags?: number; nonce?: string },
+  at: number = Date.now(),
 ): FakeMessage {
   return {
     id: snowflake(),
@@ -161,7 +162,7 @@ export function newMessage(
     pinned: false,
     mention_everyone: false,
     tts: false,
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(at).toISOString(),
     edited_timestamp: null,
     flags: fields.flags ?? 0,
     ...(fields.nonce !== undefined ? { nonce: fields.nonce } : {}),

@@ -216,7 +216,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
       const nonce = body.nonce === undefined ? undefined : String(body.nonce);
       if (nonce !== undefined && body.enforce_nonce) {
         // Only "in the past few minutes": after the window the same nonce posts a second message.
-        const since = Date.now() - fake.nonceWindowMs;
+        const since = fake.now() - fake.nonceWindowMs;
         const earlier = fake
           .messagesIn(channel.id)
           .find(
@@ -224,7 +224,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
           );
         if (earlier) return { status: 200, body: earlier };
       }
-      const message = newMessage(channel, fake.botUser, { ...body, nonce });
+      const message = newMessage(channel, fake.botUser, { ...body, nonce }, fake.now());
       fake.applyMentions(message, body.allowed_mentions, false);
       fake.addMessage(message);
       return { status: 200, body: message };

@@ -478,6 +478,31 @@ export class FakeTwilio {
         fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
       return send(fault.status, twilioError(fault.status, code, fault.message ?? 'Injected fault'), headers);
     }
+    const upload = /^\/v1\/Services\/(?<is>[^/]+)\/Media$/.exec(path);
+    if (req.method === 'POST' && upload) {
+      if (upload.groups!.is !== this.serviceSid)
+        return send(
+          404,
+          twilioError(404, 20404, `The requested resource /Services/${upload.groups!.is} was not found`),
+        );
+      const contentType = req.headers['content-type'];
+      if (!contentType || /^(application\/x-www-form-urlencoded|multipart\/)/.test(contentType))
+        return send(400, twilioError(400, 20001, 'The file goes in the body, with its own Content-Type'));
+      const bytes = await readBody(req, MAX_MEDIA_BYTES);
+      if (!bytes)
+        return send(413, twilioError(413, 20001, 'The file is larger than the media service accepts'));
+      if (bytes.length === 0) return send(400, twilioError(400, 20001, 'The file is empty'));
+      const media = this.mediaStore.upload(
+        this.serviceSid,
+        {
+          filename: str(query.Filename) ?? 'file',
+          contentType: contentType.split(';')[0]!.trim(),
+          content: bytes,
+        },
+        this.authorIdentity(req.headers.authorization),
+      );
+      return send(201, this.mediaStore.resourceJson(this.accountSid, media, this.url));
+    }
     const match = /^\/v1\/Services\/(?<is>[^/]+)\/Media\/(?<me>[^/]+)$/.exec(path);
     if (req.method !== 'GET' || !match)
       return send(404, twilioError(404, 20404, `The fake does not implement ${req.method} ${path}`));
@@ -485,6 +510,15 @@ export class FakeTwilio {
     if (!media || media.serviceSid !== match.groups!.is)
       return send(404, twilioError(404, 20404, `The requested resource ${path} was not found`));
     send(200, this.mediaStore.resourceJson(this.accountSid, media, this.url));
+  }
+
+  /** Who uploaded a file: the account or API key that authenticated (Twilio records the uploader as author). */
+  private authorIdentity(header: string | undefined): string {
+    return (
+      Buffer.from((header ?? '').slice(6), 'base64')
+        .toString('utf8')
+        .split(':')[0] ?? ''
+    );
   }
 
   private authorised(header: string | undefined): boolean {
@@ -779,10 +813,31 @@ export class FakeTwilio {
       throw new FakeError(400, 50009, 'Body, media or content is required');
     const attributes = str(form.Attributes) ?? '{}';
     assertJson(attributes, 'Attributes');
+    const mediaSid = str(form.MediaSid);
+    if (mediaSid) {
+      const media = this.mediaStore.media.get(mediaSid);
+      if (!media || media.serviceSid !== this.serviceSid || media.messageSid !== null)
+        throw new FakeError(
+          400,
+          50362,
+          `Media ${mediaSid} is not an uploaded file of this service that is free to use`,
+        );
+    }
     const m = this.addMessage(c, str(form.Author) ?? 'system', body ?? '', attributes);
+    if (mediaSid)
+      this.mediaStore.attach(mediaSid, {
+        serviceSid: this.serviceSid,
+        conversationSid: c.sid,
+        messageSid: m.sid,
+      });
     if (webhooksEnabled)
-      void this.conversationEvent(c, 'onMessageAdded', messageAddedParams(this.serviceSid, c, m), 'API');
-    return { body: messageJson(this.accountSid, c, m) };
+      void this.conversationEvent(
+        c,
+        'onMessageAdded',
+        messageAddedParams(this.serviceSid, c, m, this.mediaOf(m.sid)),
+        'API',
+      );
+    return { body: messageJson(this.accountSid, c, m, MediaStore.messageField(this.mediaOf(m.sid))) };
   }
 
   private listMessages({ params, query, scope }: Call): Answer {
@@ -1272,6 +1327,21 @@ function taskOrdering(ordering: string | undefined): (a: Task, b: Task) => numbe
     }
     return a.createdAt.getTime() - b.createdAt.getTime();
   };
+}
+
+/** The fake's media service refuses bodies larger than this (Flex's own limits are far lower). */
+const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
+
+/** The raw request body, or undefined once it passes `max` bytes. */
+async function readBody(req: Request, max: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** The Conversations API's public base; twilio-node follows `next_page_url`, routed to the fake like any call. */

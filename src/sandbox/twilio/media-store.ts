@@ -21,8 +21,9 @@ export interface MediaUpload {
 export interface StoredMedia {
   sid: string;
   serviceSid: string;
-  conversationSid: string;
-  messageSid: string;
+  /** Null until a message uses an uploaded file (agents' files are attached as they are sent). */
+  conversationSid: string | null;
+  messageSid: string | null;
   author: string;
   filename: string;
   contentType: string;
@@ -56,6 +57,39 @@ export class MediaStore {
     };
     this.media.set(stored.sid, stored);
     return stored;
+  }
+
+  /**
+   * `POST /v1/Services/{serviceSid}/Media`: a file uploaded through the REST API, not yet on any message (Twilio
+   * removes such an upload after a few minutes unless a message uses it).
+   */
+  upload(serviceSid: string, upload: MediaUpload, author: string): StoredMedia {
+    const stored: StoredMedia = {
+      sid: newSid('ME'),
+      serviceSid,
+      conversationSid: null,
+      messageSid: null,
+      author,
+      filename: upload.filename,
+      contentType: upload.contentType,
+      content: Buffer.isBuffer(upload.content) ? upload.content : Buffer.from(upload.content),
+      createdAt: new Date(),
+    };
+    this.media.set(stored.sid, stored);
+    return stored;
+  }
+
+  /** An uploaded file becomes the media of a message: once, and only in its own service. */
+  attach(
+    mediaSid: string,
+    owner: { serviceSid: string; conversationSid: string; messageSid: string },
+  ): string | undefined {
+    const media = this.media.get(mediaSid);
+    if (!media || media.serviceSid !== owner.serviceSid) return `Media ${mediaSid} was not found`;
+    if (media.messageSid !== null) return `Media ${mediaSid} is already attached to a message`;
+    media.conversationSid = owner.conversationSid;
+    media.messageSid = owner.messageSid;
+    return undefined;
   }
 
   /** The webhook's `Media` parameter for a message's files. */

@@ -98,7 +98,11 @@ export const operationResult = z
     reporterNotified: z
       .boolean()
       .optional()
-      .meta({ description: 'for actions that DM the reporter: false when their DMs are closed' }),
+      .meta({
+        description:
+          'absent for report actions: the reporter is DMed after the answer, and the case records ' +
+          'reporter_notified or reporter_unreachable',
+      }),
   })
   .meta({ id: 'OperationResult' });
 

@@ -38,6 +38,7 @@ import {
 import { CaseNumberKey, CaseStatusKey, CaseTypeKey } from '../../shared/search-attributes';
 import { closedNotice, duplicateNotice, originalClosedNotice, triagedNotice } from './notices';
 import { staffReminder } from './reminders';
+import { ReporterDms } from './reporter-dms';
 
 const cases = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -57,6 +58,14 @@ const staffChannel = proxyActivities<Pick<DiscordActivities, 'postGuildChannelNo
 /** Versions of this workflow's behaviour, so histories recorded before each change still replay. */
 const TRIAGE_DM_PATCH = 'report-triage-dm';
 const FOLLOW_UP_PATCH = 'report-follow-up-reminders';
+
+/**
+ * The reporter's DMs go out on their own loop after the staff action is answered (before: the action waited for
+ * them, so a Discord outage hung /case, the API and the CLI), the duplicates' in batches; a run continues as new
+ * after `RUN_EVENT_BUDGET` events as well as when the server suggests it.
+ */
+const DMS_APART_PATCH = 'report-dms-apart';
+const RUN_EVENT_BUDGET = 5000;
 
 /** Applied staff actions remembered across continue-as-new, so a late retry of an old action is still a no-op. */
 const REMEMBERED_ACTIONS = 200;
@@ -79,6 +88,8 @@ interface Effect {
  * triage), a triaged one until any staff action restarts its clock.
  */
 export async function reportWorkflow(input: ReportWorkflowInput): Promise<ReportOutcome> {
+  // Decided once per run, before its first command, so a run never mixes the two ways of sending DMs.
+  const dmsApart = patched(DMS_APART_PATCH);
   const report = input.report;
   const state: ReportState = input.carried?.state ?? {
     type: report.type,
@@ -93,6 +104,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
   const queued = new Set<string>();
   const outbox: Effect[] = [];
   let clock: FollowUpClock = input.carried?.clock ?? { since: Date.now(), reminders: 0 };
+  const dms = new ReporterDms(input.carried?.dms ?? [], state);
 
   setHandler(reportStateQuery, () => state);
   setHandler(fileReportUpdate, async () => {
@@ -214,6 +226,19 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
         action.eventId,
         closedNotice(state, caseNumber, action.resolution, action.note),
       );
+      if (dmsApart) {
+        if (duplicates.length > 0) {
+          dms.queue.push({
+            kind: 'duplicates',
+            eventId: action.eventId,
+            resolution: action.resolution,
+            note: action.note,
+            targets: duplicates,
+            next: 0,
+          });
+        }
+        return { reporterNotified };
+      }
       for (const dup of duplicates) {
         await discord.sendDirectMessage({
           userId: dup.reporterId,
@@ -297,8 +322,19 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     }
   });
 
-  /** DMs the reporter and logs on the case whether it reached them. */
-  async function tellReporter(caseNumber: number, eventId: string, text: string): Promise<boolean> {
+  /**
+   * DMs the reporter and logs on the case whether it reached them; with DMs apart, queues that for the DM loop and
+   * answers undefined (not known yet).
+   */
+  async function tellReporter(
+    caseNumber: number,
+    eventId: string,
+    text: string,
+  ): Promise<boolean | undefined> {
+    if (dmsApart) {
+      dms.queue.push({ kind: 'reporter', eventId, text });
+      return undefined;
+    }
     const { delivered } = await discord.sendDirectMessage({
       userId: state.reporter.discordId,
       dedupeKey: `case-${caseNumber}-${eventId}`,
@@ -355,6 +391,62 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     } catch (err) {
       log.warn('could not post a report reminder', { caseNumber, error: String(err) });
     }
+  }
+
+  /** Waits for `ready` or the next staff reminder (posting it); false when the reminder came first. */
+  async function waitForWork(ready: () => boolean): Promise<boolean> {
+    const interval = isFinalPhase(state.phase) ? undefined : reminderInterval();
+    if (interval === undefined) {
+      await condition(ready);
+      return true;
+    }
+    const due = clock.since + interval * (clock.reminders + 1);
+    // Never a zero timeout: the SDK reads 0 as "no timeout at all".
+    if (await condition(ready, Math.max(1, due - Date.now()))) return true;
+    await remindStaff(interval);
+    return false;
+  }
+
+  if (dmsApart) {
+    const budget = input.continueAsNewAfterEvents ?? RUN_EVENT_BUDGET;
+    const continueAsNewDue = () =>
+      workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= budget;
+    const finished = () => isFinalPhase(state.phase) && outbox.length === 0 && dms.done;
+    void dms.run(continueAsNewDue);
+    while (!finished()) {
+      const ready = () => outbox.length > 0 || finished() || (continueAsNewDue() && !dms.busy);
+      if (!(await waitForWork(ready))) continue;
+      const effect = outbox.shift();
+      if (effect) {
+        // The change is stored: the staff action is answered now; its DMs are queued for the DM loop.
+        const { reporterNotified } = await effect.run(caseNumber);
+        applied.set(effect.eventId, {
+          caseNumber,
+          phase: effect.phase,
+          ...(reporterNotified === undefined ? {} : { reporterNotified }),
+        });
+        queued.delete(effect.eventId);
+        publish(state, caseNumber);
+      } else if (continueAsNewDue() && !dms.busy) {
+        // An update accepted in this very activation may not have queued its effect yet: let it, then decide.
+        await condition(() => allHandlersFinished() || outbox.length > 0);
+        if (outbox.length > 0 || dms.busy || !allHandlersFinished()) continue;
+        await continueAsNew<typeof reportWorkflow>({
+          report,
+          ...(input.followUp ? { followUp: input.followUp } : {}),
+          ...(input.continueAsNewAfterEvents
+            ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents }
+            : {}),
+          carried: { state, applied: [...applied].slice(-REMEMBERED_ACTIONS), clock, dms: dms.queue },
+        });
+      }
+    }
+    await condition(allHandlersFinished);
+    return {
+      caseNumber,
+      phase: state.phase,
+      ...(state.duplicateOf ? { duplicateOf: state.duplicateOf } : {}),
+    };
   }
 
   while (!(isFinalPhase(state.phase) && outbox.length === 0)) {

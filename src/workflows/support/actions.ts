@@ -11,7 +11,7 @@ import type {
   UserMessageEvent,
 } from '../../shared/support-types';
 import type { FlexUpdates } from '../../activities/twilio/port';
-import { liveTaskBesides } from '../../shared/flex-tasks';
+import { liveTaskBesides, tasksFingerprint } from '../../shared/flex-tasks';
 import {
   cases,
   discord,
@@ -27,7 +27,9 @@ import {
 } from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
+import { stableUnit } from './reconcile-policy';
 import { isHumanRequest } from './human-request';
+import { filesGoAsMedia, relayMessageWithFiles } from './customer-files';
 import { publishConversation } from './publish';
 import { staffNotesForTask } from './staff-notes';
 import {
@@ -118,6 +120,10 @@ export class ConversationActions {
   }
 
   async handle(item: InboxItem): Promise<void> {
+    // A Flex event the webhooks delivered shows they work: reconciliation holds off a little.
+    const fromFlex =
+      item.kind === 'agent_joined' || item.kind === 'agent_message' || item.kind === 'flex_closed';
+    if (fromFlex && !item.viaReconcile) this.s.flexHeardAt = Date.now();
     switch (item.kind) {
       case 'user_message':
         return this.onUserMessage(item.event);
@@ -184,6 +190,7 @@ export class ConversationActions {
   private async reconcileWithFlex(now: number): Promise<void> {
     const conversation = this.s.flexConversation!;
     const handoff = this.s.handoff && patched(RECONCILE_CHANNEL) ? this.s.handoff : undefined;
+    const adaptive = this.model.adaptiveReconcile === true;
     this.s.flexReconciledAt = now;
     let updates: Awaited<ReturnType<typeof flexReconcile.fetchFlexUpdates>>;
     try {
@@ -191,9 +198,20 @@ export class ConversationActions {
         conversation,
         afterMessageIndex: this.s.flexMessageCursor,
         ...(handoff ? { handoff } : {}),
+        // What this conversation knows lets the adapter skip reads that could tell nothing new.
+        ...(adaptive
+          ? {
+              known: {
+                agentKeys: this.announcedAgents(),
+                ...(this.s.flexTasksSeen !== undefined ? { tasks: this.s.flexTasksSeen } : {}),
+              },
+            }
+          : {}),
       });
     } catch (err) {
       log.warn('could not read the Flex conversation; trying again at the next tick', { error: String(err) });
+      // A failed read backs off like a quiet one: when Twilio struggles, asking less helps.
+      this.model.reconciled(now, 0, this.jitterAt(now));
       return;
     }
     // Closed or moved on while the read was in flight: what it found belongs to the previous conversation.
@@ -201,8 +219,11 @@ export class ConversationActions {
     if (updates.lastMessageIndex !== undefined)
       this.s.flexMessageCursor = Math.max(this.s.flexMessageCursor ?? -1, updates.lastMessageIndex);
 
+    let missed = 0;
     const queue = (item: InboxItem) => {
-      if (this.model.receive(item)) log.info('reconciliation found a missed event', { kind: item.kind });
+      if (!this.model.receive({ ...item, viaReconcile: true })) return;
+      missed += 1;
+      log.info('reconciliation found a missed event', { kind: item.kind });
     };
     for (const agent of updates.agents) {
       // Read before the participant webhook arrived, this join is news, but the name TaskRouter gave stays.
@@ -239,6 +260,15 @@ export class ConversationActions {
           event: { ...ended, conversationSid: conversation.conversationSid, channelSid: handoff.channelSid },
         });
     }
+    if (adaptive) {
+      if (updates.tasks) this.s.flexTasksSeen = tasksFingerprint(updates.tasks);
+      this.model.reconciled(now, missed, this.jitterAt(now));
+    }
+  }
+
+  /** Jitter for the read at `now`: different per conversation and per read, the same on replay. */
+  private jitterAt(now: number): () => number {
+    return () => stableUnit(this.model.jitterKey(now));
   }
 
   private reopenIfClosed(): void {
@@ -258,8 +288,9 @@ export class ConversationActions {
       return this.answer(event);
     }
 
-    await this.appendTranscript([entry]);
     const conversation = this.s.flexConversation;
+    if (conversation && filesGoAsMedia(event)) return this.relayWithFiles(conversation, event, entry);
+    await this.appendTranscript([entry]);
     if (!conversation) return;
     try {
       await flex.postCustomerMessage({
@@ -270,6 +301,26 @@ export class ConversationActions {
       });
     } catch (err) {
       log.warn('could not relay a user message to Flex', { eventId: event.eventId, error: String(err) });
+    }
+  }
+
+  /**
+   * Text and files to Flex as Flex takes them (files as media, one per message); the transcript keeps each file's
+   * durable Twilio reference, and the user hears plainly about any file the agent will not get.
+   */
+  private async relayWithFiles(
+    conversation: NonNullable<typeof this.s.flexConversation>,
+    event: UserMessageEvent,
+    entry: TranscriptEntry,
+  ): Promise<void> {
+    const relayed = await relayMessageWithFiles(conversation, event);
+    await this.appendTranscript([{ ...entry, attachments: relayed.attachments }]);
+    for (const [i, { attachment, limits }] of relayed.refused.entries()) {
+      await this.send({
+        kind: 'notice',
+        dedupeKey: `${event.eventId}:file-refused:${i}`,
+        text: say.fileRefused(attachment, limits),
+      });
     }
   }
 

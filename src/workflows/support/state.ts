@@ -1,4 +1,12 @@
 import type { FlexConversationRef, FlexHandoffRef } from '../../activities/twilio/port';
+import {
+  afterRead,
+  firstRead,
+  nextReadAt,
+  reconcilePolicy,
+  type ReconcileClock,
+  type ReconcilePolicy,
+} from './reconcile-policy';
 import type { TranscriptEntry } from '../../shared/case-types';
 import type {
   AgentJoinedEvent,
@@ -16,8 +24,13 @@ import type {
   UserMessageEvent,
 } from '../../shared/support-types';
 
-/** An inbound event waiting for the main loop; handlers only queue these. */
-export type InboxItem =
+/**
+ * An inbound event waiting for the main loop; handlers only queue these, reconciliation too (`viaReconcile`: read
+ * from Flex, not delivered by a webhook).
+ */
+export type InboxItem = InboxEvent & { viaReconcile?: true };
+
+type InboxEvent =
   | { kind: 'user_message'; event: UserMessageEvent }
   | { kind: 'request_human'; event: UserActionEvent }
   | { kind: 'user_close'; event: UserActionEvent }
@@ -64,6 +77,12 @@ export interface CarriedState {
   flexMessageCursor?: number;
   /** When reconciliation last asked Flex; the next ask is one interval later. */
   flexReconciledAt?: number;
+  /** Where the adaptive schedule stands (patch `flex-reconcile-adaptive`): see reconcile-policy.ts. */
+  flexReconcileClock?: ReconcileClock;
+  /** When a Flex event last arrived by webhook: reads hold off while they do. */
+  flexHeardAt?: number;
+  /** The channel's tasks at the last read (`tasksFingerprint`): unchanged, the participants need no read. */
+  flexTasksSeen?: string;
   /** When this conversation (episode) began, for support analytics; unset in runs from before them. */
   startedAt?: number;
   /** The analytics milestones already recorded for this conversation (each is recorded once). */
@@ -106,6 +125,11 @@ export class ConversationModel {
    * so histories from before it replay unchanged.
    */
   reconcileEnabled = false;
+  /**
+   * Decided once per run after `reconcileEnabled` (patch `flex-reconcile-adaptive`): true, reads back off and hold
+   * off while webhooks arrive (reconcile-policy.ts); false, every interval as before.
+   */
+  adaptiveReconcile?: boolean;
   private readonly seen: Set<string>;
 
   private constructor(
@@ -210,8 +234,48 @@ export class ConversationModel {
 
   reconcileAt(): number | undefined {
     if (!this.reconcileEnabled || !this.wantsReconcile()) return undefined;
+    if (this.adaptiveReconcile) {
+      const clock = this.state.flexReconcileClock;
+      return clock && nextReadAt(this.reconcilePolicy(), clock, this.state.flexHeardAt);
+    }
     const since = this.state.flexReconciledAt ?? this.state.waitingSince;
     return since === undefined ? undefined : since + this.reconcileIntervalMs();
+  }
+
+  reconcilePolicy(): ReconcilePolicy {
+    const { flexReconcileSeconds, flexReconcileMaxSeconds } = this.timings;
+    return reconcilePolicy(flexReconcileSeconds ?? DEFAULT_FLEX_RECONCILE_SECONDS, flexReconcileMaxSeconds);
+  }
+
+  /**
+   * Starts the adaptive schedule once Flex has the conversation: the first read one (jittered) interval after the
+   * hand-over. `random` must replay exactly (see `stableUnit`).
+   */
+  startReconcileClock(now: number, random: () => number): void {
+    if (!this.adaptiveReconcile || !this.wantsReconcile() || this.state.flexReconcileClock) return;
+    const since = this.state.flexReconciledAt ?? this.state.waitingSince ?? now;
+    this.state.flexReconcileClock = firstRead(this.reconcilePolicy(), since, random);
+  }
+
+  /**
+   * What jitter for a read at `now` is drawn from: the conversation's guild and user (from the input, so the same
+   * on any replay) and the time.
+   */
+  jitterKey(now: number): string {
+    return `${this.user.guildId}:${this.user.userId}:${now}`;
+  }
+
+  /** After a read at `now` that found `missed` events the webhooks had not delivered. */
+  reconciled(now: number, missed: number, random: () => number): void {
+    this.state.flexReconciledAt = now;
+    if (this.adaptiveReconcile)
+      this.state.flexReconcileClock = afterRead(
+        this.reconcilePolicy(),
+        this.state.flexReconcileClock,
+        now,
+        missed,
+        random,
+      );
   }
 
   private reconcileIntervalMs(): number {

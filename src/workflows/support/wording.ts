@@ -1,4 +1,4 @@
-import type { CloseReason } from '../../shared/support-types';
+import type { Attachment, CloseReason } from '../../shared/support-types';
 
 /* What the bot says, in one place so the tone stays the same and tests can match on it. */
 
@@ -82,4 +82,23 @@ export const RATING_PROMPT = 'How did we do? Rate this conversation from 1 (bad)
 
 export function ratingThanks(rating: number): string {
   return `Thanks for rating us ${rating}/5!`;
+}
+
+/** Why a file the user sent did not reach the agent, and what would. */
+export function fileRefused(
+  file: Attachment,
+  limits: { maxBytes: number; extensions: string[] } | undefined,
+): string {
+  const name = `"${file.name ?? 'your file'}"`;
+  if (file.refused === 'too_large') {
+    const most = limits
+      ? `, more than the ${Math.floor(limits.maxBytes / 1_048_576)} MB an agent can receive`
+      : '';
+    return `I couldn't pass ${name} on to the agent: the file is too large${most}. A smaller file, or a link to it, will work.`;
+  }
+  if (file.refused === 'type_not_accepted') {
+    const accepted = limits ? ` The agent can receive ${limits.extensions.join(', ')} files.` : '';
+    return `I couldn't pass ${name} on to the agent: that type of file isn't accepted.${accepted}`;
+  }
+  return `I couldn't pass ${name} on to the agent: Discord no longer has the file. Please send it again.`;
 }

@@ -26,6 +26,7 @@ import { discord, failureMessage, isSetupFailure } from './activities';
 import { ConversationActions } from './actions';
 import { publishConversation } from './publish';
 import { ConversationModel, type InboxItem, type SupportWorkflowInput } from './state';
+import { stableUnit } from './reconcile-policy';
 import { inTraceContextOf, rememberTraceContext } from './trace-context';
 
 export type { SupportWorkflowInput, CarriedState } from './state';
@@ -35,6 +36,8 @@ const HELPME_ANSWERS_AFTER_GREETING = 'helpme-answers-after-greeting';
 const HELPME_SETUP_ERRORS = 'helpme-setup-errors';
 /** Reading Flex for what lost webhooks would have said; runs recorded before it have no such timer. */
 const FLEX_RECONCILE = 'flex-reconcile';
+/** Reconciliation backs off, holds off while webhooks arrive and reads only what it must (reconcile-policy.ts). */
+const FLEX_RECONCILE_ADAPTIVE = 'flex-reconcile-adaptive';
 
 export interface SupportOutcome {
   caseNumber?: number;
@@ -78,6 +81,9 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     // Asked only once Flex has the conversation, so the marker lands where the behaviour starts.
     if (!model.reconcileEnabled && model.wantsReconcile() && patched(FLEX_RECONCILE))
       model.reconcileEnabled = true;
+    if (model.reconcileEnabled && model.adaptiveReconcile === undefined)
+      model.adaptiveReconcile = patched(FLEX_RECONCILE_ADAPTIVE);
+    model.startReconcileClock(Date.now(), () => stableUnit(model.jitterKey(Date.now())));
     const deadline = model.nextDeadline();
     const hasWork = () =>
       model.inbox.length > 0 || model.greetingPending || model.isFinished() || continueAsNewDue();
