@@ -196,6 +196,15 @@ describeOnEachDialect('support analytics', (open) => {
     assert.equal(b!.satisfaction.average, null);
   });
 
+  it("forgets a user's conversations with their cases", async () => {
+    const database = await open();
+    await seed(database);
+    await new SqlCaseStore(database.db).forgetReporter('u2');
+    const [a] = (await supportStats(database.db, { ...PERIOD, guildId: 'A', scope: ALL_GUILDS })).guilds;
+    assert.equal(a!.conversations.total, 3, 'u2 is gone, the others stay');
+    assert.equal(a!.timeToAgent.count, 1);
+  });
+
   it('shows only the servers in scope, and nothing for a server outside it', async () => {
     const database = await open();
     await seed(database);

@@ -36,6 +36,7 @@ import {
 import { createRestRouter } from './rest';
 import { channelPermissions, EVERYONE_PERMISSIONS, isThread } from './permissions';
 import { snowflake } from './snowflake';
+import { type RandomFaults } from '../random-faults';
 
 export interface FakeInteraction {
   id: string;
@@ -97,6 +98,8 @@ export class FakeDiscord {
   readonly now: () => number;
   /** While true every REST request answers 503, as during a Discord outage (the gateway is not affected). */
   outage = false;
+  /** When set, a share of REST requests fails at random (429, 5xx, no answer, answer lost): the chaos suite's. */
+  randomFaults?: RandomFaults;
   readonly botUser: FakeUser;
   readonly users = new Map<string, FakeUser>();
   readonly guilds = new Map<string, FakeGuild>();

@@ -42,6 +42,12 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
           throw new DiscordHttpError(401, 0, '401: Unauthorized');
         }
         if (fake.outage) return sendError(res, method, template, 503, 0, 'Service Unavailable');
+        const chaos = fake.randomFaults?.next();
+        if (chaos === 'rate_limited')
+          return sendError(res, method, template, 429, 0, 'You are being rate limited.', 1);
+        if (chaos === 'server_error')
+          return sendError(res, method, template, 500, 0, 'Internal Server Error');
+        if (chaos === 'no_answer') return res.socket?.destroy();
         const injected = fake.takeInjectedFailure(method.toUpperCase(), req.path);
         if (injected)
           return sendError(
@@ -76,7 +82,8 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         }
         const out = await handler(req);
         // Discord acted, but the client never hears back (a timeout, a dropped connection).
-        if (fake.takeLostAnswer(method.toUpperCase(), req.path, req.body)) return res.socket?.destroy();
+        if (fake.takeLostAnswer(method.toUpperCase(), req.path, req.body) || chaos === 'answer_lost')
+          return res.socket?.destroy();
         if (out.body === undefined) return res.status(out.status).end();
         fake.checker.checkResponse(method, template, out.status, out.body);
         res.status(out.status).json(out.body);

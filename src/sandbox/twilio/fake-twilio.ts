@@ -2,6 +2,7 @@ import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { FaultQueue, type Fault } from './faults';
+import { type RandomFaultKind, type RandomFaults } from '../random-faults';
 import {
   DIRECT_CONTENT_PRODUCT,
   MCS_PRODUCT,
@@ -52,6 +53,14 @@ export interface FakeTwilioOptions {
   workflowSid?: string;
 }
 
+/** The fault a random failure becomes at the Twilio fake. */
+const RANDOM_FAULTS: Record<RandomFaultKind, Fault> = {
+  rate_limited: { status: 429, retryAfterSeconds: 1 },
+  server_error: { status: 503 },
+  no_answer: { dropRequest: true },
+  answer_lost: { dropAnswer: true },
+};
+
 interface Call {
   params: Record<string, string>;
   /** `/v1`, or `/v1/Services/{IS}` for a service-scoped Conversations call: the base of the lists' page links. */
@@ -98,6 +107,8 @@ export class FakeTwilio {
   readonly workspaceSid: string;
   readonly workflowSid: string;
   readonly faults = new FaultQueue();
+  /** When set, a share of REST requests fails at random (429, 5xx, no answer, answer lost): the chaos suite's. */
+  randomFaults?: RandomFaults;
   readonly requests: RecordedRequest[] = [];
   readonly specViolations: string[] = [];
   readonly conversations = new Map<string, Conversation>();
@@ -157,6 +168,11 @@ export class FakeTwilio {
   /** The next `count` webhooks are lost. */
   dropWebhooks(count: number): void {
     this.webhooks.drop(count);
+  }
+
+  /** From now on this share of webhooks (0 to 1) is lost at random, reproducibly for a seed; 0 stops it. */
+  dropWebhookShare(share: number, seed = 1): void {
+    this.webhooks.dropShare(share, seed);
   }
 
   /** The next interaction channel Flex sets up ends in `failed` with this error. */
@@ -406,7 +422,12 @@ export class FakeTwilio {
       return send(401, twilioError(401, 20003, 'Authentication Error - invalid username'));
     }
 
-    const fault = this.faults.take(req.method, path);
+    const randomKind = this.randomFaults?.next();
+    const fault = this.faults.take(req.method, path) ?? (randomKind && RANDOM_FAULTS[randomKind]);
+    if (fault?.dropRequest) {
+      req.socket.destroy();
+      return;
+    }
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.status) {
       const code = fault.code ?? (fault.status === 429 ? 20429 : fault.status >= 500 ? 20500 : 20001);
