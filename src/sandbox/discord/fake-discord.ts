@@ -532,7 +532,12 @@ export class FakeDiscord {
   }
 
   /** The user picks `values` in a string select menu the bot posted on `message`. */
-  chooseFromSelect(userId: string, message: FakeMessage, customId: string, values: string[]): FakeInteraction {
+  chooseFromSelect(
+    userId: string,
+    message: FakeMessage,
+    customId: string,
+    values: string[],
+  ): FakeInteraction {
     return this.dispatchInteraction(
       InteractionType.MessageComponent,
       userId,

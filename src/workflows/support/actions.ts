@@ -694,8 +694,11 @@ export class ConversationActions {
   }
 
   /** Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. */
-  private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
+  private async send(input: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
     const channel = this.s.channel!;
+    // Its buttons name this conversation: the user's DM channel may carry their conversations of other servers too.
+    const { guildId, userId } = this.model.user;
+    const message = { ...input, conversation: { guildId, userId } };
     try {
       await this.deliver({ ...message, channel });
       this.model.setupProblem = undefined;
