@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { ALL_GUILDS, onlyGuilds } from '../src/cases/guild-scope';
 import { createCaseOperations, fileReport } from '../src/cases/report-client';
+import { forgetUser } from '../src/privacy/forget-user';
+import { exportUser } from '../src/privacy/user-data';
 import { caseApiRouter } from '../src/webhooks/api/case-api-router';
 import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
@@ -45,12 +47,17 @@ describe('case API: the OpenAPI document', function () {
   beforeEach(async () => {
     opened = await tempCaseStore();
     const operations = createCaseOperations({ client: testEnv().client, store: opened.store });
+    const privacyDeps = { client: testEnv().client, store: opened.store };
     router = caseApiRouter({
       tokens: [
         { token: TOKEN, scope: ALL_GUILDS },
         { token: 'other-server-token-0123456789', scope: onlyGuilds('999999999999999999') },
       ],
       operations,
+      privacy: {
+        export: (user) => exportUser(privacyDeps, user),
+        forget: (user) => forgetUser({ ...privacyDeps, namespace: 'default' }, user),
+      },
     });
     const app = createWebhookApp({
       logger: pino({ level: 'silent' }),
@@ -182,6 +189,17 @@ describe('case API: the OpenAPI document', function () {
         ['post', '/cases/{number}/close', '/cases/1001/close', { reason: '' }],
         ['post', '/cases/{number}/close', '/cases/1001/close', undefined],
         ['get', '/cases/{number}', `/cases/${other.caseNumber}`],
+        ['get', '/privacy/users/{user}', '/privacy/users/200000000000000009'],
+        ['get', '/privacy/users/{user}', '/privacy/users/ana'],
+        [
+          'get',
+          '/privacy/users/{user}',
+          '/privacy/users/200000000000000009',
+          undefined,
+          'other-server-token-0123456789',
+        ],
+        ['post', '/privacy/users/{user}/forget', '/privacy/users/200000000000000009/forget', {}],
+        ['post', '/privacy/users/{user}/forget', '/privacy/users/1/forget', {}],
       ];
       for (const [method, route, url, body, token] of calls) {
         const res = await fetch(`${base}${url}`, {
@@ -253,7 +271,7 @@ describe('case API: the OpenAPI document', function () {
             isValid: boolean,
           ): Promise<void> => {
             const url = new URL(
-              `${base}${route.replace('{number}', encodeURIComponent(String(req.path.number)))}`,
+              `${base}${route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(req.path[name])))}`,
             );
             for (const [k, v] of Object.entries(req.query)) url.searchParams.set(k, String(v));
             const raw = (req.body as { raw?: unknown } | undefined)?.raw;

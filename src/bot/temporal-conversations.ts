@@ -3,7 +3,12 @@ import { fileReport } from '../cases/report-client';
 import type { ReportFollowUp } from '../shared/report-types';
 import { GuildIdKey, SupportPhaseKey } from '../shared/search-attributes';
 import { SUPPORT_WORKFLOW_TYPE } from '../shared/support-messages';
-import { openSupportConversation, sendUserAction, sendUserMessage } from '../temporal/support-client';
+import {
+  openSupportConversation,
+  sendUserAction,
+  sendUserMessage,
+  sendUserMessageChange,
+} from '../temporal/support-client';
 import { type Reports, type SupportConversations } from './bot-deps';
 
 /** SupportConversations on Temporal: signal-with-start for messages, update-with-start for /helpme. */
@@ -14,6 +19,7 @@ export function temporalConversations(client: Client, taskQueue: string): Suppor
       await sendUserMessage(client, { taskQueue, input, event });
     },
     action: (workflowId, action) => sendUserAction(client, { workflowId, ...action }),
+    messageChanged: (workflowId, change) => sendUserMessageChange(client, { workflowId, change }),
     async runningConversationGuilds(userId) {
       // Visibility is eventually consistent; a conversation started a moment ago may not show yet, which only means
       // the user is asked to run /helpme in the server (or is not offered that server).

@@ -40,15 +40,17 @@ export function arbitraryFor(schema: Schema, root: Schema): fc.Arbitrary<unknown
   if ('const' in schema) return fc.constant(schema.const);
   switch (schema.type) {
     case 'string': {
+      const minLength = (schema.minLength as number | undefined) ?? 0;
+      const maxLength = (schema.maxLength as number | undefined) ?? 60;
       // size 'max' reaches the documented limits, where off-by-one disagreements live.
-      const base = fc.string({
-        minLength: (schema.minLength as number | undefined) ?? 0,
-        maxLength: (schema.maxLength as number | undefined) ?? 60,
-        size: 'max',
-      });
-      if (typeof schema.pattern !== 'string') return base;
-      const pattern = new RegExp(schema.pattern as string, 'u');
-      return base.filter((s) => pattern.test(s));
+      if (typeof schema.pattern !== 'string') return fc.string({ minLength, maxLength, size: 'max' });
+      const pattern = new RegExp(schema.pattern as string);
+      // An anchored pattern (`^\d{5,25}$`) is generated from the pattern itself: random strings would almost never
+      // match it. An unanchored one (`\S`: not blank) is matched by nearly any random string, so filtering is cheap.
+      const anchored = pattern.source.startsWith('^') && pattern.source.endsWith('$');
+      return (
+        anchored ? fc.stringMatching(pattern) : fc.string({ minLength, maxLength, size: 'max' })
+      ).filter((s) => pattern.test(s) && s.length >= minLength && s.length <= maxLength);
     }
     case 'integer':
     case 'number': {

@@ -4,6 +4,7 @@ import { registerCasesCommand } from './cases';
 import { registerDoctorCommand } from './doctor';
 import { registerFeedsCommand } from './feeds';
 import { registerKbCommand } from './kb';
+import { registerPrivacyCommand } from './privacy';
 import { registerRegisterCommandsCommand } from './register-commands';
 import { registerSandboxCommand } from './sandbox';
 import { registerSetupChannelsCommand } from './setup-channels';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerTemporalCommand(program);
   registerDoctorCommand(program);
   registerCasesCommand(program);
+  registerPrivacyCommand(program);
   registerBundleWorkflowsCommand(program);
   registerRegisterCommandsCommand(program);
   registerSetupChannelsCommand(program);

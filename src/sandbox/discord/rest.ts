@@ -42,6 +42,12 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
           throw new DiscordHttpError(401, 0, '401: Unauthorized');
         }
         if (fake.outage) return sendError(res, method, template, 503, 0, 'Service Unavailable');
+        const chaos = fake.randomFaults?.next();
+        if (chaos === 'rate_limited')
+          return sendError(res, method, template, 429, 0, 'You are being rate limited.', 1);
+        if (chaos === 'server_error')
+          return sendError(res, method, template, 500, 0, 'Internal Server Error');
+        if (chaos === 'no_answer') return res.socket?.destroy();
         const injected = fake.takeInjectedFailure(method.toUpperCase(), req.path);
         if (injected)
           return sendError(
@@ -76,7 +82,8 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         }
         const out = await handler(req);
         // Discord acted, but the client never hears back (a timeout, a dropped connection).
-        if (fake.takeLostAnswer(method.toUpperCase(), req.path, req.body)) return res.socket?.destroy();
+        if (fake.takeLostAnswer(method.toUpperCase(), req.path, req.body) || chaos === 'answer_lost')
+          return res.socket?.destroy();
         if (out.body === undefined) return res.status(out.status).end();
         fake.checker.checkResponse(method, template, out.status, out.body);
         res.status(out.status).json(out.body);
@@ -228,6 +235,51 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
       fake.applyMentions(message, body.allowed_mentions, false);
       fake.addMessage(message);
       return { status: 200, body: message };
+    },
+  );
+
+  route(
+    'patch',
+    '/channels/:channelId/messages/:messageId',
+    '/channels/{channel_id}/messages/{message_id}',
+    { checkRequest: true },
+    (req) => {
+      const channel = fake.requireChannel(String(req.params.channelId));
+      const message = fake.messagesIn(channel.id).find((m) => m.id === req.params.messageId);
+      if (!message) throw new DiscordHttpError(404, 10008, 'Unknown Message');
+      if (message.author.id !== fake.botUser.id)
+        throw new DiscordHttpError(403, 50005, 'Cannot edit a message authored by another user');
+      const body = req.body as { content?: string; embeds?: APIEmbed[]; components?: unknown[] };
+      const tooLong = messageLimitError(body);
+      if (tooLong) throw new DiscordHttpError(400, 50035, `Invalid Form Body (${tooLong})`);
+      const fields = newMessage(channel, fake.botUser, {
+        content: body.content ?? message.content,
+        embeds: body.embeds ?? message.embeds,
+        components: body.components ?? (message.components as unknown[]),
+      });
+      fake.editStoredMessage(message, {
+        content: fields.content,
+        embeds: fields.embeds,
+        components: fields.components,
+      });
+      return { status: 200, body: message };
+    },
+  );
+
+  route(
+    'delete',
+    '/channels/:channelId/messages/:messageId',
+    '/channels/{channel_id}/messages/{message_id}',
+    {},
+    (req) => {
+      const channel = fake.requireChannel(String(req.params.channelId));
+      const message = fake.messagesIn(channel.id).find((m) => m.id === req.params.messageId);
+      if (!message) throw new DiscordHttpError(404, 10008, 'Unknown Message');
+      // The bot may delete its own messages anywhere; others' only with Manage Messages, which flexcord never needs.
+      if (message.author.id !== fake.botUser.id)
+        throw new DiscordHttpError(403, 50013, 'Missing Permissions');
+      fake.deleteStoredMessage(channel.id, message.id);
+      return { status: 204 };
     },
   );
 

@@ -15,6 +15,8 @@ export interface Fault {
    * timeout fires or its process dies first. The caller cannot tell whether anything happened.
    */
   dropAnswer?: boolean;
+  /** The connection closes before anything is done: to the caller, a timeout. */
+  dropRequest?: boolean;
   /** How many requests it hits; default 1. */
   times?: number;
 }

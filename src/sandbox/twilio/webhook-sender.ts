@@ -1,4 +1,5 @@
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { seededRandom } from '../random-faults';
 
 export interface Delivery {
   url: string;
@@ -15,6 +16,7 @@ export interface Delivery {
 export class WebhookSender {
   readonly deliveries: Delivery[] = [];
   private dropNext = 0;
+  private dropRandom?: { share: number; random: () => number };
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly authToken: string) {}
@@ -22,6 +24,11 @@ export class WebhookSender {
   /** The next `count` webhooks are lost on the way (Twilio does not retry post-event webhooks). */
   drop(count: number): void {
     this.dropNext += count;
+  }
+
+  /** From now on a share (0 to 1) of webhooks is lost at random, in the sequence `seed` gives. */
+  dropShare(share: number, seed: number): void {
+    this.dropRandom = share > 0 ? { share, random: seededRandom(seed) } : undefined;
   }
 
   send(url: string, params: Record<string, string>): Promise<void> {
@@ -38,8 +45,9 @@ export class WebhookSender {
 
   private async deliver(url: string, params: Record<string, string>): Promise<void> {
     const signature = getExpectedTwilioSignature(this.authToken, url, params);
-    if (this.dropNext > 0) {
-      this.dropNext -= 1;
+    const randomDrop = this.dropRandom ? this.dropRandom.random() < this.dropRandom.share : false;
+    if (this.dropNext > 0 || randomDrop) {
+      if (!randomDrop) this.dropNext -= 1;
       this.deliveries.push({ url, params, outcome: 'dropped', signature });
       return;
     }

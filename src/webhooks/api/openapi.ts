@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
-import { caseDetail, caseSummary, errorBody, invalidRequest, operationResult } from './responses';
+import {
+  caseDetail,
+  caseSummary,
+  errorBody,
+  forgetReport,
+  invalidRequest,
+  operationResult,
+  userExport,
+} from './responses';
 import {
   assignBody,
   caseNumberParams,
@@ -9,6 +17,7 @@ import {
   linkBody,
   listQuery,
   noteBody,
+  privacyUserParams,
   triageBody,
 } from './schemas';
 
@@ -103,6 +112,29 @@ export function caseApiDocument(): ReturnType<typeof createDocument> {
       '/cases/{number}/note': { post: action('Add a private staff note', noteBody) },
       '/cases/{number}/link': {
         post: action('Mark the case a duplicate of another case of the same server', linkBody),
+      },
+      '/privacy/users/{user}': {
+        get: {
+          summary: 'Everything kept about a Discord user (their data export)',
+          requestParams: { path: privacyUserParams },
+          responses: {
+            '200': { description: 'their data', ...json(userExport) },
+            '403': { description: 'only a token for every server may do this', ...json(errorBody) },
+            ...common,
+          },
+        },
+      },
+      '/privacy/users/{user}/forget': {
+        post: {
+          summary:
+            'Erase a Discord user: close their running conversations, delete their cases, workflow executions and Twilio conversations',
+          requestParams: { path: privacyUserParams },
+          responses: {
+            '200': { description: 'what was done (nothing, when run again)', ...json(forgetReport) },
+            '403': { description: 'only a token for every server may do this', ...json(errorBody) },
+            ...common,
+          },
+        },
       },
       '/openapi.json': {
         get: {
