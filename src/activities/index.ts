@@ -4,6 +4,7 @@ import { createDiscordActivities, type DiscordDeps } from './discord/activities'
 import { createFeedActivities, type FeedActivityDeps } from './feeds/activities';
 import { createKbActivities, type KbDeps } from './kb/activities';
 import { createCustomerMediaActivities, type CustomerMediaDeps } from './media/activities';
+import { createFlexRevisionActivities, type FlexRevisionsDeps } from './revisions/flex-revisions';
 import { createTwilioActivities } from './twilio/activities';
 import { type FlexPort } from './twilio/port';
 
@@ -15,6 +16,7 @@ export type ActivityDeps = DiagnosticsDeps &
   DiscordDeps & { flex: FlexPort } & CaseActivityDeps &
   KbDeps &
   CustomerMediaDeps &
+  FlexRevisionsDeps &
   Omit<FeedActivityDeps, 'discord'>;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
@@ -26,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTwilioActivities(deps.flex),
     ...createKbActivities(deps),
     ...createCustomerMediaActivities(deps),
+    ...createFlexRevisionActivities(deps),
     ...createFeedActivities(deps),
   };
 }

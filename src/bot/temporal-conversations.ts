@@ -2,7 +2,12 @@ import { type Client } from '@temporalio/client';
 import { fileReport } from '../cases/report-client';
 import type { ReportFollowUp } from '../shared/report-types';
 import { SUPPORT_WORKFLOW_TYPE } from '../shared/support-messages';
-import { openSupportConversation, sendUserAction, sendUserMessage } from '../temporal/support-client';
+import {
+  openSupportConversation,
+  sendUserAction,
+  sendUserMessage,
+  sendUserMessageChange,
+} from '../temporal/support-client';
 import { type Reports, type SupportConversations } from './bot-deps';
 
 /** SupportConversations on Temporal: signal-with-start for messages, update-with-start for /helpme. */
@@ -13,6 +18,7 @@ export function temporalConversations(client: Client, taskQueue: string): Suppor
       await sendUserMessage(client, { taskQueue, input, event });
     },
     action: (workflowId, action) => sendUserAction(client, { workflowId, ...action }),
+    messageChanged: (workflowId, change) => sendUserMessageChange(client, { workflowId, change }),
     async runningConversationGuild(userId) {
       // Visibility is eventually consistent; a conversation started a moment ago may not show yet, which only means
       // the user is asked to run /helpme in the server.

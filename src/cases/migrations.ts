@@ -12,7 +12,11 @@ import { type SqlDialectName } from './tables';
  * Versioned migrations, kept in code (not files found at run time) so the built app and tests run the same ones.
  * Never edit a migration that has shipped: add the next one. Tests migrate to each version in turn.
  */
-export const MIGRATION_NAMES = ['0001_cases', '0002_links_and_closed_at'] as const;
+export const MIGRATION_NAMES = [
+  '0001_cases',
+  '0002_links_and_closed_at',
+  '0003_transcript_revisions',
+] as const;
 export type MigrationName = (typeof MIGRATION_NAMES)[number];
 
 /** An auto-numbered key; the dialects spell it differently. */
@@ -126,6 +130,17 @@ function migrations(dialect: SqlDialectName): Record<MigrationName, Migration> {
       async down(db: Kysely<unknown>) {
         await db.schema.alterTable('cases').dropColumn('closed_at').execute();
         await db.schema.dropTable('case_links').execute();
+      },
+    },
+    '0003_transcript_revisions': {
+      // A line that records an edit or deletion of an earlier line (by its entry id); the earlier line stays.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('case_transcript').addColumn('revises_entry_id', 'text').execute();
+        await db.schema.alterTable('case_transcript').addColumn('revision', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('case_transcript').dropColumn('revision').execute();
+        await db.schema.alterTable('case_transcript').dropColumn('revises_entry_id').execute();
       },
     },
   };

@@ -42,6 +42,9 @@ export interface TranscriptTable {
   text: string;
   attachments_json: string;
   at: string;
+  /** Added in migration 0003: the line this one edits or deletes. */
+  revises_entry_id: string | null;
+  revision: 'edited' | 'deleted' | null;
 }
 
 export interface EventsTable {
