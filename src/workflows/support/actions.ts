@@ -715,10 +715,15 @@ export class ConversationActions {
     });
   }
 
-  /** Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. */
-  /** Returns the ids of the Discord messages posted (none when posting failed). */
-  private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<string[]> {
+  /**
+   * Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. Returns
+   * the ids of the Discord messages posted (none when posting failed).
+   */
+  private async send(input: Omit<OutboundDiscordMessage, 'channel'>): Promise<string[]> {
     const channel = this.s.channel!;
+    // Its buttons name this conversation: the user's DM channel may carry their conversations of other servers too.
+    const { guildId, userId } = this.model.user;
+    const message = { ...input, conversation: { guildId, userId } };
     try {
       const ids = await this.deliver({ ...message, channel });
       this.model.setupProblem = undefined;
