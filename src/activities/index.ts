@@ -5,6 +5,7 @@ import { createDiscordActivities, type DiscordDeps } from './discord/activities'
 import { createFeedActivities, type FeedActivityDeps } from './feeds/activities';
 import { createKbActivities, type KbDeps } from './kb/activities';
 import { createCustomerMediaActivities, type CustomerMediaDeps } from './media/activities';
+import { createFlexRevisionActivities, type FlexRevisionsDeps } from './revisions/flex-revisions';
 import { createTwilioActivities } from './twilio/activities';
 import { type FlexPort } from './twilio/port';
 
@@ -16,6 +17,7 @@ export type ActivityDeps = DiagnosticsDeps &
   DiscordDeps & { flex: FlexPort } & CaseActivityDeps &
   KbDeps &
   CustomerMediaDeps &
+  FlexRevisionsDeps &
   AnalyticsDeps &
   Omit<FeedActivityDeps, 'discord'>;
 
@@ -28,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTwilioActivities(deps.flex),
     ...createKbActivities(deps),
     ...createCustomerMediaActivities(deps),
+    ...createFlexRevisionActivities(deps),
     ...createAnalyticsActivities(deps),
     ...createFeedActivities(deps),
   };

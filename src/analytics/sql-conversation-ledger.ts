@@ -6,7 +6,7 @@ import type { ConversationRecord } from '../shared/conversation-record';
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 /**
- * Support conversations in the case database (migration 0003). A record inserts the row if it is new, then fills
+ * Support conversations in the case database (migration 0004). A record inserts the row if it is new, then fills
  * each milestone that is still empty: `coalesce(column, new value)`, so the first value wins whatever the order of
  * retries, and two writers racing agree.
  */

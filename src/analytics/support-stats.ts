@@ -65,7 +65,7 @@ export interface SupportStats {
 const CLOSED_REPORT_STATUSES = new Set(['resolved', 'closed']);
 
 /**
- * Support analytics per server for a period, from the case database: conversations (migration 0003, recorded by
+ * Support analytics per server for a period, from the case database: conversations (migration 0004, recorded by
  * the support workflow), ratings on support cases, and bug and feature reports with their events. Timestamps are
  * ISO 8601 text on both dialects, so ranges compare as strings; the arithmetic happens here, the same everywhere.
  */

@@ -2,6 +2,7 @@ import { type Client, Events } from 'discord.js';
 import { type BotDeps } from './bot-deps';
 import { dispatchInteraction } from './dispatch-interaction';
 import { routeMessage } from './route-message';
+import { routeMessageChange } from './route-message-change';
 import { type BotContext } from './types';
 
 export interface RunningBot {
@@ -20,6 +21,22 @@ export async function startBot(client: Client, deps: BotDeps, token: string): Pr
     routeMessage(message, ctx).catch((err: unknown) =>
       // The message stays in Discord; the user can repeat it. Logged with ids only, never the content.
       log.error({ err, messageId: message.id, channelId: message.channelId }, 'could not route a message'),
+    );
+  });
+  client.on(Events.MessageUpdate, (_old, message) => {
+    routeMessageChange({ kind: 'edited', message }, ctx).catch((err: unknown) =>
+      log.error(
+        { err, messageId: message.id, channelId: message.channelId },
+        'could not route a message edit',
+      ),
+    );
+  });
+  client.on(Events.MessageDelete, (message) => {
+    routeMessageChange({ kind: 'deleted', message }, ctx).catch((err: unknown) =>
+      log.error(
+        { err, messageId: message.id, channelId: message.channelId },
+        'could not route a message deletion',
+      ),
     );
   });
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));

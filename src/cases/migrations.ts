@@ -15,7 +15,8 @@ import { type SqlDialectName } from './tables';
 export const MIGRATION_NAMES = [
   '0001_cases',
   '0002_links_and_closed_at',
-  '0003_support_conversations',
+  '0003_transcript_revisions',
+  '0004_support_conversations',
 ] as const;
 export type MigrationName = (typeof MIGRATION_NAMES)[number];
 
@@ -132,9 +133,20 @@ function migrations(dialect: SqlDialectName): Record<MigrationName, Migration> {
         await db.schema.dropTable('case_links').execute();
       },
     },
+    '0003_transcript_revisions': {
+      // A line that records an edit or deletion of an earlier line (by its entry id); the earlier line stays.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('case_transcript').addColumn('revises_entry_id', 'text').execute();
+        await db.schema.alterTable('case_transcript').addColumn('revision', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('case_transcript').dropColumn('revision').execute();
+        await db.schema.alterTable('case_transcript').dropColumn('revises_entry_id').execute();
+      },
+    },
     // One row per support conversation, including those the FAQ bot answered without a case: the times support
     // analytics need (time to agent, first reply, handle time) as the workflow saw them.
-    '0003_support_conversations': {
+    '0004_support_conversations': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('support_conversations')

@@ -241,7 +241,7 @@ export class SqlCaseStore implements CaseStore {
           .execute();
         await trx.deleteFrom('cases').where('number', 'in', numbers).execute();
       }
-      // Their conversations' milestones for support analytics (migration 0003) name them too.
+      // Their conversations' milestones for support analytics (migration 0004) name them too.
       await trx.deleteFrom('support_conversations').where('user_id', '=', discordUserId).execute();
       const anonymised = await trx
         .updateTable('case_events')

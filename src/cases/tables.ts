@@ -42,6 +42,9 @@ export interface TranscriptTable {
   text: string;
   attachments_json: string;
   at: string;
+  /** Added in migration 0003: the line this one edits or deletes. */
+  revises_entry_id: string | null;
+  revision: 'edited' | 'deleted' | null;
 }
 
 export interface EventsTable {
@@ -62,7 +65,7 @@ export interface LinksTable {
   created_at: string;
 }
 
-/** Added in migration 0003: one support conversation's milestones (ISO 8601 text), for analytics. */
+/** Added in migration 0004: one support conversation's milestones (ISO 8601 text), for analytics. */
 export interface SupportConversationsTable {
   conversation_id: string;
   workflow_id: string;

@@ -45,6 +45,8 @@ export class FakeSupportWorld {
   }[] = [];
   readonly handoffs: { caseNumber: number; taskAttributes: Record<string, unknown> }[] = [];
   readonly escalations: { interactionSid: string; priority: number }[] = [];
+  /** Edits and deletions the workflow made on either side, in order. */
+  readonly revisions: { what: string; ids: string[]; text?: string }[] = [];
   /** Customer files relayed to Flex, once per dedupe key; a file named `*.exe` is refused as Flex would. */
   readonly relayedFiles: { dedupeKey: string; discordMessageId: string; name?: string }[] = [];
   readonly flexClosed: { conversationSid: string; interactionSid?: string }[] = [];
@@ -108,6 +110,19 @@ export class FakeSupportWorld {
           });
         }
         return { messageSid: `IM-${dedupeKey}` };
+      },
+      editFlexMessage: async ({ messageSid, text }) => {
+        this.revisions.push({ what: 'edit flex', ids: [messageSid], text });
+      },
+      removeFlexMessages: async ({ messageSids }) => {
+        this.revisions.push({ what: 'remove flex', ids: messageSids });
+      },
+      editDiscordMessage: async ({ message, messageIds }) => {
+        this.revisions.push({ what: 'edit discord', ids: messageIds, text: message.text });
+        return { messageIds };
+      },
+      deleteDiscordMessages: async ({ messageIds }) => {
+        this.revisions.push({ what: 'delete discord', ids: messageIds });
       },
       relayCustomerAttachment: async ({ attachment, dedupeKey, discordMessageId }) => {
         if (attachment.name?.endsWith('.exe'))

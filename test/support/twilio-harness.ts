@@ -105,6 +105,11 @@ export function nonTwilioStandIns() {
     relayCustomerAttachment: async () => {
       throw new Error('no customer files in these tests');
     },
+    // Edits and deletions have their own end-to-end test (message-revisions.test.ts).
+    editFlexMessage: async () => undefined,
+    removeFlexMessages: async () => undefined,
+    editDiscordMessage: async ({ messageIds }) => ({ messageIds }),
+    deleteDiscordMessages: async () => undefined,
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges, caseUpdates };

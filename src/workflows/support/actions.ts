@@ -30,6 +30,7 @@ import { foreignHandoff } from './flex-origin';
 import { stableUnit } from './reconcile-policy';
 import { isHumanRequest } from './human-request';
 import { filesGoAsMedia, relayMessageWithFiles } from './customer-files';
+import { MessageRevisions } from './message-revisions';
 import { publishConversation } from './publish';
 import { staffNotesForTask } from './staff-notes';
 import {
@@ -110,10 +111,17 @@ export class ConversationActions {
   /** The id of this run's last post in each channel: where a retried send starts looking for its own message. */
   private readonly lastPosted = new Map<string, string>();
 
+  private readonly revisions: MessageRevisions;
+
   constructor(
     private readonly model: ConversationModel,
     private readonly workflowId: string,
-  ) {}
+  ) {
+    this.revisions = new MessageRevisions({
+      model,
+      appendTranscript: (entries) => this.appendTranscript(entries),
+    });
+  }
 
   private get s() {
     return this.model.state;
@@ -141,6 +149,14 @@ export class ConversationActions {
         return this.onFlexClosed(item.event);
       case 'reopen':
         return this.reopenIfClosed();
+      case 'user_edit':
+        return this.revisions.onUserEdit(item.event);
+      case 'user_delete':
+        return this.revisions.onUserDelete(item.event);
+      case 'agent_edit':
+        return this.revisions.onAgentEdit(item.event);
+      case 'agent_remove':
+        return this.revisions.onAgentRemove(item.event);
     }
   }
 
@@ -293,12 +309,13 @@ export class ConversationActions {
     await this.appendTranscript([entry]);
     if (!conversation) return;
     try {
-      await flex.postCustomerMessage({
+      const { messageSid } = await flex.postCustomerMessage({
         conversation,
         text: event.text,
         attachments: event.attachments,
         dedupeKey: event.eventId,
       });
+      this.revisions.rememberToFlex(event.eventId, { text: messageSid, files: [] });
     } catch (err) {
       log.warn('could not relay a user message to Flex', { eventId: event.eventId, error: String(err) });
     }
@@ -314,6 +331,10 @@ export class ConversationActions {
     entry: TranscriptEntry,
   ): Promise<void> {
     const relayed = await relayMessageWithFiles(conversation, event);
+    this.revisions.rememberToFlex(event.eventId, {
+      ...(relayed.textSid ? { text: relayed.textSid } : {}),
+      files: relayed.fileSids,
+    });
     await this.appendTranscript([{ ...entry, attachments: relayed.attachments }]);
     for (const [i, { attachment, limits }] of relayed.refused.entries()) {
       await this.send({
@@ -589,13 +610,14 @@ export class ConversationActions {
     }
     const repliedAt = Date.now();
     this.model.touch(repliedAt);
-    await this.send({
+    const posted = await this.send({
       kind: 'agent_message',
       dedupeKey: event.eventId,
       text: event.text,
       agentName: event.agentName,
       attachments: event.attachments,
     });
+    this.revisions.rememberToDiscord(event.eventId, posted);
     await this.appendTranscript([agentEntry(event)]);
     this.recordMilestone('first_agent_reply', { firstAgentReplyAt: repliedAt });
   }
@@ -758,26 +780,35 @@ export class ConversationActions {
     await this.records;
   }
 
-  /** Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. */
-  private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
+  /**
+   * Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. Returns
+   * the ids of the Discord messages posted (none when posting failed).
+   */
+  private async send(input: Omit<OutboundDiscordMessage, 'channel'>): Promise<string[]> {
     const channel = this.s.channel!;
+    // Its buttons name this conversation: the user's DM channel may carry their conversations of other servers too.
+    const { guildId, userId } = this.model.user;
+    const message = { ...input, conversation: { guildId, userId } };
     try {
-      await this.deliver({ ...message, channel });
+      const ids = await this.deliver({ ...message, channel });
       this.model.setupProblem = undefined;
+      return ids;
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
         if (isSetupFailure(err)) this.model.setupProblem = failureMessage(err);
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
-        return;
+        return [];
       }
       try {
         this.s.channel = await discord().openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
-        await this.deliver({ ...message, channel: this.s.channel });
+        const ids = await this.deliver({ ...message, channel: this.s.channel });
         this.model.setupProblem = undefined;
+        return ids;
       } catch (fallbackErr) {
         if (isSetupFailure(fallbackErr)) this.model.setupProblem = failureMessage(fallbackErr);
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
+        return [];
       }
     }
   }
@@ -786,19 +817,19 @@ export class ConversationActions {
    * One message, one part per step: a part confirmed by Discord is never sent again, and a retried part looks for
    * its own post after the previous one (Discord's nonce only guards a few minutes; relays retry for hours).
    */
-  private async deliver(message: OutboundDiscordMessage): Promise<void> {
-    if (!patched(SEND_PARTS)) {
-      await discord().sendToDiscord(message);
-      return;
-    }
+  private async deliver(message: OutboundDiscordMessage): Promise<string[]> {
+    if (!patched(SEND_PARTS)) return (await discord().sendToDiscord(message)).messageIds;
     const channelId = message.channel.channelId;
     let after = this.lastPosted.get(channelId);
+    const ids: string[] = [];
     for (let part = 0, parts = 1; part < parts; part++) {
       const sent = await discord().sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
       parts = sent.parts ?? 1;
+      ids.push(...sent.messageIds);
       after = sent.messageIds.at(-1) ?? after;
     }
     if (after) this.lastPosted.set(channelId, after);
+    return ids;
   }
 
   private async appendTranscript(entries: TranscriptEntry[]): Promise<void> {

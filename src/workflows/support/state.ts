@@ -9,6 +9,13 @@ import {
 } from './reconcile-policy';
 import type { TranscriptEntry } from '../../shared/case-types';
 import type {
+  AgentMessageEditedEvent,
+  AgentMessageRemovedEvent,
+  UserMessageDeletedEvent,
+  UserMessageEditedEvent,
+} from '../../shared/message-changes';
+import type { MessageMap } from './message-map';
+import type {
   AgentJoinedEvent,
   AgentMessageEvent,
   ArticleHit,
@@ -39,7 +46,11 @@ type InboxEvent =
   | { kind: 'agent_message'; event: AgentMessageEvent }
   | { kind: 'flex_closed'; event: FlexClosedEvent }
   /** `/helpme` after a close: the main loop starts a fresh conversation once the close has finished. */
-  | { kind: 'reopen'; event: { eventId: string } };
+  | { kind: 'reopen'; event: { eventId: string } }
+  | { kind: 'user_edit'; event: UserMessageEditedEvent }
+  | { kind: 'user_delete'; event: UserMessageDeletedEvent }
+  | { kind: 'agent_edit'; event: AgentMessageEditedEvent }
+  | { kind: 'agent_remove'; event: AgentMessageRemovedEvent };
 
 /**
  * What a conversation carries into its next run after continue-as-new: small on purpose. The transcript is in the
@@ -77,6 +88,8 @@ export interface CarriedState {
   flexMessageCursor?: number;
   /** When reconciliation last asked Flex; the next ask is one interval later. */
   flexReconciledAt?: number;
+  /** Which relayed message became which on the other side, for edits and deletions (bounded; unset before them). */
+  messageMap?: MessageMap;
   /** Where the adaptive schedule stands (patch `flex-reconcile-adaptive`): see reconcile-policy.ts. */
   flexReconcileClock?: ReconcileClock;
   /** When a Flex event last arrived by webhook: reads hold off while they do. */
@@ -173,6 +186,14 @@ export class ConversationModel {
     this.inbox.push(item);
     this.eventsThisRun += 1;
     return true;
+  }
+
+  /**
+   * Whether the user wrote this Discord message in this conversation, as far back as the seen-ids window goes: only
+   * such a message's edit or deletion means anything here (not a staff member's in the thread, nor the bot's).
+   */
+  sawUserMessage(messageId: string): boolean {
+    return this.seen.has(`user_message:${messageId}`);
   }
 
   /** A closed conversation that hears from the user again starts a fresh one on the same channel. */

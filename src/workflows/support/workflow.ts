@@ -21,6 +21,12 @@ import {
   userMessageSignal,
 } from '../../shared/support-messages';
 import type { CloseReason, OpenConversationResult } from '../../shared/support-types';
+import {
+  agentMessageEditedSignal,
+  agentMessageRemovedSignal,
+  userMessageDeletedSignal,
+  userMessageEditedSignal,
+} from '../../shared/message-changes';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { discord, failureMessage, isSetupFailure } from './activities';
 import { ConversationActions } from './actions';
@@ -135,6 +141,10 @@ function registerHandlers(model: ConversationModel): void {
   setHandler(agentJoinedSignal, (event) => queue({ kind: 'agent_joined', event }));
   setHandler(agentMessageSignal, (event) => queue({ kind: 'agent_message', event }));
   setHandler(flexClosedSignal, (event) => queue({ kind: 'flex_closed', event }));
+  setHandler(userMessageEditedSignal, (event) => queue({ kind: 'user_edit', event }));
+  setHandler(userMessageDeletedSignal, (event) => queue({ kind: 'user_delete', event }));
+  setHandler(agentMessageEditedSignal, (event) => queue({ kind: 'agent_edit', event }));
+  setHandler(agentMessageRemovedSignal, (event) => queue({ kind: 'agent_remove', event }));
   setHandler(conversationStateQuery, () => model.view());
   setHandler(openConversationUpdate, async (): Promise<OpenConversationResult> => {
     let created = false;
