@@ -2,6 +2,7 @@ import { type Logger } from 'pino';
 import { type CaseOperations } from '../cases/report-client';
 import { type Config } from '../config';
 import { type Moderation } from '../moderation';
+import { type ConversationCursor } from './catch-up';
 import type { FileReportInput } from '../shared/report-types';
 import type {
   OpenConversationResult,
@@ -27,6 +28,11 @@ export interface SupportConversations {
    * conversation is running. Optional: routing tests that do not need it leave it out.
    */
   messageChanged?(workflowId: string, change: UserMessageChange): Promise<void>;
+  /**
+   * Every running conversation's channel and the newest message of its user it has seen, for the catch-up after a
+   * new gateway session. Optional: routing tests that do not need it leave it out.
+   */
+  openConversationCursors?(): Promise<ConversationCursor[]>;
 }
 
 export interface Reports {

@@ -178,6 +178,8 @@ export interface ConversationState {
   caseNumber?: number;
   agent?: { identity: string; name: string };
   twilioConversationSid?: string;
+  /** The newest Discord message of the user the conversation has seen: the bot catches up after it. */
+  discordCursor?: string;
 }
 
 /** `support-<guild>-<user>`: one conversation per Discord user per guild. */
