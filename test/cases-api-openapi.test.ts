@@ -6,7 +6,11 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { ALL_GUILDS, onlyGuilds } from '../src/cases/guild-scope';
 import { createCaseOperations, fileReport } from '../src/cases/report-client';
-import { caseApiRouter } from '../src/webhooks/api/case-api-router';
+import { forgetUser } from '../src/privacy/forget-user';
+import { exportUser } from '../src/privacy/user-data';
+import { loadConfig } from '../src/config';
+import { openModeration } from '../src/moderation';
+import { apiRouter } from '../src/webhooks/api/api-router';
 import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
 import { reportActivities, reportInput, tempCaseStore } from './support/case-fixtures';
@@ -34,7 +38,7 @@ const responsePointer = (route: string, method: string, status: string) =>
   `doc#/paths/${route.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/responses/${status}/content/application~1json/schema`;
 const GUILD = '100000000000000001';
 
-describe('case API: the OpenAPI document', function () {
+describe('staff API: the OpenAPI document', function () {
   this.timeout(180_000);
   let opened: Awaited<ReturnType<typeof tempCaseStore>>;
   let server: RunningHttpServer;
@@ -45,12 +49,24 @@ describe('case API: the OpenAPI document', function () {
   beforeEach(async () => {
     opened = await tempCaseStore();
     const operations = createCaseOperations({ client: testEnv().client, store: opened.store });
-    router = caseApiRouter({
+    const privacyDeps = { client: testEnv().client, store: opened.store };
+    const moderation = await openModeration(
+      opened.database,
+      loadConfig({}, { dotenvPath: false }),
+      pino({ level: 'silent' }),
+    );
+    // Everything under /api, composed as the webhooks role mounts it.
+    router = apiRouter({
       tokens: [
         { token: TOKEN, scope: ALL_GUILDS },
         { token: 'other-server-token-0123456789', scope: onlyGuilds('999999999999999999') },
       ],
       operations,
+      privacy: {
+        export: (user) => exportUser(privacyDeps, user),
+        forget: (user) => forgetUser({ ...privacyDeps, namespace: 'default' }, user),
+      },
+      blocks: moderation.blocks,
     });
     const app = createWebhookApp({
       logger: pino({ level: 'silent' }),
@@ -134,14 +150,22 @@ describe('case API: the OpenAPI document', function () {
   });
 
   it('documents every route the router serves, and no route it does not', () => {
-    const served = new Set<string>();
-    for (const layer of (router as unknown as { stack: { route?: { path: string; methods: Json } }[] })
-      .stack) {
-      if (!layer.route) continue;
-      for (const method of Object.keys(layer.route.methods)) {
-        served.add(`${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
-      }
+    interface Layer {
+      route?: { path: string; methods: Json };
+      handle?: { stack?: Layer[] };
     }
+    const served = new Set<string>();
+    // Routers mounted inside routers (cases, blocks) at the same /api root.
+    const walk = (stack: Layer[]): void => {
+      for (const layer of stack) {
+        if (layer.handle?.stack) walk(layer.handle.stack);
+        if (!layer.route) continue;
+        for (const method of Object.keys(layer.route.methods)) {
+          served.add(`${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+        }
+      }
+    };
+    walk((router as unknown as { stack: Layer[] }).stack);
     const documented = new Set(
       Object.entries(paths()).flatMap(([route, methods]) => Object.keys(methods).map((m) => `${m} ${route}`)),
     );
@@ -182,6 +206,30 @@ describe('case API: the OpenAPI document', function () {
         ['post', '/cases/{number}/close', '/cases/1001/close', { reason: '' }],
         ['post', '/cases/{number}/close', '/cases/1001/close', undefined],
         ['get', '/cases/{number}', `/cases/${other.caseNumber}`],
+        ['get', '/privacy/users/{user}', '/privacy/users/200000000000000009'],
+        ['get', '/privacy/users/{user}', '/privacy/users/ana'],
+        [
+          'get',
+          '/privacy/users/{user}',
+          '/privacy/users/200000000000000009',
+          undefined,
+          'other-server-token-0123456789',
+        ],
+        ['post', '/privacy/users/{user}/forget', '/privacy/users/200000000000000009/forget', {}],
+        ['post', '/privacy/users/{user}/forget', '/privacy/users/1/forget', {}],
+        ['post', '/blocks', '/blocks', { guild: GUILD, user: '200000000000000007', reason: 'spam', days: 7 }],
+        ['post', '/blocks', '/blocks', { guild: GUILD, user: '200000000000000007', reason: ' ' }],
+        [
+          'post',
+          '/blocks',
+          '/blocks',
+          { guild: '999999999999999998', user: '200000000000000007', reason: 'x' },
+          'other-server-token-0123456789',
+        ],
+        ['get', '/blocks', '/blocks'],
+        ['get', '/blocks', `/blocks?guild=${GUILD}`, undefined, 'other-server-token-0123456789'],
+        ['delete', '/blocks/{guild}/{user}', `/blocks/${GUILD}/200000000000000007`],
+        ['delete', '/blocks/{guild}/{user}', '/blocks/x/y'],
       ];
       for (const [method, route, url, body, token] of calls) {
         const res = await fetch(`${base}${url}`, {
@@ -253,7 +301,7 @@ describe('case API: the OpenAPI document', function () {
             isValid: boolean,
           ): Promise<void> => {
             const url = new URL(
-              `${base}${route.replace('{number}', encodeURIComponent(String(req.path.number)))}`,
+              `${base}${route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(req.path[name])))}`,
             );
             for (const [k, v] of Object.entries(req.query)) url.searchParams.set(k, String(v));
             const raw = (req.body as { raw?: unknown } | undefined)?.raw;

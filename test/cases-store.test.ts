@@ -236,7 +236,9 @@ describeOnEachDialect('case store', (open) => {
       values (1001, 'ev', 'staff', 'resolved', '2025-01-02T00:00:00.000Z')`.execute(database.db);
     await assert.rejects(sql`select * from case_links`.execute(database.db));
 
-    assert.deepEqual(await migrateCases(database.db, database.dialect), ['0002_links_and_closed_at']);
+    assert.deepEqual(await migrateCases(database.db, database.dialect, '0002_links_and_closed_at'), [
+      '0002_links_and_closed_at',
+    ]);
     const store = new SqlCaseStore(database.db);
     const old = (await store.getCase(1001))!;
     assert.equal(old.title, 'Old bug');
@@ -259,5 +261,33 @@ describeOnEachDialect('case store', (open) => {
       { eventId: 'l', actor: 's', action: 'linked' },
     );
     assert.equal((await store.getCase(1001))!.links.length, 1);
+  });
+
+  it('keeps transcript lines written before revisions existed, and records a later edit or deletion as its own line', async () => {
+    const database = await open({ migrate: false });
+    await migrateCases(database.db, database.dialect, '0002_links_and_closed_at');
+    const before = new SqlCaseStore(database.db);
+    const { caseNumber } = await before.openCase(newCase('r'));
+    await sql`insert into case_transcript (case_number, entry_id, direction, author_kind, author, text, attachments_json, at)
+      values (${caseNumber}, 'm1', 'inbound', 'user', 'Ada', 'the game crashes', '[]', '2026-01-01T00:00:00.000Z')`.execute(
+      database.db,
+    );
+    assert.deepEqual(await migrateCases(database.db, database.dialect, '0003_transcript_revisions'), [
+      '0003_transcript_revisions',
+    ]);
+    const store = new SqlCaseStore(database.db);
+    await store.appendTranscript(caseNumber, [
+      { ...line('m1:edited:t1', 'the game crashes on startup'), revises: { entryId: 'm1', kind: 'edited' } },
+      { ...line('m1:deleted', ''), revises: { entryId: 'm1', kind: 'deleted' } },
+    ]);
+    const transcript = (await store.getCase(caseNumber))!.transcript;
+    assert.deepEqual(
+      transcript.map((e) => [e.entryId, e.text, e.revises]),
+      [
+        ['m1', 'the game crashes', undefined],
+        ['m1:edited:t1', 'the game crashes on startup', { entryId: 'm1', kind: 'edited' }],
+        ['m1:deleted', '', { entryId: 'm1', kind: 'deleted' }],
+      ],
+    );
   });
 });

@@ -43,7 +43,7 @@ describe('flexcord sandbox demo', function () {
       /✓ .*Flex gets a task for the case/,
       /✓ .*agent Alice Moreno accepts: .*joined/,
       /✓ .*the agent replies; the member reads it in Discord/,
-      /✓ .*the member replies with a file; the agent gets it: .*crash-log\.txt/,
+      /✓ .*the member replies with a file; the agent gets it: .*crash-log\.txt \(\d+ bytes\)/,
       /✓ .*the agent ends the chat/,
       /✓ .*the member rates 5\/5: .*closed with rating 5/,
       /✓ .*\/bug in #bug-reports.*case #\d+/,

@@ -23,12 +23,17 @@ describe('support activity contract', () => {
       'estimateAgentWait',
       'closeFlexConversation',
       'relayCustomerAttachment',
+      'editFlexMessage',
+      'removeFlexMessages',
+      'editDiscordMessage',
+      'deleteDiscordMessages',
       'openCase',
       'appendTranscript',
       'updateCase',
       'getCaseTranscript',
       'latestStaffNotes',
       'searchKnowledgeBase',
+      'recordConversation',
     ];
     // The adapters are never called here: only the registered names and their shapes matter.
     const registered = contract(createActivities({ workerIdentity: 'contract' } as ActivityDeps));

@@ -170,8 +170,15 @@ describe('support conversation workflow', function () {
         conversationSid: state.twilioConversationSid,
         text: 'still here, my account is locked',
         dedupeKey: waiting.eventId,
-        attachments: [{ url: 'https://cdn.example.com/shot.png', name: 'shot.png' }],
+        attachments: [],
       });
+      // The file follows as Twilio media, one message of its own (Flex chat takes one file per message).
+      await eventually(() =>
+        assert.deepEqual(
+          world.relayedFiles.map((f) => [f.discordMessageId, f.name]),
+          [[waiting.eventId, 'shot.png']],
+        ),
+      );
       assert.ok(world.cases.get(state.caseNumber!)!.transcript.some((e) => e.entryId === waiting.eventId));
     });
   });
@@ -225,7 +232,13 @@ describe('support conversation workflow', function () {
         ]);
         assert.equal(world.flexMessages.at(-1)!.dedupeKey, fromUser.eventId);
       });
-      assert.deepEqual(world.flexMessages.at(-1)!.attachments, [{ url: 'https://cdn.example.com/log.txt' }]);
+      assert.deepEqual(world.flexMessages.at(-1)!.attachments, []);
+      await eventually(() =>
+        assert.deepEqual(
+          world.relayedFiles.map((f) => f.discordMessageId),
+          [fromUser.eventId],
+        ),
+      );
       const transcript = world.cases.get(caseNumber!)!.transcript;
       assert.ok(transcript.some((e) => e.entryId === 'IM-agent-1' && e.authorKind === 'agent'));
       const description = await client.workflow.getHandle(workflowId).describe();

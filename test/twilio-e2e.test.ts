@@ -37,6 +37,7 @@ function otherActivities() {
   let nextCase = 100;
   const activities: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
     openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
+    recordConversation: async () => undefined,
     sendToDiscord: async (message) => {
       if (!discord.some((m) => m.dedupeKey === message.dedupeKey)) discord.push(message);
       return { messageIds: [String(discord.length)] };
@@ -58,6 +59,11 @@ function otherActivities() {
     relayCustomerAttachment: async () => {
       throw new Error('no customer files in these tests');
     },
+    // Edits and deletions have their own end-to-end test (message-revisions.test.ts).
+    editFlexMessage: async () => undefined,
+    removeFlexMessages: async () => undefined,
+    editDiscordMessage: async ({ messageIds }) => ({ messageIds }),
+    deleteDiscordMessages: async () => undefined,
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges };

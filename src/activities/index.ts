@@ -1,9 +1,11 @@
+import { createAnalyticsActivities, type AnalyticsDeps } from './analytics/activities';
 import { createCaseActivities, type CaseActivityDeps } from './cases/activities';
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
 import { createFeedActivities, type FeedActivityDeps } from './feeds/activities';
 import { createKbActivities, type KbDeps } from './kb/activities';
 import { createCustomerMediaActivities, type CustomerMediaDeps } from './media/activities';
+import { createFlexRevisionActivities, type FlexRevisionsDeps } from './revisions/flex-revisions';
 import { createTwilioActivities } from './twilio/activities';
 import { type FlexPort } from './twilio/port';
 
@@ -15,6 +17,8 @@ export type ActivityDeps = DiagnosticsDeps &
   DiscordDeps & { flex: FlexPort } & CaseActivityDeps &
   KbDeps &
   CustomerMediaDeps &
+  FlexRevisionsDeps &
+  AnalyticsDeps &
   Omit<FeedActivityDeps, 'discord'>;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
@@ -26,6 +30,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createTwilioActivities(deps.flex),
     ...createKbActivities(deps),
     ...createCustomerMediaActivities(deps),
+    ...createFlexRevisionActivities(deps),
+    ...createAnalyticsActivities(deps),
     ...createFeedActivities(deps),
   };
 }

@@ -1,7 +1,9 @@
+import type { ConversationRecord } from '../shared/conversation-record';
 import type { CaseChanges, CaseEventInput, NewCase, StaffNote, TranscriptEntry } from '../shared/case-types';
 import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
 import type { DiscordPort } from './discord/port';
 import type { CustomerMediaPort, RelayedAttachment } from './media/port';
+import type { FlexRevisionsPort } from './revisions/flex-revisions';
 import type {
   FlexConversationRef,
   FlexHandoffRef,
@@ -25,6 +27,8 @@ export interface SupportActivities {
   // Discord
   openSupportChannel(input: InputOf<DiscordPort, 'openSupportChannel'>): Promise<DiscordChannelRef>;
   /** `parts`: how many parts the whole message has (when `message.part` asked for one of them). */
+  editDiscordMessage(input: InputOf<DiscordPort, 'editMessage'>): Promise<{ messageIds: string[] }>;
+  deleteDiscordMessages(input: InputOf<DiscordPort, 'deleteMessages'>): Promise<void>;
   sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[]; parts?: number }>;
 
   // Twilio Flex
@@ -39,6 +43,9 @@ export interface SupportActivities {
   /** How long the user may still wait for an agent, from live TaskRouter figures (asked when the SLA fires). */
   estimateAgentWait(input: FlexInput<'estimateWait'>): Promise<FlexWaitEstimate>;
   closeFlexConversation(input: FlexInput<'close'>): Promise<void>;
+  /** A user's edit or deletion in Discord, made to the Conversations messages their message became. */
+  editFlexMessage(input: InputOf<FlexRevisionsPort, 'editCustomerMessage'>): Promise<void>;
+  removeFlexMessages(input: InputOf<FlexRevisionsPort, 'removeCustomerMessages'>): Promise<void>;
   /** A customer's Discord file to the Flex conversation as media (one message per file), or why it was refused. */
   relayCustomerAttachment(input: InputOf<CustomerMediaPort, 'relay'>): Promise<RelayedAttachment>;
 
@@ -52,4 +59,8 @@ export interface SupportActivities {
 
   // Knowledge base
   searchKnowledgeBase(input: { query: string; limit: number }): Promise<ArticleHit[]>;
+
+  // Support analytics
+  /** What is new about this conversation (its milestones); what was stored before is kept. */
+  recordConversation(input: ConversationRecord): Promise<void>;
 }

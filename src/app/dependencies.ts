@@ -5,12 +5,14 @@ import { openCaseStore } from '../cases';
 import { buildDiscordPort } from '../activities/discord/build-discord-port';
 import { buildFlexPort } from '../activities/twilio/build-flex-port';
 import { buildCustomerMedia } from '../activities/media/build-customer-media';
+import { buildFlexRevisions } from '../activities/revisions/flex-revisions';
 import { createTwilioClient } from '../activities/twilio/twilio-client';
 import { TwilioMediaContent, type MediaContentSource } from '../webhooks/media/twilio-media-content';
 import { FileKnowledgeBase } from '../activities/kb/file-knowledge-base';
 import { RssFeedReader } from '../activities/feeds/rss-feed-reader';
 import { SqlFeedLedger } from '../activities/feeds/sql-feed-ledger';
 import { type Observability } from '../observability';
+import { SqlConversationLedger } from '../analytics/sql-conversation-ledger';
 
 /**
  * The one place where real adapters (Discord REST, Twilio, the case store, the knowledge base) are built from
@@ -45,8 +47,11 @@ export async function buildActivityDeps(
       discord,
       flex,
       customerMedia: buildCustomerMedia(config, { observe: observability?.twilioCalls }),
+      flexRevisions: buildFlexRevisions(config, { observe: observability?.twilioCalls }),
       caseStore: cases.store,
       knowledgeBase,
+      // Conversation milestones for `flexcord stats` live beside the cases (migration 0004).
+      conversationLedger: new SqlConversationLedger(cases.database.db),
       feedReader,
       feedLedger,
     },

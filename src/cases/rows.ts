@@ -72,6 +72,9 @@ export function toTranscriptEntry(row: Selectable<TranscriptTable>): TranscriptE
     text: row.text,
     attachments: JSON.parse(row.attachments_json) as TranscriptEntry['attachments'],
     at: row.at,
+    ...(row.revises_entry_id && row.revision
+      ? { revises: { entryId: row.revises_entry_id, kind: row.revision } }
+      : {}),
   };
 }
 
@@ -85,6 +88,8 @@ export function transcriptRow(caseNumber: number, entry: TranscriptEntry) {
     text: entry.text,
     attachments_json: JSON.stringify(entry.attachments ?? []),
     at: entry.at,
+    revises_entry_id: entry.revises?.entryId ?? null,
+    revision: entry.revises?.kind ?? null,
   };
 }
 

@@ -221,6 +221,40 @@ export class SqlCaseStore implements CaseStore {
     return rows.map(toStaffNote);
   }
 
+  /**
+   * Erases a Discord user from the store (a request to be forgotten): every case they reported, with its
+   * transcript, events, staff notes, rating and links from other cases, is deleted, and so are their conversations'
+   * analytics milestones; their staff actions on other
+   * cases stay, attributed to `discord:forgotten`. Running it again changes nothing.
+   */
+  async forgetReporter(discordUserId: string): Promise<{ deletedCases: number[]; anonymisedEvents: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const numbers = (
+        await trx.selectFrom('cases').select('number').where('reporter_id', '=', discordUserId).execute()
+      ).map((r) => r.number);
+      if (numbers.length > 0) {
+        await trx.deleteFrom('case_transcript').where('case_number', 'in', numbers).execute();
+        await trx.deleteFrom('case_events').where('case_number', 'in', numbers).execute();
+        await trx
+          .deleteFrom('case_links')
+          .where((eb) => eb.or([eb('case_number', 'in', numbers), eb('linked_case_number', 'in', numbers)]))
+          .execute();
+        await trx.deleteFrom('cases').where('number', 'in', numbers).execute();
+      }
+      // Their conversations' milestones for support analytics (migration 0004) name them too.
+      await trx.deleteFrom('support_conversations').where('user_id', '=', discordUserId).execute();
+      const anonymised = await trx
+        .updateTable('case_events')
+        .set({ actor: FORGOTTEN_ACTOR })
+        .where('actor', '=', `discord:${discordUserId}`)
+        .executeTakeFirst();
+      return {
+        deletedCases: numbers.sort((a, b) => a - b),
+        anonymisedEvents: Number(anonymised.numUpdatedRows),
+      };
+    });
+  }
+
   async listCases(filter: CaseFilter): Promise<CaseSummary[]> {
     const limit = Math.min(Math.max(filter.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
     const rows = await this.filtered(filter).selectAll().orderBy('number', 'desc').limit(limit).execute();
@@ -316,6 +350,9 @@ export class SqlCaseStore implements CaseStore {
 }
 
 type Executor = Kysely<CaseTables> | Transaction<CaseTables>;
+
+/** Who a forgotten user's staff actions on other cases are attributed to. */
+export const FORGOTTEN_ACTOR = 'discord:forgotten';
 
 /** The case's guild; CaseNotFoundError when there is no such case. */
 async function requireCase(db: Executor, caseNumber: number): Promise<string> {

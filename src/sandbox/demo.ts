@@ -158,12 +158,18 @@ export async function playDemo(options: DemoOptions): Promise<boolean> {
           content: Buffer.from('E/Starfall: GPU driver lost\n'),
         },
       ]);
-      const m = await until('the message and the file link in Flex', () =>
+      // The text, then the file as Twilio media the agent opens in Flex.
+      const file = await until('the file in the Flex conversation', () =>
         twilio
           .conversation(conversationSid)
-          .messages.find((x) => x.author.startsWith('discord') && /crash-log\.txt/.test(x.body ?? '')),
+          .messages.filter((x) => x.author.startsWith('discord'))
+          .flatMap((x) => twilio.mediaOf(x.sid))
+          .find((f) => f.filename === 'crash-log.txt'),
       );
-      return [undefined, quote(m.body ?? '')];
+      const text = await until('the text in the Flex conversation', () =>
+        twilio.conversation(conversationSid).messages.find((x) => x.body === 'Here it is.'),
+      );
+      return [undefined, `${quote(text.body ?? '')} + ${file.filename} (${file.content.length} bytes)`];
     });
 
     await step('the agent ends the chat and completes the task', async () => {

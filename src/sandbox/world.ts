@@ -124,8 +124,9 @@ export class SandboxWorld {
     refill(twilio.mediaStore.media, t.media);
     await discord.start();
     await twilio.start();
-    // A world saved before it had secrets gets them now (histories written in plain JSON still decode).
-    const secrets = saved.secrets ?? newSecrets();
+    // A world saved before it had secrets (or a payload key) gets them now; histories written in plain JSON still
+    // decode, so its conversations carry on.
+    const secrets = { ...newSecrets(), ...saved.secrets };
     return new SandboxWorld(saved.id, discord, twilio, saved.cast, saved.feedItems, secrets, file);
   }
 

@@ -25,6 +25,11 @@ export interface TranscriptEntry {
   text: string;
   attachments: Attachment[];
   at: string;
+  /**
+   * Set on a line that records a later change to an earlier one (the author edited or deleted their message):
+   * the transcript is append-only, so what was said first stays, marked by this line.
+   */
+  revises?: { entryId: string; kind: 'edited' | 'deleted' };
 }
 
 export interface NewCase {

@@ -28,4 +28,7 @@ export const markDuplicateUpdate = defineUpdate<StaffActionResult, [MarkDuplicat
 
 export const duplicateLinkedSignal = defineSignal<[DuplicateLinkedEvent]>('duplicateLinked');
 
+/** A duplicate's reporter asked to be forgotten: the original must not DM them when it closes. */
+export const forgetReporterSignal = defineSignal<[{ reporterId: string }]>('forgetReporter');
+
 export const reportStateQuery = defineQuery<ReportState>('reportState');

@@ -12,6 +12,16 @@ import {
   userMessageSignal,
 } from '../shared/support-messages';
 import {
+  agentMessageEditedSignal,
+  agentMessageRemovedSignal,
+  type AgentMessageEditedEvent,
+  type AgentMessageRemovedEvent,
+  userMessageDeletedSignal,
+  type UserMessageDeletedEvent,
+  userMessageEditedSignal,
+  type UserMessageEditedEvent,
+} from '../shared/message-changes';
+import {
   type AgentJoinedEvent,
   type AgentMessageEvent,
   type ConversationState,
@@ -100,7 +110,9 @@ export async function sendUserAction(
 export type AgentEvent =
   | ({ kind: 'joined' } & AgentJoinedEvent)
   | ({ kind: 'message' } & AgentMessageEvent)
-  | ({ kind: 'closed' } & FlexClosedEvent);
+  | ({ kind: 'closed' } & FlexClosedEvent)
+  | ({ kind: 'edited' } & AgentMessageEditedEvent)
+  | ({ kind: 'removed' } & AgentMessageRemovedEvent);
 
 /** Twilio webhooks: an agent joined, wrote, or the Flex side ended. */
 export async function signalAgentEvent(
@@ -117,8 +129,28 @@ export async function signalAgentEvent(
         return handle.signal(agentMessageSignal, event as AgentMessageEvent);
       case 'closed':
         return handle.signal(flexClosedSignal, event as FlexClosedEvent);
+      case 'edited':
+        return handle.signal(agentMessageEditedSignal, event as AgentMessageEditedEvent);
+      case 'removed':
+        return handle.signal(agentMessageRemovedSignal, event as AgentMessageRemovedEvent);
     }
   });
+}
+
+export type UserMessageChange =
+  { kind: 'edited'; event: UserMessageEditedEvent } | { kind: 'deleted'; event: UserMessageDeletedEvent };
+
+/** A user edited or deleted a message in their support DM or thread; a conversation that is not running ignores it. */
+export async function sendUserMessageChange(
+  client: Client,
+  options: { workflowId: string; change: UserMessageChange },
+): Promise<void> {
+  const handle = client.workflow.getHandle(options.workflowId);
+  await notFoundAsConversationError(options.workflowId, () =>
+    options.change.kind === 'edited'
+      ? handle.signal(userMessageEditedSignal, options.change.event)
+      : handle.signal(userMessageDeletedSignal, options.change.event),
+  );
 }
 
 /** The conversation's phase, channel, case and agent, as the workflow sees them now. */

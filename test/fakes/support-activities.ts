@@ -8,6 +8,7 @@ import type {
   StaffNote,
   TranscriptEntry,
 } from '../../src/shared/case-types';
+import type { ConversationRecord } from '../../src/shared/conversation-record';
 import type { ArticleHit, OutboundDiscordMessage } from '../../src/shared/support-types';
 
 /**
@@ -44,6 +45,8 @@ export class FakeSupportWorld {
   }[] = [];
   readonly handoffs: { caseNumber: number; taskAttributes: Record<string, unknown> }[] = [];
   readonly escalations: { interactionSid: string; priority: number }[] = [];
+  /** Edits and deletions the workflow made on either side, in order. */
+  readonly revisions: { what: string; ids: string[]; text?: string }[] = [];
   /** Customer files relayed to Flex, once per dedupe key; a file named `*.exe` is refused as Flex would. */
   readonly relayedFiles: { dedupeKey: string; discordMessageId: string; name?: string }[] = [];
   readonly flexClosed: { conversationSid: string; interactionSid?: string }[] = [];
@@ -68,6 +71,9 @@ export class FakeSupportWorld {
   readonly waitEstimateCalls: { interactionSid: string }[] = [];
   /** Private staff notes the case store holds, newest last; `latestStaffNotes` answers from these. */
   readonly staffNotes: (StaffNote & { guildId: string; reporterId: string })[] = [];
+  /** Every `recordConversation` call in order, and each conversation's record as the ledger keeps it. */
+  readonly conversationRecordCalls: ConversationRecord[] = [];
+  readonly conversations = new Map<string, ConversationRecord>();
   private nextCase = 1;
 
   constructor(private readonly options: FakeSupportOptions = {}) {}
@@ -104,6 +110,19 @@ export class FakeSupportWorld {
           });
         }
         return { messageSid: `IM-${dedupeKey}` };
+      },
+      editFlexMessage: async ({ messageSid, text }) => {
+        this.revisions.push({ what: 'edit flex', ids: [messageSid], text });
+      },
+      removeFlexMessages: async ({ messageSids }) => {
+        this.revisions.push({ what: 'remove flex', ids: messageSids });
+      },
+      editDiscordMessage: async ({ message, messageIds }) => {
+        this.revisions.push({ what: 'edit discord', ids: messageIds, text: message.text });
+        return { messageIds };
+      },
+      deleteDiscordMessages: async ({ messageIds }) => {
+        this.revisions.push({ what: 'delete discord', ids: messageIds });
       },
       relayCustomerAttachment: async ({ attachment, dedupeKey, discordMessageId }) => {
         if (attachment.name?.endsWith('.exe'))
@@ -193,6 +212,15 @@ export class FakeSupportWorld {
       searchKnowledgeBase: async ({ query, limit }) => {
         this.searches.push(query);
         return (this.options.search?.(query, limit) ?? []).slice(0, limit);
+      },
+      recordConversation: async (record) => {
+        this.conversationRecordCalls.push(record);
+        // As the SQL ledger does: the row's identity from the first write, then each milestone's first value.
+        const kept = this.conversations.get(record.conversationId) ?? record;
+        const merged = { ...kept };
+        for (const [key, value] of Object.entries(record) as [keyof ConversationRecord, unknown][])
+          if (merged[key] === undefined) Object.assign(merged, { [key]: value });
+        this.conversations.set(record.conversationId, merged);
       },
     };
   }

@@ -18,6 +18,8 @@ const HANDLED = new Set([
   'minLength',
   'maxLength',
   'pattern',
+  'format',
+  'not',
   'minimum',
   'maximum',
   'exclusiveMinimum',
@@ -36,19 +38,42 @@ export function arbitraryFor(schema: Schema, root: Schema): fc.Arbitrary<unknown
   if (typeof schema.$ref === 'string') return arbitraryFor(resolve(schema.$ref, root), root);
   if (Array.isArray(schema.anyOf))
     return fc.oneof(...(schema.anyOf as Schema[]).map((s) => arbitraryFor(s, root)));
+  if (schema.not !== undefined) {
+    const { not, ...rest } = schema;
+    const forbidden = (not as Schema).required as string[] | undefined;
+    if (!forbidden || Object.keys(not as Schema).length !== 1)
+      throw new Error('json-schema-arbitrary: only not.required');
+    return arbitraryFor(rest, root).filter(
+      (v) => !forbidden.every((k) => Object.prototype.hasOwnProperty.call(v as object, k)),
+    );
+  }
+  if (schema.format !== undefined && schema.format !== 'date-time') {
+    throw new Error(`json-schema-arbitrary: unsupported format ${String(schema.format)}`);
+  }
+  if (schema.format === 'date-time') {
+    return fc
+      .date({
+        min: new Date('2000-01-01T00:00:00Z'),
+        max: new Date('2100-01-01T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString());
+  }
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   if ('const' in schema) return fc.constant(schema.const);
   switch (schema.type) {
     case 'string': {
+      const minLength = (schema.minLength as number | undefined) ?? 0;
+      const maxLength = (schema.maxLength as number | undefined) ?? 60;
       // size 'max' reaches the documented limits, where off-by-one disagreements live.
-      const base = fc.string({
-        minLength: (schema.minLength as number | undefined) ?? 0,
-        maxLength: (schema.maxLength as number | undefined) ?? 60,
-        size: 'max',
-      });
-      if (typeof schema.pattern !== 'string') return base;
-      const pattern = new RegExp(schema.pattern as string, 'u');
-      return base.filter((s) => pattern.test(s));
+      if (typeof schema.pattern !== 'string') return fc.string({ minLength, maxLength, size: 'max' });
+      const pattern = new RegExp(schema.pattern as string);
+      // An anchored pattern (`^\d{5,25}$`) is generated from the pattern itself: random strings would almost never
+      // match it. An unanchored one (`\S`: not blank) is matched by nearly any random string, so filtering is cheap.
+      const anchored = pattern.source.startsWith('^') && pattern.source.endsWith('$');
+      return (
+        anchored ? fc.stringMatching(pattern) : fc.string({ minLength, maxLength, size: 'max' })
+      ).filter((s) => pattern.test(s) && s.length >= minLength && s.length <= maxLength);
     }
     case 'integer':
     case 'number': {

@@ -85,6 +85,7 @@ export function nonTwilioStandIns() {
   const caseKeys: string[] = [];
   const activities: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
     openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
+    recordConversation: async () => undefined,
     sendToDiscord: async (message) => {
       discord.push(message);
       return { messageIds: [String(discord.length)] };
@@ -104,6 +105,11 @@ export function nonTwilioStandIns() {
     relayCustomerAttachment: async () => {
       throw new Error('no customer files in these tests');
     },
+    // Edits and deletions have their own end-to-end test (message-revisions.test.ts).
+    editFlexMessage: async () => undefined,
+    removeFlexMessages: async () => undefined,
+    editDiscordMessage: async ({ messageIds }) => ({ messageIds }),
+    deleteDiscordMessages: async () => undefined,
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges, caseUpdates };

@@ -83,6 +83,17 @@ export function createDiscordActivities(port: DiscordPort) {
         throw toActivityFailure(err);
       }
     },
+    /** An agent edited their message in Flex: the same edit in Discord (re-rendered, parts as needed). */
+    async editDiscordMessage(input: {
+      message: OutboundDiscordMessage;
+      messageIds: string[];
+    }): Promise<{ messageIds: string[] }> {
+      return translated(() => port.editMessage(input));
+    },
+    /** An agent removed their message in Flex: gone from Discord too. */
+    async deleteDiscordMessages(input: { channel: DiscordChannelRef; messageIds: string[] }): Promise<void> {
+      return translated(() => port.deleteMessages(input));
+    },
     async sendDirectMessage(input: {
       userId: string;
       dedupeKey: string;

@@ -32,6 +32,8 @@ export function buildDiscordPort(
       postAnnouncement: missing,
       crosspost: missing,
       findOwnMessage: missing,
+      editMessage: missing,
+      deleteMessages: missing,
     };
   }
   const rest = createDiscordRest({

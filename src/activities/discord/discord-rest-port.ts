@@ -13,7 +13,7 @@ import {
 import { compareSnowflakes, isAfter, snowflakeAt } from '../../shared/discord-snowflake';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import type { DiscordChannelRef, DiscordUserRef, OutboundDiscordMessage } from '../../shared/support-types';
-import { isAlreadyCrossposted, isDmClosed } from './errors';
+import { isAlreadyCrossposted, isDmClosed, isUnknownMessage } from './errors';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
 import { isSameMessage } from './own-message';
 import { DiscordSetupError } from './setup-errors';
@@ -113,6 +113,51 @@ export class DiscordRestPort implements DiscordPort {
       after = id;
     }
     return { messageIds, parts: bodies.length };
+  }
+
+  async editMessage(input: {
+    message: OutboundDiscordMessage;
+    messageIds: string[];
+  }): Promise<{ messageIds: string[] }> {
+    const channelId = input.message.channel.channelId;
+    const bodies = renderMessage(input.message);
+    const kept: string[] = [];
+    for (const [part, id] of input.messageIds.entries()) {
+      const body = bodies[part];
+      if (!body) {
+        await this.deleteOne(channelId, id);
+        continue;
+      }
+      try {
+        // Fields left out stay as they were: say explicitly that the edited part has no embeds or buttons.
+        await this.rest.patch(Routes.channelMessage(channelId, id), {
+          body: { content: body.content ?? '', embeds: body.embeds ?? [], components: body.components ?? [] },
+        });
+        kept.push(id);
+      } catch (err) {
+        if (!isUnknownMessage(err)) throw err;
+      }
+    }
+    for (let part = input.messageIds.length; part < bodies.length; part++) {
+      const posted = (await this.rest.post(Routes.channelMessages(channelId), {
+        body: { ...bodies[part], nonce: nonceFor(input.message.dedupeKey, part), enforce_nonce: true },
+      })) as APIMessage;
+      kept.push(posted.id);
+    }
+    return { messageIds: kept };
+  }
+
+  async deleteMessages(input: { channel: DiscordChannelRef; messageIds: string[] }): Promise<void> {
+    for (const id of input.messageIds) await this.deleteOne(input.channel.channelId, id);
+  }
+
+  private async deleteOne(channelId: string, messageId: string): Promise<void> {
+    try {
+      await this.rest.delete(Routes.channelMessage(channelId, messageId));
+    } catch (err) {
+      // Deleted already (by an earlier attempt, or by a moderator): the goal is reached.
+      if (!isUnknownMessage(err)) throw err;
+    }
   }
 
   async sendDirectMessage(

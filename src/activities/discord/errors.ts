@@ -12,6 +12,13 @@ export function isDmClosed(err: unknown): boolean {
   return err instanceof DiscordAPIError && err.code === DM_CLOSED_CODE;
 }
 
+/** Discord error 10008: the message does not exist (any more). */
+export const UNKNOWN_MESSAGE_CODE = 10008;
+
+export function isUnknownMessage(err: unknown): boolean {
+  return err instanceof DiscordAPIError && err.code === UNKNOWN_MESSAGE_CODE;
+}
+
 /** Discord error 40033: the message was already published to following servers. */
 export const ALREADY_CROSSPOSTED_CODE = 40033;
 

@@ -50,6 +50,17 @@ export interface DiscordPort {
   /** Publishes a message of an announcement channel to the servers that follow it; already published is success. */
   crosspost(input: { channelId: string; messageId: string }): Promise<void>;
   /**
+   * Shows `message` instead of what the bot posted as `messageIds` (an agent edited in Flex): each part is edited in
+   * place, parts the new text no longer needs are deleted, and parts it needs more are posted after them. A part
+   * deleted meanwhile is skipped. Returns the ids the message now has.
+   */
+  editMessage(input: {
+    message: OutboundDiscordMessage;
+    messageIds: string[];
+  }): Promise<{ messageIds: string[] }>;
+  /** Deletes the bot's messages (an agent removed theirs in Flex); one already gone is not an error. */
+  deleteMessages(input: { channel: DiscordChannelRef; messageIds: string[] }): Promise<void>;
+  /**
    * The id of a message the bot posted in the channel at or after `sinceMs` that looks exactly like `body`, if any:
    * how a retry finds its own post after Discord's nonce window (a few minutes) has passed.
    */

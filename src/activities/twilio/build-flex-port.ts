@@ -11,6 +11,11 @@ import { type MediaLinker } from '../../media/message-media';
 /** Where conversation-scoped webhooks point, relative to PUBLIC_BASE_URL (the router is mounted at /twilio). */
 export const CONVERSATIONS_WEBHOOK_PATH = '/twilio/conversations';
 
+/** The secret customer identities are an HMAC under: TWILIO_IDENTITY_SECRET, else derived from the credentials. */
+export function customerIdentitySecret(t: Config['twilio']): string | undefined {
+  return t.identitySecret ?? t.authToken ?? t.apiSecret;
+}
+
 /** The variables the Flex adapter cannot work without, by name, for an operator-facing message. */
 export function missingTwilioSettings(config: Pick<Config, 'twilio' | 'http'>): string[] {
   const t = config.twilio;
@@ -79,7 +84,7 @@ export function buildFlexPort(
     timers: t.conversationTimers,
     mediaLink: linkerFrom(mediaLinksFromConfig(config)),
     // missingTwilioSettings guarantees an auth token or an API secret to fall back on.
-    identitySecret: t.identitySecret ?? t.authToken ?? t.apiSecret!,
+    identitySecret: customerIdentitySecret(t)!,
   });
 }
 

@@ -29,6 +29,9 @@ import { TwilioApiError } from './twilio-api-error';
 /** Conversation events flexcord listens to on each conversation's scoped webhook. */
 export const CONVERSATION_WEBHOOK_FILTERS = [
   'onMessageAdded',
+  // An agent's edit or removal in Flex follows to Discord.
+  'onMessageUpdated',
+  'onMessageRemoved',
   'onParticipantAdded',
   'onConversationStateUpdated',
 ];

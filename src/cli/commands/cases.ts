@@ -247,6 +247,14 @@ function formatTable(list: CaseSummary[]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** One transcript line; an edit or deletion says which earlier line it changed. */
+function transcriptLine(t: CaseDetail['transcript'][number]): string {
+  if (t.revises?.kind === 'deleted') return `  [${t.at}] ${t.author} deleted message ${t.revises.entryId}`;
+  if (t.revises?.kind === 'edited')
+    return `  [${t.at}] ${t.author} edited message ${t.revises.entryId}: ${t.text}`;
+  return `  [${t.at}] ${t.author}: ${t.text}`;
+}
+
 function formatDetail(c: CaseDetail): string {
   const lines = [
     `#${c.number} ${c.title}`,
@@ -265,7 +273,7 @@ function formatDetail(c: CaseDetail): string {
     ...(c.notes.length ? c.notes.map((n) => `  [${n.at}] ${n.author}: ${n.text}`) : ['  (none)']),
     '',
     'Transcript:',
-    ...(c.transcript.length ? c.transcript.map((t) => `  [${t.at}] ${t.author}: ${t.text}`) : ['  (empty)']),
+    ...(c.transcript.length ? c.transcript.map(transcriptLine) : ['  (empty)']),
     '',
     'Events:',
     ...c.events.map((e) => `  [${e.at}] ${e.actor} ${e.action}${e.detail ? `: ${e.detail}` : ''}`),

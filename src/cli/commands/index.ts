@@ -4,10 +4,12 @@ import { registerCasesCommand } from './cases';
 import { registerDoctorCommand } from './doctor';
 import { registerFeedsCommand } from './feeds';
 import { registerKbCommand } from './kb';
+import { registerPrivacyCommand } from './privacy';
 import { registerRegisterCommandsCommand } from './register-commands';
 import { registerSandboxCommand } from './sandbox';
 import { registerSetupChannelsCommand } from './setup-channels';
 import { registerStartCommand } from './start';
+import { registerStatsCommand } from './stats';
 import { registerTemporalCommand } from './temporal';
 
 /** One module per command; add a line here to register a new one. */
@@ -17,9 +19,11 @@ export function registerCommands(program: Command): void {
   registerTemporalCommand(program);
   registerDoctorCommand(program);
   registerCasesCommand(program);
+  registerPrivacyCommand(program);
   registerBundleWorkflowsCommand(program);
   registerRegisterCommandsCommand(program);
   registerSetupChannelsCommand(program);
   registerKbCommand(program);
   registerFeedsCommand(program);
+  registerStatsCommand(program);
 }

@@ -349,6 +349,45 @@ export class FakeDiscord {
     }));
   }
 
+  /** Applies an edit to a stored message and dispatches MESSAGE_UPDATE (the full message, as Discord sends it). */
+  editStoredMessage(
+    message: FakeMessage,
+    fields: Partial<Pick<FakeMessage, 'content' | 'embeds' | 'components'>>,
+  ): void {
+    Object.assign(message, fields, { edited_timestamp: new Date().toISOString() });
+    const channel = this.requireChannel(message.channel_id);
+    const isDm = channel.type === ChannelType.DM;
+    const intent = isDm ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages;
+    this.gateway.dispatch(GatewayDispatchEvents.MessageUpdate, undefined, intent, (s) => ({
+      ...message,
+      content:
+        isDm || message.author.id === this.botUser.id || (s.intents & GatewayIntentBits.MessageContent) !== 0
+          ? message.content
+          : '',
+      channel_type: channel.type,
+      ...(channel.guildId
+        ? { guild_id: channel.guildId, member: this.memberJson(channel.guildId, message.author.id) }
+        : {}),
+    }));
+  }
+
+  /** Removes a stored message and dispatches MESSAGE_DELETE, which carries only ids. */
+  deleteStoredMessage(channelId: string, messageId: string): boolean {
+    const channel = this.requireChannel(channelId);
+    const list = this.messagesIn(channelId);
+    const at = list.findIndex((m) => m.id === messageId);
+    if (at < 0) return false;
+    list.splice(at, 1);
+    const intent =
+      channel.type === ChannelType.DM ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages;
+    this.gateway.dispatch(
+      GatewayDispatchEvents.MessageDelete,
+      { id: messageId, channel_id: channelId, ...(channel.guildId ? { guild_id: channel.guildId } : {}) },
+      intent,
+    );
+    return true;
+  }
+
   /** Refuses a contradictory `allowed_mentions` with Discord's 400, before anything is stored. */
   checkAllowedMentions(data: { allowed_mentions?: unknown } | undefined): void {
     const invalid = allowedMentionsError(data?.allowed_mentions as AllowedMentions | undefined);
@@ -461,6 +500,16 @@ export class FakeDiscord {
     return message;
   }
 
+  /** The user edits their own message. */
+  userEditsMessage(message: FakeMessage, content: string): void {
+    this.editStoredMessage(message, { content });
+  }
+
+  /** The user deletes their own message. */
+  userDeletesMessage(message: FakeMessage): void {
+    this.deleteStoredMessage(message.channel_id, message.id);
+  }
+
   /** The user writes in a guild channel or thread. */
   userSendsInChannel(userId: string, channelId: string, content: string): FakeMessage {
     const message = newMessage(this.requireChannel(channelId), this.users.get(userId)!, { content });
@@ -530,6 +579,22 @@ export class FakeDiscord {
       userId,
       this.requireChannel(message.channel_id),
       { custom_id: customId, component_type: ComponentType.Button },
+      message,
+    );
+  }
+
+  /** The user picks `values` in a string select menu the bot posted on `message`. */
+  chooseFromSelect(
+    userId: string,
+    message: FakeMessage,
+    customId: string,
+    values: string[],
+  ): FakeInteraction {
+    return this.dispatchInteraction(
+      InteractionType.MessageComponent,
+      userId,
+      this.requireChannel(message.channel_id),
+      { custom_id: customId, component_type: ComponentType.StringSelect, values },
       message,
     );
   }

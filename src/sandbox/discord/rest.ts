@@ -239,6 +239,51 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
   );
 
   route(
+    'patch',
+    '/channels/:channelId/messages/:messageId',
+    '/channels/{channel_id}/messages/{message_id}',
+    { checkRequest: true },
+    (req) => {
+      const channel = fake.requireChannel(String(req.params.channelId));
+      const message = fake.messagesIn(channel.id).find((m) => m.id === req.params.messageId);
+      if (!message) throw new DiscordHttpError(404, 10008, 'Unknown Message');
+      if (message.author.id !== fake.botUser.id)
+        throw new DiscordHttpError(403, 50005, 'Cannot edit a message authored by another user');
+      const body = req.body as { content?: string; embeds?: APIEmbed[]; components?: unknown[] };
+      const tooLong = messageLimitError(body);
+      if (tooLong) throw new DiscordHttpError(400, 50035, `Invalid Form Body (${tooLong})`);
+      const fields = newMessage(channel, fake.botUser, {
+        content: body.content ?? message.content,
+        embeds: body.embeds ?? message.embeds,
+        components: body.components ?? (message.components as unknown[]),
+      });
+      fake.editStoredMessage(message, {
+        content: fields.content,
+        embeds: fields.embeds,
+        components: fields.components,
+      });
+      return { status: 200, body: message };
+    },
+  );
+
+  route(
+    'delete',
+    '/channels/:channelId/messages/:messageId',
+    '/channels/{channel_id}/messages/{message_id}',
+    {},
+    (req) => {
+      const channel = fake.requireChannel(String(req.params.channelId));
+      const message = fake.messagesIn(channel.id).find((m) => m.id === req.params.messageId);
+      if (!message) throw new DiscordHttpError(404, 10008, 'Unknown Message');
+      // The bot may delete its own messages anywhere; others' only with Manage Messages, which flexcord never needs.
+      if (message.author.id !== fake.botUser.id)
+        throw new DiscordHttpError(403, 50013, 'Missing Permissions');
+      fake.deleteStoredMessage(channel.id, message.id);
+      return { status: 204 };
+    },
+  );
+
+  route(
     'post',
     '/channels/:channelId/messages/:messageId/crosspost',
     '/channels/{channel_id}/messages/{message_id}/crosspost',

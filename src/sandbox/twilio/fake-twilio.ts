@@ -302,6 +302,36 @@ export class FakeTwilio {
     return message;
   }
 
+  /** The agent edits their message in Flex (an SDK action: onMessageUpdated fires). */
+  async agentEdits(conversationSid: string, messageSid: string, text: string): Promise<Message> {
+    const c = this.conversation(conversationSid);
+    const m = this.messageIn(c, messageSid);
+    m.body = text;
+    m.updatedAt = new Date(Math.max(Date.now(), (m.updatedAt ?? m.createdAt).getTime() + 1));
+    await this.conversationEvent(
+      c,
+      'onMessageUpdated',
+      messageUpdatedParams(this.serviceSid, c, m),
+      'SDK',
+      m.author,
+    );
+    return m;
+  }
+
+  /** The agent removes their message in Flex (an SDK action: onMessageRemoved fires). */
+  async agentRemoves(conversationSid: string, messageSid: string): Promise<void> {
+    const c = this.conversation(conversationSid);
+    const m = this.messageIn(c, messageSid);
+    c.messages.splice(c.messages.indexOf(m), 1);
+    await this.conversationEvent(
+      c,
+      'onMessageRemoved',
+      { ...messageUpdatedParams(this.serviceSid, c, m), DateRemoved: new Date().toISOString() },
+      'SDK',
+      m.author,
+    );
+  }
+
   /** The files attached to a message. */
   mediaOf(messageSid: string): StoredMedia[] {
     return [...this.mediaStore.media.values()].filter((m) => m.messageSid === messageSid);
@@ -613,6 +643,8 @@ export class FakeTwilio {
       ],
       [C, 'POST', re(`^${conv}/Messages$`), (c) => this.createMessage(c)],
       [C, 'GET', re(`^${conv}/Messages$`), (c) => this.listMessages(c)],
+      [C, 'POST', re(`^${conv}/Messages/(?<im>[^/]+)$`), (c) => this.updateMessage(c)],
+      [C, 'DELETE', re(`^${conv}/Messages/(?<im>[^/]+)$`), (c) => this.deleteMessage(c)],
       [C, 'POST', re(`^${conv}/Webhooks$`), (c) => this.createWebhook(c)],
       [
         C,
@@ -859,6 +891,42 @@ export class FakeTwilio {
         'API',
       );
     return { body: messageJson(this.accountSid, c, m, MediaStore.messageField(this.mediaOf(m.sid))) };
+  }
+
+  private messageIn(c: Conversation, messageSid: string): Message {
+    const m = c.messages.find((x) => x.sid === messageSid);
+    if (!m) throw new FakeError(404, 20404, `The requested resource /Messages/${messageSid} was not found`);
+    return m;
+  }
+
+  private updateMessage({ params, form, webhooksEnabled }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    if (c.state === 'closed') throw new FakeError(409, 50438, 'The conversation is closed');
+    const m = this.messageIn(c, params.im!);
+    if (form.Body !== undefined) m.body = str(form.Body) ?? '';
+    if (form.Attributes !== undefined) {
+      assertJson(str(form.Attributes)!, 'Attributes');
+      m.attributes = str(form.Attributes)!;
+    }
+    m.updatedAt = new Date();
+    if (webhooksEnabled)
+      void this.conversationEvent(c, 'onMessageUpdated', messageUpdatedParams(this.serviceSid, c, m), 'API');
+    return { body: messageJson(this.accountSid, c, m, MediaStore.messageField(this.mediaOf(m.sid))) };
+  }
+
+  private deleteMessage({ params, webhooksEnabled }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    if (c.state === 'closed') throw new FakeError(409, 50438, 'The conversation is closed');
+    const m = this.messageIn(c, params.im!);
+    c.messages.splice(c.messages.indexOf(m), 1);
+    if (webhooksEnabled)
+      void this.conversationEvent(
+        c,
+        'onMessageRemoved',
+        { ...messageUpdatedParams(this.serviceSid, c, m), DateRemoved: new Date().toISOString() },
+        'API',
+      );
+    return { body: undefined };
   }
 
   private listMessages({ params, query, scope }: Call): Answer {
@@ -1429,6 +1497,14 @@ function participantAddedParams(c: Conversation, p: Participant): Record<string,
     RoleSid: p.roleSid,
     Attributes: p.attributes,
     'MessagingBinding.Type': 'CHAT',
+  };
+}
+
+/** onMessageUpdated and onMessageRemoved carry the message as it is, with when it changed. */
+function messageUpdatedParams(serviceSid: string, c: Conversation, m: Message): Record<string, string> {
+  return {
+    ...messageAddedParams(serviceSid, c, m),
+    DateUpdated: (m.updatedAt ?? m.createdAt).toISOString(),
   };
 }
 

@@ -43,6 +43,8 @@ export interface Message {
   attributes: string;
   participantSid: string | null;
   createdAt: Date;
+  /** Set once the message is edited. */
+  updatedAt?: Date;
 }
 
 export interface ScopedWebhook {
@@ -201,7 +203,7 @@ export function messageJson(accountSid: string, c: Conversation, m: Message, med
     attributes: m.attributes,
     participant_sid: m.participantSid,
     date_created: iso(m.createdAt),
-    date_updated: iso(m.createdAt),
+    date_updated: iso(m.updatedAt ?? m.createdAt),
     delivery: null,
     content_sid: null,
     url,

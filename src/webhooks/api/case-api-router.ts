@@ -4,12 +4,15 @@ import { inScope } from '../../cases/guild-scope';
 import { CaseOperationError, type CaseOperations, type StaffContext } from '../../cases/report-client';
 import { type ApiToken, bearerAuth, guildScopeOf } from './bearer-auth';
 import { caseApiDocument } from './openapi';
+import { type ForgetReport } from '../../privacy/forget-user';
+import { type UserExport } from '../../privacy/user-data';
 import {
   assignBody,
   caseNumberParams,
   closeBody,
   idempotencyKey,
   linkBody,
+  privacyUserParams,
   listQuery,
   noteBody,
   triageBody,
@@ -19,6 +22,14 @@ export interface CaseApiOptions {
   /** The accepted bearer tokens, each limited to its servers; none: the API answers 503. */
   tokens: readonly ApiToken[];
   operations: CaseOperations;
+  /** A user's export and erasure (`/privacy/users/...`); unset: those routes answer 503. */
+  privacy?: PrivacyOperations;
+}
+
+/** What the privacy routes call: `flexcord privacy export|forget` over HTTP. */
+export interface PrivacyOperations {
+  export(discordUserId: string): Promise<UserExport>;
+  forget(discordUserId: string): Promise<ForgetReport>;
 }
 
 const STATUS_OF_ERROR = { not_found: 404, conflict: 409, invalid: 400 } as const;
@@ -104,6 +115,38 @@ export function caseApiRouter(options: CaseApiOptions): Router {
         staff(req, res, body.actor),
       ),
     );
+  });
+
+  /**
+   * A user is one person across every server: only a token for every server may export or erase them, never a
+   * token that sees one server's cases.
+   */
+  const privacyAllowed = (res: Response): PrivacyOperations | undefined => {
+    if (guildScopeOf(res).kind !== 'all') {
+      res
+        .status(403)
+        .json({ error: 'forbidden_scope', message: 'only a token for every server (*) may do this' });
+      return undefined;
+    }
+    if (!options.privacy) {
+      res
+        .status(503)
+        .json({ error: 'privacy_disabled', message: 'privacy operations are not available here' });
+      return undefined;
+    }
+    return options.privacy;
+  };
+
+  router.get('/privacy/users/:user', async (req, res) => {
+    const { user } = privacyUserParams.parse(req.params);
+    const privacy = privacyAllowed(res);
+    if (privacy) res.json(await privacy.export(user));
+  });
+
+  router.post('/privacy/users/:user/forget', async (req, res) => {
+    const { user } = privacyUserParams.parse(req.params);
+    const privacy = privacyAllowed(res);
+    if (privacy) res.json(await privacy.forget(user));
   });
 
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -119,3 +119,50 @@ export const invalidRequest = z
     issues: z.array(z.object({ path: z.string(), message: z.string() })),
   })
   .meta({ id: 'InvalidRequest' });
+
+export const userExport = z
+  .object({
+    discordUserId: z.string(),
+    exportedAt: timestamp,
+    cases: z
+      .array(caseDetail)
+      .meta({ description: 'every case they reported, with transcripts, events, ratings' }),
+    workflows: z.array(
+      z.object({
+        workflowId: z.string(),
+        runId: z.string(),
+        type: z.string(),
+        status: z.string(),
+        startTime: timestamp.optional(),
+        closeTime: timestamp.optional(),
+      }),
+    ),
+    twilioConversations: z.array(z.string()).meta({ description: 'their Twilio Conversations sids' }),
+    notIncluded: z.array(z.string()).meta({ description: 'what could not be read, and why' }),
+  })
+  .meta({ id: 'UserExport' });
+
+export const forgetReport = z
+  .object({
+    discordUserId: z.string(),
+    closedConversations: z.number().int(),
+    stoppedReports: z.number().int(),
+    otherReportsUpdated: z.number().int(),
+    twilioConversationsDeleted: z.number().int(),
+    workflowExecutionsDeleted: z.number().int(),
+    casesDeleted: z.number().int(),
+    staffActionsAnonymised: z.number().int(),
+    notDone: z.array(z.string()).meta({ description: 'steps not done (run again once fixed)' }),
+  })
+  .meta({ id: 'ForgetReport' });
+
+export const userBlock = z
+  .object({
+    guildId: z.string(),
+    userId: z.string(),
+    reason: z.string(),
+    blockedBy: z.string(),
+    blockedAt: timestamp,
+    expiresAt: timestamp.optional(),
+  })
+  .meta({ id: 'UserBlock' });

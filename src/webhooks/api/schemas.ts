@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { discordUserId } from '../../privacy/user-data';
 import { CASE_PRIORITIES, CASE_STATUSES, CASE_TYPES } from '../../shared/case-types';
 
 /* What the case API accepts, checked before anything else runs. */
@@ -56,3 +57,8 @@ export const linkBody = z.object({
 export const idempotencyKey = text(200)
   .optional()
   .meta({ description: 'a retry with the same key applies the change once' });
+
+/** The Discord user a privacy request is about. */
+export const privacyUserParams = z.object({
+  user: discordUserId.meta({ description: 'Discord user id', example: '53908232506183680' }),
+});

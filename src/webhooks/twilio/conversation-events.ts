@@ -32,6 +32,22 @@ export const conversationEventSchema = z.discriminatedUnion('EventType', [
     Attributes: jsonText,
   }),
   z.looseObject({
+    EventType: z.literal('onMessageUpdated'),
+    ConversationSid: sid('CH'),
+    MessageSid: sid('IM'),
+    ChatServiceSid: sid('IS').optional(),
+    Author: z.string().default(''),
+    Body: z.string().default(''),
+    DateUpdated: z.string().optional(),
+    Media: jsonText,
+  }),
+  z.looseObject({
+    EventType: z.literal('onMessageRemoved'),
+    ConversationSid: sid('CH'),
+    MessageSid: sid('IM'),
+    Author: z.string().default(''),
+  }),
+  z.looseObject({
     EventType: z.literal('onConversationStateUpdated'),
     ConversationSid: sid('CH'),
     StateTo: z.string(),
@@ -86,6 +102,50 @@ export function mapConversationEvent(
         },
       };
     }
+    case 'onMessageUpdated': {
+      // Our own edits of the customer's messages come back here too.
+      if (!event.Author || isCustomerIdentity(event.Author))
+        return { kind: 'ignore', reason: 'customer_echo' };
+      const { text, attachments } = agentMessageContent(
+        event.Body,
+        event.Media,
+        event.ChatServiceSid,
+        mediaLink,
+      );
+      const editedAt = normaliseDate(event.DateUpdated);
+      return {
+        kind: 'signal',
+        // One event per edit: the same message may be edited several times.
+        dedupeKey: `updated:${event.MessageSid}:${editedAt}`,
+        event: {
+          kind: 'edited',
+          eventId: `${event.MessageSid}:updated:${editedAt}`,
+          messageSid: event.MessageSid,
+          agentIdentity: event.Author,
+          agentName:
+            agentNames.get(nameKey(event.ConversationSid, event.Author)) ?? readableAgentName(event.Author),
+          text,
+          attachments,
+          editedAt,
+          conversationSid: event.ConversationSid,
+        },
+      };
+    }
+    case 'onMessageRemoved': {
+      if (!event.Author || isCustomerIdentity(event.Author))
+        return { kind: 'ignore', reason: 'customer_echo' };
+      return {
+        kind: 'signal',
+        dedupeKey: `removed:${event.MessageSid}`,
+        event: {
+          kind: 'removed',
+          eventId: `${event.MessageSid}:removed`,
+          messageSid: event.MessageSid,
+          agentIdentity: event.Author,
+          conversationSid: event.ConversationSid,
+        },
+      };
+    }
     case 'onParticipantAdded': {
       if (!event.Identity) return { kind: 'ignore', reason: 'non_chat_participant' };
       if (isCustomerIdentity(event.Identity)) return { kind: 'ignore', reason: 'customer_joined' };
@@ -131,7 +191,13 @@ export function parseConversationEvent(
   const other = eventTypeOnly.safeParse(body);
   if (
     other.success &&
-    !['onMessageAdded', 'onParticipantAdded', 'onConversationStateUpdated'].includes(other.data.EventType)
+    ![
+      'onMessageAdded',
+      'onMessageUpdated',
+      'onMessageRemoved',
+      'onParticipantAdded',
+      'onConversationStateUpdated',
+    ].includes(other.data.EventType)
   ) {
     return { ok: true, ignored: other.data.EventType };
   }

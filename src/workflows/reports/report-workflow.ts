@@ -20,6 +20,7 @@ import {
   closeReportUpdate,
   duplicateLinkedSignal,
   fileReportUpdate,
+  forgetReporterSignal,
   markDuplicateUpdate,
   reportStateQuery,
   triageUpdate,
@@ -320,6 +321,11 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     if (!state.duplicates.some((d) => d.caseNumber === event.caseNumber)) {
       state.duplicates.push({ caseNumber: event.caseNumber, reporterId: event.reporterId });
     }
+  });
+
+  // A new signal: histories recorded before it never carry one, so they replay unchanged without a patch.
+  setHandler(forgetReporterSignal, ({ reporterId }) => {
+    state.duplicates = state.duplicates.filter((d) => d.reporterId !== reporterId);
   });
 
   /**

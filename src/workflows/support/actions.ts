@@ -1,5 +1,6 @@
 import { log, patched, uuid4 } from '@temporalio/workflow';
 import type { TranscriptEntry } from '../../shared/case-types';
+import type { ConversationRecord } from '../../shared/conversation-record';
 import type {
   AgentJoinedEvent,
   AgentMessageEvent,
@@ -22,15 +23,23 @@ import {
   isDmClosed,
   isSetupFailure,
   kb,
+  stats,
 } from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
 import { stableUnit } from './reconcile-policy';
 import { isHumanRequest } from './human-request';
 import { filesGoAsMedia, relayMessageWithFiles } from './customer-files';
+import { MessageRevisions } from './message-revisions';
 import { publishConversation } from './publish';
 import { staffNotesForTask } from './staff-notes';
-import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
+import {
+  type ConversationMilestone,
+  MAX_BOT_TRANSCRIPT,
+  MAX_SUGGESTED_ARTICLES,
+  type ConversationModel,
+  type InboxItem,
+} from './state';
 import {
   agentEntry,
   appendBounded,
@@ -52,6 +61,8 @@ const SLA_LIVE_WAIT = 'sla-live-wait';
 const SEND_PARTS = 'discord-send-parts';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
+/** Each conversation's milestones go to the case database for support analytics; runs before it record none. */
+const CONVERSATION_STATS = 'conversation-stats';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
 /**
@@ -95,13 +106,22 @@ function handoffEnded(
  * (after its retries) is logged and the conversation goes on; a failed hand-over closes it with `flex_failed`.
  */
 export class ConversationActions {
+  /** The analytics records in flight, chained so they reach the database in the order they happened. */
+  private records: Promise<void> = Promise.resolve();
   /** The id of this run's last post in each channel: where a retried send starts looking for its own message. */
   private readonly lastPosted = new Map<string, string>();
+
+  private readonly revisions: MessageRevisions;
 
   constructor(
     private readonly model: ConversationModel,
     private readonly workflowId: string,
-  ) {}
+  ) {
+    this.revisions = new MessageRevisions({
+      model,
+      appendTranscript: (entries) => this.appendTranscript(entries),
+    });
+  }
 
   private get s() {
     return this.model.state;
@@ -129,6 +149,14 @@ export class ConversationActions {
         return this.onFlexClosed(item.event);
       case 'reopen':
         return this.reopenIfClosed();
+      case 'user_edit':
+        return this.revisions.onUserEdit(item.event);
+      case 'user_delete':
+        return this.revisions.onUserDelete(item.event);
+      case 'agent_edit':
+        return this.revisions.onAgentEdit(item.event);
+      case 'agent_remove':
+        return this.revisions.onAgentRemove(item.event);
     }
   }
 
@@ -139,6 +167,7 @@ export class ConversationActions {
       text: say.GREETING,
       buttons: ['request_human'],
     });
+    this.recordMilestone('started');
   }
 
   async fireDueTimers(now: number): Promise<void> {
@@ -280,12 +309,13 @@ export class ConversationActions {
     await this.appendTranscript([entry]);
     if (!conversation) return;
     try {
-      await flex.postCustomerMessage({
+      const { messageSid } = await flex.postCustomerMessage({
         conversation,
         text: event.text,
         attachments: event.attachments,
         dedupeKey: event.eventId,
       });
+      this.revisions.rememberToFlex(event.eventId, { text: messageSid, files: [] });
     } catch (err) {
       log.warn('could not relay a user message to Flex', { eventId: event.eventId, error: String(err) });
     }
@@ -301,6 +331,10 @@ export class ConversationActions {
     entry: TranscriptEntry,
   ): Promise<void> {
     const relayed = await relayMessageWithFiles(conversation, event);
+    this.revisions.rememberToFlex(event.eventId, {
+      ...(relayed.textSid ? { text: relayed.textSid } : {}),
+      files: relayed.fileSids,
+    });
     await this.appendTranscript([{ ...entry, attachments: relayed.attachments }]);
     for (const [i, { attachment, limits }] of relayed.refused.entries()) {
       await this.send({
@@ -337,6 +371,8 @@ export class ConversationActions {
       botEntry(dedupeKey, text, hits, new Date()),
       MAX_BOT_TRANSCRIPT,
     );
+    if (hits.length > 0) this.recordMilestone('kb_answered', { kbAnsweredAt: Date.now() });
+    else this.recordMilestone('started');
   }
 
   private async onHumanRequested(eventId: string): Promise<void> {
@@ -357,6 +393,7 @@ export class ConversationActions {
   private async transfer(): Promise<void> {
     const { user } = this.model;
     const key = this.s.episodeKey;
+    const requestedAt = Date.now();
     this.s.phase = 'waiting_for_agent';
     publishConversation(this.model);
     try {
@@ -390,6 +427,7 @@ export class ConversationActions {
       text: say.caseOpened(caseNumber),
       buttons: ['close'],
     });
+    this.recordMilestone('human_requested', { humanRequestedAt: requestedAt, caseNumber });
     try {
       await cases.updateCase({
         caseNumber,
@@ -491,7 +529,12 @@ export class ConversationActions {
       log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
       return;
     }
-    if (patched(AGENT_ONCE)) return this.joinOnce(event);
+    const joinedAt = Date.now();
+    if (patched(AGENT_ONCE)) {
+      await this.joinOnce(event);
+      this.recordMilestone('agent_joined', { agentJoinedAt: joinedAt });
+      return;
+    }
     const previous = this.s.agent;
     const sameAgent = previous?.identity === event.agentIdentity;
     this.s.phase = 'with_agent';
@@ -509,6 +552,7 @@ export class ConversationActions {
       { status: 'in_progress', assignedAgent: event.agentIdentity },
       { eventId: `agent-joined:${event.eventId}`, actor: event.agentIdentity, action: 'agent_joined' },
     );
+    this.recordMilestone('agent_joined', { agentJoinedAt: joinedAt });
   }
 
   /** People already introduced in this conversation; before the patch, only the current agent was remembered. */
@@ -564,15 +608,18 @@ export class ConversationActions {
         agentName: event.agentName,
       });
     }
-    this.model.touch(Date.now());
-    await this.send({
+    const repliedAt = Date.now();
+    this.model.touch(repliedAt);
+    const posted = await this.send({
       kind: 'agent_message',
       dedupeKey: event.eventId,
       text: event.text,
       agentName: event.agentName,
       attachments: event.attachments,
     });
+    this.revisions.rememberToDiscord(event.eventId, posted);
     await this.appendTranscript([agentEntry(event)]);
+    this.recordMilestone('first_agent_reply', { firstAgentReplyAt: repliedAt });
   }
 
   private async escalate(): Promise<void> {
@@ -636,6 +683,7 @@ export class ConversationActions {
   private async close(reason: CloseReason, actor: string): Promise<void> {
     if (this.s.phase === 'closed') return;
     const key = this.s.episodeKey;
+    const closedAt = Date.now();
     this.s.phase = 'closed';
     this.s.closeReason = reason;
     publishConversation(this.model);
@@ -667,6 +715,7 @@ export class ConversationActions {
       });
       this.s.pendingRating = { caseNumber, until: Date.now() + this.model.ratingWindowMs() };
     }
+    this.recordMilestone('closed', { closedAt, closeReason: reason });
   }
 
   private async onRating(event: RatingEvent): Promise<void> {
@@ -693,26 +742,73 @@ export class ConversationActions {
     });
   }
 
-  /** Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. */
-  private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<void> {
+  /**
+   * Records a milestone of this conversation for support analytics, once per conversation. The record runs beside
+   * the conversation (one after the other, in order), never in its way: no message waits for it, and losing one
+   * (the database is down for long) costs a statistic, never a message. `flushRecords` waits for them.
+   */
+  private recordMilestone(
+    milestone: ConversationMilestone,
+    times: Omit<Partial<ConversationRecord>, 'conversationId' | 'workflowId' | 'guildId' | 'userId'> = {},
+  ): void {
+    const recorded = this.s.statsRecorded ?? [];
+    if (recorded.includes(milestone) || !patched(CONVERSATION_STATS)) return;
+    // Any record starts the conversation's row, so it also counts as `started`.
+    this.s.statsRecorded = [...new Set<ConversationMilestone>([...recorded, 'started', milestone])];
+    this.s.startedAt ??= Date.now();
+    const { user } = this.model;
+    const record: ConversationRecord = {
+      conversationId: `${this.workflowId}:${this.s.episodeKey}`,
+      workflowId: this.workflowId,
+      guildId: user.guildId,
+      userId: user.userId,
+      startedAt: this.s.startedAt,
+      ...times,
+    };
+    this.records = this.records
+      .then(() => stats.recordConversation(record))
+      .catch((err: unknown) =>
+        log.warn('could not record the conversation for support analytics', {
+          milestone,
+          error: String(err),
+        }),
+      );
+  }
+
+  /** Waits for the analytics records still running: before the workflow ends or continues as new. */
+  async flushRecords(): Promise<void> {
+    await this.records;
+  }
+
+  /**
+   * Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. Returns
+   * the ids of the Discord messages posted (none when posting failed).
+   */
+  private async send(input: Omit<OutboundDiscordMessage, 'channel'>): Promise<string[]> {
     const channel = this.s.channel!;
+    // Its buttons name this conversation: the user's DM channel may carry their conversations of other servers too.
+    const { guildId, userId } = this.model.user;
+    const message = { ...input, conversation: { guildId, userId } };
     try {
-      await this.deliver({ ...message, channel });
+      const ids = await this.deliver({ ...message, channel });
       this.model.setupProblem = undefined;
+      return ids;
     } catch (err) {
       if (!isDmClosed(err) || channel.kind !== 'dm') {
         if (isSetupFailure(err)) this.model.setupProblem = failureMessage(err);
         log.warn('could not post to Discord', { dedupeKey: message.dedupeKey, error: String(err) });
-        return;
+        return [];
       }
       try {
         this.s.channel = await discord().openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
-        await this.deliver({ ...message, channel: this.s.channel });
+        const ids = await this.deliver({ ...message, channel: this.s.channel });
         this.model.setupProblem = undefined;
+        return ids;
       } catch (fallbackErr) {
         if (isSetupFailure(fallbackErr)) this.model.setupProblem = failureMessage(fallbackErr);
         log.error('could not reach the user by DM or thread', { error: String(fallbackErr) });
+        return [];
       }
     }
   }
@@ -721,19 +817,19 @@ export class ConversationActions {
    * One message, one part per step: a part confirmed by Discord is never sent again, and a retried part looks for
    * its own post after the previous one (Discord's nonce only guards a few minutes; relays retry for hours).
    */
-  private async deliver(message: OutboundDiscordMessage): Promise<void> {
-    if (!patched(SEND_PARTS)) {
-      await discord().sendToDiscord(message);
-      return;
-    }
+  private async deliver(message: OutboundDiscordMessage): Promise<string[]> {
+    if (!patched(SEND_PARTS)) return (await discord().sendToDiscord(message)).messageIds;
     const channelId = message.channel.channelId;
     let after = this.lastPosted.get(channelId);
+    const ids: string[] = [];
     for (let part = 0, parts = 1; part < parts; part++) {
       const sent = await discord().sendToDiscord({ ...message, part, ...(after ? { after } : {}) });
       parts = sent.parts ?? 1;
+      ids.push(...sent.messageIds);
       after = sent.messageIds.at(-1) ?? after;
     }
     if (after) this.lastPosted.set(channelId, after);
+    return ids;
   }
 
   private async appendTranscript(entries: TranscriptEntry[]): Promise<void> {

@@ -30,8 +30,9 @@ export function filesGoAsMedia(event: UserMessageEvent): boolean {
 /** What became of a message's files: each with its durable Twilio reference, or refused (and why). */
 export interface FilesRelayed {
   attachments: Attachment[];
-  /** The Conversations messages posted for this Discord message (text first, then one per file). */
-  messageSids: string[];
+  /** The Conversations messages posted for this Discord message: its text, and one per file. */
+  textSid?: string;
+  fileSids: string[];
   /** Files the agent will not get, with the limits they broke when that was the reason. */
   refused: { attachment: Attachment; limits?: { maxBytes: number; extensions: string[] } }[];
 }
@@ -45,7 +46,8 @@ export async function relayMessageWithFiles(
   conversation: FlexConversationRef,
   event: UserMessageEvent,
 ): Promise<FilesRelayed> {
-  const messageSids: string[] = [];
+  let textSid: string | undefined;
+  const fileSids: string[] = [];
   if (event.text.trim()) {
     try {
       const { messageSid } = await files.postCustomerMessage({
@@ -54,7 +56,7 @@ export async function relayMessageWithFiles(
         attachments: [],
         dedupeKey: event.eventId,
       });
-      messageSids.push(messageSid);
+      textSid = messageSid;
     } catch (err) {
       log.warn('could not relay a user message to Flex', { eventId: event.eventId, error: String(err) });
     }
@@ -70,7 +72,7 @@ export async function relayMessageWithFiles(
         dedupeKey: `${event.eventId}:file:${attachment.id ?? i}`,
       });
       attachments.push(relayed.attachment);
-      if (relayed.messageSid) messageSids.push(relayed.messageSid);
+      if (relayed.messageSid) fileSids.push(relayed.messageSid);
       if (relayed.attachment.refused)
         refused.push({ attachment: relayed.attachment, limits: relayed.limits });
     } catch (err) {
@@ -78,5 +80,5 @@ export async function relayMessageWithFiles(
       attachments.push(attachment);
     }
   }
-  return { attachments, messageSids, refused };
+  return { attachments, ...(textSid ? { textSid } : {}), fileSids, refused };
 }

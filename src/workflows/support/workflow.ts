@@ -21,6 +21,12 @@ import {
   userMessageSignal,
 } from '../../shared/support-messages';
 import type { CloseReason, OpenConversationResult } from '../../shared/support-types';
+import {
+  agentMessageEditedSignal,
+  agentMessageRemovedSignal,
+  userMessageDeletedSignal,
+  userMessageEditedSignal,
+} from '../../shared/message-changes';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { discord, failureMessage, isSetupFailure } from './activities';
 import { ConversationActions } from './actions';
@@ -103,14 +109,18 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     }
     await act.fireDueTimers(Date.now());
 
+    // Analytics records still running finish first. Whatever arrives meanwhile (a /helpme that reopens the
+    // conversation waits for this loop) is handled at the next turn instead of waited on.
     if (model.isFinished()) {
-      await condition(allHandlersFinished);
-      if (model.isFinished())
+      await act.flushRecords();
+      await condition(() => allHandlersFinished() || !model.isFinished());
+      if (model.isFinished() && allHandlersFinished())
         return { caseNumber: model.state.caseNumber, closeReason: model.state.closeReason };
     }
     if (continueAsNewDue() && model.inbox.length === 0 && !model.greetingPending) {
-      await condition(allHandlersFinished);
-      if (model.inbox.length === 0 && !model.greetingPending) {
+      await act.flushRecords();
+      await condition(() => allHandlersFinished() || model.inbox.length > 0 || model.greetingPending);
+      if (allHandlersFinished() && model.inbox.length === 0 && !model.greetingPending) {
         const { resume: _previous, ...start } = input;
         await continueAsNew<typeof supportConversationWorkflow>({ ...start, resume: model.carry() });
       }
@@ -131,6 +141,10 @@ function registerHandlers(model: ConversationModel): void {
   setHandler(agentJoinedSignal, (event) => queue({ kind: 'agent_joined', event }));
   setHandler(agentMessageSignal, (event) => queue({ kind: 'agent_message', event }));
   setHandler(flexClosedSignal, (event) => queue({ kind: 'flex_closed', event }));
+  setHandler(userMessageEditedSignal, (event) => queue({ kind: 'user_edit', event }));
+  setHandler(userMessageDeletedSignal, (event) => queue({ kind: 'user_delete', event }));
+  setHandler(agentMessageEditedSignal, (event) => queue({ kind: 'agent_edit', event }));
+  setHandler(agentMessageRemovedSignal, (event) => queue({ kind: 'agent_remove', event }));
   setHandler(conversationStateQuery, () => model.view());
   setHandler(openConversationUpdate, async (): Promise<OpenConversationResult> => {
     let created = false;
