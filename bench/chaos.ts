@@ -27,20 +27,21 @@ async function main() {
   const bench = await startBenchSystem({
     name: 'chaos',
     temporalDb: true,
-    // Reconciliation every 15 s rather than 60 s: the lost webhooks are found within the run.
-    env: { SUPPORT_FLEX_RECONCILE_SECONDS: '15' },
+    // Reconciliation every 15 to 60 s rather than 60 to 480 s: the lost webhooks are found within the run.
+    env: { SUPPORT_FLEX_RECONCILE_SECONDS: '15', SUPPORT_FLEX_RECONCILE_MAX_SECONDS: '60' },
   });
   const { fakes, flexcord, temporal } = bench;
   let result: ChaosResult | undefined;
+  let failedStarts: string[] = [];
   let failed = false;
   try {
     const users = addUsers(fakes, CONVERSATIONS, 'chaos-user-');
     const conversations = await bringToAgents(fakes, users, { concurrency: 20, timeoutMs: 600_000 });
     console.log(`${CONVERSATIONS} conversations with an agent`);
-    const crash = (what: { kill(): Promise<void>; start(): Promise<void> }) => async () => {
+    const crash = (what: { kill(): Promise<void>; startSupervised(): Promise<void> }) => async () => {
       await what.kill();
       await sleep(RESTART_DELAY_MS);
-      await what.start();
+      await what.startSupervised();
     };
     const phases: ChaosPhase[] = [
       { fault: 'none (the fakes’ faults only)', seconds: PHASE_SECONDS },
@@ -65,7 +66,7 @@ async function main() {
       {
         fault: 'Temporal killed (SIGKILL), restarted on its database',
         seconds: PHASE_SECONDS,
-        inject: crash({ kill: () => temporal.kill(), start: () => temporal.start() }),
+        inject: crash({ kill: () => temporal.kill(), startSupervised: () => temporal.start() }),
         faultAfterSeconds: 5,
       },
       {
@@ -74,7 +75,7 @@ async function main() {
         inject: async () => {
           await flexcord.bot.stop();
           await sleep(BOT_DOWN_SECONDS * 1000);
-          await flexcord.bot.start();
+          await flexcord.bot.startSupervised();
         },
         faultAfterSeconds: 5,
       },
@@ -92,6 +93,7 @@ async function main() {
       checkEndState: true,
       log: (line) => console.log(line),
     });
+    failedStarts = flexcord.all.flatMap((p) => p.failedStarts);
   } catch (err) {
     failed = true;
     console.error(err);
@@ -99,10 +101,10 @@ async function main() {
     await bench.stop({ keep: failed || process.env.BENCH_KEEP === '1' });
   }
   if (!result) process.exit(2);
-  report(context, result);
+  report(context, result, failedStarts);
 }
 
-function report(context: Record<string, unknown>, result: ChaosResult) {
+function report(context: Record<string, unknown>, result: ChaosResult, failedStarts: string[]) {
   const rows = [...result.rows, result.total].map((r) => [
     r.fault,
     r.messages,
@@ -128,6 +130,9 @@ function report(context: Record<string, unknown>, result: ChaosResult) {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}; webhooks lost ${result.webhooksDropped}.`,
     '',
+    `Starts that failed (the harness started the role again, as a supervisor would): ${failedStarts.length}.`,
+    ...failedStarts.map((f) => `- ${f}`),
+    '',
     `End state: ${result.wrongPhase.length} conversations in the wrong phase, ${result.inconsistentCases.length} ` +
       `inconsistent cases.`,
     ...(result.total.orderExamples.length > 0 ? ['', 'Out of order, for example:'] : []),
@@ -137,7 +142,7 @@ function report(context: Record<string, unknown>, result: ChaosResult) {
   ].join('\n');
   const files = writeResults(
     'chaos',
-    { context, conversations: CONVERSATIONS, messages: MESSAGES, seed: SEED, ...result, met },
+    { context, conversations: CONVERSATIONS, messages: MESSAGES, seed: SEED, ...result, failedStarts, met },
     markdown,
   );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);

@@ -73,6 +73,11 @@ async function main() {
     const global429 = limiter.globallyLimited.length - global429Before;
     const route429 = limiter.limited.length - route429Before;
     const requests = fakes.discord.requestLog.length - postsBefore;
+    const byRoute: Record<string, number> = {};
+    for (const r of fakes.discord.requestLog.slice(postsBefore)) {
+      const route = `${r.method} ${r.path.replace(/\d{15,}/g, ':id')}`;
+      byRoute[route] = (byRoute[route] ?? 0) + 1;
+    }
     const met =
       sustained >= AIM_SHARE * GLOBAL_LIMIT &&
       global429 <= STORM &&
@@ -91,6 +96,7 @@ async function main() {
       global429,
       route429,
       discordRequests: requests,
+      discordRequestsByRoute: byRoute,
       postsPerSecond: perSecond.map((n) => n ?? 0),
       latencyMs: { last: Math.max(0, ...latenciesMs) },
       stats,
@@ -131,7 +137,11 @@ async function main() {
         ],
       ),
       '',
-      `The last message reached Discord ${ms(Math.max(0, ...latenciesMs))} after it was sent; CPU (cores): ` +
+      `Discord requests by route: ${Object.entries(byRoute)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(
+          ', ',
+        )}. The last message reached Discord ${ms(Math.max(0, ...latenciesMs))} after it was sent; CPU (cores): ` +
         Object.entries(stats.cpuCores)
           .map(([p, c]) => `${p} ${c}`)
           .join(', ') +

@@ -168,8 +168,8 @@ describe('abuse controls in the Discord bot (real discord.js against the Discord
         async action(_workflowId, action) {
           reached.actions.push(action);
         },
-        async runningConversationGuild() {
-          return undefined;
+        async runningConversationGuilds() {
+          return [];
         },
       },
       reports: {

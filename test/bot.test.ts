@@ -91,8 +91,8 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
           if (!rec.running.has(workflowId)) throw new ConversationNotFoundError(workflowId);
           rec.actions.push({ workflowId, action });
         },
-        async runningConversationGuild() {
-          return undefined;
+        async runningConversationGuilds() {
+          return [];
         },
       },
       reports: {

@@ -8,7 +8,9 @@ import { ALL_GUILDS, onlyGuilds } from '../src/cases/guild-scope';
 import { createCaseOperations, fileReport } from '../src/cases/report-client';
 import { forgetUser } from '../src/privacy/forget-user';
 import { exportUser } from '../src/privacy/user-data';
-import { caseApiRouter } from '../src/webhooks/api/case-api-router';
+import { loadConfig } from '../src/config';
+import { openModeration } from '../src/moderation';
+import { apiRouter } from '../src/webhooks/api/api-router';
 import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
 import { reportActivities, reportInput, tempCaseStore } from './support/case-fixtures';
@@ -36,7 +38,7 @@ const responsePointer = (route: string, method: string, status: string) =>
   `doc#/paths/${route.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/responses/${status}/content/application~1json/schema`;
 const GUILD = '100000000000000001';
 
-describe('case API: the OpenAPI document', function () {
+describe('staff API: the OpenAPI document', function () {
   this.timeout(180_000);
   let opened: Awaited<ReturnType<typeof tempCaseStore>>;
   let server: RunningHttpServer;
@@ -48,7 +50,13 @@ describe('case API: the OpenAPI document', function () {
     opened = await tempCaseStore();
     const operations = createCaseOperations({ client: testEnv().client, store: opened.store });
     const privacyDeps = { client: testEnv().client, store: opened.store };
-    router = caseApiRouter({
+    const moderation = await openModeration(
+      opened.database,
+      loadConfig({}, { dotenvPath: false }),
+      pino({ level: 'silent' }),
+    );
+    // Everything under /api, composed as the webhooks role mounts it.
+    router = apiRouter({
       tokens: [
         { token: TOKEN, scope: ALL_GUILDS },
         { token: 'other-server-token-0123456789', scope: onlyGuilds('999999999999999999') },
@@ -58,6 +66,7 @@ describe('case API: the OpenAPI document', function () {
         export: (user) => exportUser(privacyDeps, user),
         forget: (user) => forgetUser({ ...privacyDeps, namespace: 'default' }, user),
       },
+      blocks: moderation.blocks,
     });
     const app = createWebhookApp({
       logger: pino({ level: 'silent' }),
@@ -141,14 +150,22 @@ describe('case API: the OpenAPI document', function () {
   });
 
   it('documents every route the router serves, and no route it does not', () => {
-    const served = new Set<string>();
-    for (const layer of (router as unknown as { stack: { route?: { path: string; methods: Json } }[] })
-      .stack) {
-      if (!layer.route) continue;
-      for (const method of Object.keys(layer.route.methods)) {
-        served.add(`${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
-      }
+    interface Layer {
+      route?: { path: string; methods: Json };
+      handle?: { stack?: Layer[] };
     }
+    const served = new Set<string>();
+    // Routers mounted inside routers (cases, blocks) at the same /api root.
+    const walk = (stack: Layer[]): void => {
+      for (const layer of stack) {
+        if (layer.handle?.stack) walk(layer.handle.stack);
+        if (!layer.route) continue;
+        for (const method of Object.keys(layer.route.methods)) {
+          served.add(`${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+        }
+      }
+    };
+    walk((router as unknown as { stack: Layer[] }).stack);
     const documented = new Set(
       Object.entries(paths()).flatMap(([route, methods]) => Object.keys(methods).map((m) => `${m} ${route}`)),
     );
@@ -200,6 +217,19 @@ describe('case API: the OpenAPI document', function () {
         ],
         ['post', '/privacy/users/{user}/forget', '/privacy/users/200000000000000009/forget', {}],
         ['post', '/privacy/users/{user}/forget', '/privacy/users/1/forget', {}],
+        ['post', '/blocks', '/blocks', { guild: GUILD, user: '200000000000000007', reason: 'spam', days: 7 }],
+        ['post', '/blocks', '/blocks', { guild: GUILD, user: '200000000000000007', reason: ' ' }],
+        [
+          'post',
+          '/blocks',
+          '/blocks',
+          { guild: '999999999999999998', user: '200000000000000007', reason: 'x' },
+          'other-server-token-0123456789',
+        ],
+        ['get', '/blocks', '/blocks'],
+        ['get', '/blocks', `/blocks?guild=${GUILD}`, undefined, 'other-server-token-0123456789'],
+        ['delete', '/blocks/{guild}/{user}', `/blocks/${GUILD}/200000000000000007`],
+        ['delete', '/blocks/{guild}/{user}', '/blocks/x/y'],
       ];
       for (const [method, route, url, body, token] of calls) {
         const res = await fetch(`${base}${url}`, {

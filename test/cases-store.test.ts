@@ -272,7 +272,9 @@ describeOnEachDialect('case store', (open) => {
       values (${caseNumber}, 'm1', 'inbound', 'user', 'Ada', 'the game crashes', '[]', '2026-01-01T00:00:00.000Z')`.execute(
       database.db,
     );
-    assert.deepEqual(await migrateCases(database.db, database.dialect), ['0003_transcript_revisions']);
+    assert.deepEqual(await migrateCases(database.db, database.dialect, '0003_transcript_revisions'), [
+      '0003_transcript_revisions',
+    ]);
     const store = new SqlCaseStore(database.db);
     await store.appendTranscript(caseNumber, [
       { ...line('m1:edited:t1', 'the game crashes on startup'), revises: { entryId: 'm1', kind: 'edited' } },

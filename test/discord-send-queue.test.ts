@@ -61,7 +61,7 @@ describe('Discord send queue', function () {
     );
   });
 
-  it("asks the server to dispatch the send queue at Discord's global limit less two, for every worker alike", async () => {
+  it("asks the server to dispatch the send queue at Discord's global limit less one, for every worker alike", async () => {
     const taskQueue = uniqueTaskQueue('send-rate');
     const world = new FakeSupportWorld();
     const worker = await createDiscordSendWorker({
@@ -80,7 +80,7 @@ describe('Discord send queue', function () {
           taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
           reportConfig: true,
         });
-        assert.equal(described.effectiveRateLimit?.requestsPerSecond, 48);
+        assert.equal(described.effectiveRateLimit?.requestsPerSecond, 49);
         assert.equal(
           described.effectiveRateLimit?.rateLimitSource,
           temporal.api.enums.v1.RateLimitSource.RATE_LIMIT_SOURCE_WORKER,

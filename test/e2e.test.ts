@@ -120,10 +120,12 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
     );
     assert.match(visible(answer), /These articles look like a match/);
     assert.match(visible(answer), /crash/i, 'the crash article is among the suggestions');
-    assert.ok(buttonIds(answer).includes('fc:request_human'));
+    // The button names its conversation: the user's DM channel may carry conversations of other servers too.
+    const humanButton = `fc:request_human:${acme.guild.id}:${ana}`;
+    assert.ok(buttonIds(answer).includes(humanButton));
 
     // "Talk to a human": the case opens and the user hears its number.
-    const press = await discord.waitForReply(discord.pressButton(ana, answer, 'fc:request_human'));
+    const press = await discord.waitForReply(discord.pressButton(ana, answer, humanButton));
     assert.match(FakeDiscord.replyText(press), /Asking a human to join/);
     const opened = await discord.waitForMessage(
       dm.id,
@@ -188,10 +190,12 @@ describe('flexcord end to end: Discord user ⇄ bot, worker, webhooks ⇄ Flex a
     );
     const prompt = await discord.waitForMessage(
       dm.id,
-      (m) => since(thanks)(m) && buttonIds(m).includes('fc:rating:5'),
+      (m) => since(thanks)(m) && buttonIds(m).includes(`fc:rating:5:${acme.guild.id}:${ana}`),
     );
     assert.match(visible(prompt), /How did we do/);
-    const rate = await discord.waitForReply(discord.pressButton(ana, prompt, 'fc:rating:5'));
+    const rate = await discord.waitForReply(
+      discord.pressButton(ana, prompt, `fc:rating:5:${acme.guild.id}:${ana}`),
+    );
     assert.equal(rate.callback!.type, InteractionResponseType.DeferredChannelMessageWithSource);
     assert.match(FakeDiscord.replyText(rate), /Thanks for rating us 5\/5/);
 

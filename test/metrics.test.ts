@@ -223,7 +223,7 @@ describe('metrics end to end: one support conversation through every role', func
         const t = [...system!.twilio.tasks.values()].find(
           (x) => x.attributes.flexcordWorkflowId === `support-${acme.guild.id}-${ana}`,
         );
-        assert.ok(t);
+        assert.ok(t, 'a Flex task for the conversation');
         return t;
       });
       const conversationSid = task.attributes.conversationSid as string;

@@ -21,7 +21,7 @@ import { eventually, newSupportInput, userMessage } from './support/conversation
 import { freePort } from './support/free-port';
 import { testEnv, workflowBundle } from './support/global-fixtures';
 import { loadSavedHistories } from './support/histories';
-import { uniqueTaskQueue } from './support/worker';
+import { uniqueTaskQueue, withWorker } from './support/worker';
 
 const noDotenv = { dotenvPath: false } as const;
 const key = () => ({ id: `k-${randomBytes(3).toString('hex')}`, key: randomBytes(32) });
@@ -151,20 +151,10 @@ describe('payload encryption codec', function () {
     const input = newSupportInput();
     const workflowId = supportWorkflowId(input.user.guildId, input.user.userId);
     const taskQueue = uniqueTaskQueue('codec-upgrade');
-    const run = async (
+    const run = (
       dataConverter: { payloadCodecs: AesGcmPayloadCodec[] } | undefined,
       fn: () => Promise<void>,
-    ) => {
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue,
-        workflowBundle: await workflowBundle(),
-        activities: world.activities(),
-        sinks: workflowTracingSinks(),
-        ...(dataConverter ? { dataConverter } : {}),
-      });
-      await worker.runUntil(fn());
-    };
+    ) => withWorker(world.activities(), fn, { taskQueue, ...(dataConverter ? { dataConverter } : {}) });
     // Before: plain payloads.
     await run(undefined, async () => {
       await openSupportConversation(env.client, { taskQueue, input });

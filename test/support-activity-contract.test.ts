@@ -33,6 +33,7 @@ describe('support activity contract', () => {
       'getCaseTranscript',
       'latestStaffNotes',
       'searchKnowledgeBase',
+      'recordConversation',
     ];
     // The adapters are never called here: only the registered names and their shapes matter.
     const registered = contract(createActivities({ workerIdentity: 'contract' } as ActivityDeps));

@@ -187,7 +187,7 @@ describe('traces: one message, one trace', function () {
       const t = [...system!.twilio.tasks.values()].find(
         (x) => x.attributes.flexcordWorkflowId === `support-${acme.guild.id}-${ana}`,
       );
-      assert.ok(t);
+      assert.ok(t, 'a Flex task for the conversation');
       return t;
     });
     const conversationSid = task.attributes.conversationSid as string;
@@ -221,7 +221,7 @@ describe('traces: one message, one trace', function () {
       const root = spans.find(
         (s) => s.name === 'discord message' && s.attributes['discord.message_id'] === reply.id,
       );
-      assert.ok(root);
+      assert.ok(root, 'the bot span for the reply');
       const twilioPost = spans.find(
         (s) =>
           s.spanContext().traceId === root.spanContext().traceId &&

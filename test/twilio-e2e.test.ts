@@ -37,6 +37,7 @@ function otherActivities() {
   let nextCase = 100;
   const activities: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
     openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
+    recordConversation: async () => undefined,
     sendToDiscord: async (message) => {
       if (!discord.some((m) => m.dedupeKey === message.dedupeKey)) discord.push(message);
       return { messageIds: [String(discord.length)] };

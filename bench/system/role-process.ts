@@ -98,6 +98,27 @@ export class RoleProcess {
     await this.start();
   }
 
+  /** Starts that ended in an exit before the process was ready (each is in its log file). */
+  readonly failedStarts: string[] = [];
+
+  /**
+   * Starts the process as a supervisor would (systemd, Docker's restart policy): when it exits before it is ready,
+   * it is started again after `delayMs`, up to `attempts` times. Each failure is kept in `failedStarts`.
+   */
+  async startSupervised(attempts = 5, delayMs = 2000): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.start();
+        return;
+      } catch (err) {
+        this.failedStarts.push(`${this.name} start ${this.starts}: ${(err as Error).message}`);
+        if (attempt >= attempts) throw err;
+        await this.kill();
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
+  }
+
   /** Lines of the current log that contain `text` (the roles log JSON, one object per line). */
   logContains(text: string): boolean {
     try {

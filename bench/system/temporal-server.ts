@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { provisionTemporalCli } from '../../src/temporal/cli-provision';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { DISCORD_SEND_QUEUE_PARTITIONS } from '../../src/shared/task-queue';
 import { freePort } from '../../test/support/free-port';
 
 /**
@@ -32,6 +33,10 @@ export class TemporalServer {
     );
   }
 
+  private get partitions(): number {
+    return Number(process.env.BENCH_TEMPORAL_PARTITIONS ?? DISCORD_SEND_QUEUE_PARTITIONS);
+  }
+
   get address(): string {
     return `127.0.0.1:${this.port}`;
   }
@@ -54,14 +59,11 @@ export class TemporalServer {
       'json',
       '--log-level',
       'error',
-      ...(process.env.BENCH_TEMPORAL_PARTITIONS
-        ? [
-            '--dynamic-config-value',
-            `matching.numTaskqueueReadPartitions=${process.env.BENCH_TEMPORAL_PARTITIONS}`,
-            '--dynamic-config-value',
-            `matching.numTaskqueueWritePartitions=${process.env.BENCH_TEMPORAL_PARTITIONS}`,
-          ]
-        : []),
+      // As flexcord's embedded dev server runs (src/temporal/dev-server.ts); BENCH_TEMPORAL_PARTITIONS overrides.
+      '--dynamic-config-value',
+      `matching.numTaskqueueReadPartitions=${this.partitions}`,
+      '--dynamic-config-value',
+      `matching.numTaskqueueWritePartitions=${this.partitions}`,
       '--dynamic-config-value',
       'frontend.enableUpdateWorkflowExecution=true',
       '--dynamic-config-value',

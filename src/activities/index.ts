@@ -1,3 +1,4 @@
+import { createAnalyticsActivities, type AnalyticsDeps } from './analytics/activities';
 import { createCaseActivities, type CaseActivityDeps } from './cases/activities';
 import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics';
 import { createDiscordActivities, type DiscordDeps } from './discord/activities';
@@ -17,6 +18,7 @@ export type ActivityDeps = DiagnosticsDeps &
   KbDeps &
   CustomerMediaDeps &
   FlexRevisionsDeps &
+  AnalyticsDeps &
   Omit<FeedActivityDeps, 'discord'>;
 
 /** All activities the worker registers. Workflows see them only as types, through proxyActivities. */
@@ -29,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKbActivities(deps),
     ...createCustomerMediaActivities(deps),
     ...createFlexRevisionActivities(deps),
+    ...createAnalyticsActivities(deps),
     ...createFeedActivities(deps),
   };
 }

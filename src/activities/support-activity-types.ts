@@ -1,3 +1,4 @@
+import type { ConversationRecord } from '../shared/conversation-record';
 import type { CaseChanges, CaseEventInput, NewCase, StaffNote, TranscriptEntry } from '../shared/case-types';
 import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
 import type { DiscordPort } from './discord/port';
@@ -58,4 +59,8 @@ export interface SupportActivities {
 
   // Knowledge base
   searchKnowledgeBase(input: { query: string; limit: number }): Promise<ArticleHit[]>;
+
+  // Support analytics
+  /** What is new about this conversation (its milestones); what was stored before is kept. */
+  recordConversation(input: ConversationRecord): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { FileKnowledgeBase } from '../activities/kb/file-knowledge-base';
 import { RssFeedReader } from '../activities/feeds/rss-feed-reader';
 import { SqlFeedLedger } from '../activities/feeds/sql-feed-ledger';
 import { type Observability } from '../observability';
+import { SqlConversationLedger } from '../analytics/sql-conversation-ledger';
 
 /**
  * The one place where real adapters (Discord REST, Twilio, the case store, the knowledge base) are built from
@@ -49,6 +50,8 @@ export async function buildActivityDeps(
       flexRevisions: buildFlexRevisions(config, { observe: observability?.twilioCalls }),
       caseStore: cases.store,
       knowledgeBase,
+      // Conversation milestones for `flexcord stats` live beside the cases (migration 0004).
+      conversationLedger: new SqlConversationLedger(cases.database.db),
       feedReader,
       feedLedger,
     },

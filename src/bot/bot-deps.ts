@@ -2,6 +2,7 @@ import { type Logger } from 'pino';
 import { type CaseOperations } from '../cases/report-client';
 import { type Config } from '../config';
 import { type Moderation } from '../moderation';
+import { type ConversationCursor } from './catch-up';
 import type { FileReportInput } from '../shared/report-types';
 import type {
   OpenConversationResult,
@@ -17,13 +18,21 @@ export interface SupportConversations {
   userMessage(input: StartSupportInput, event: UserMessageEvent): Promise<void>;
   /** Throws ConversationNotFoundError when the user has no running conversation. */
   action(workflowId: string, action: UserActionSignal): Promise<void>;
-  /** The guild of the user's running conversation, for DMs (which carry no guild). */
-  runningConversationGuild(userId: string): Promise<string | undefined>;
+  /**
+   * The guilds of the user's running conversations, for DMs (which carry no guild): those still open first, or
+   * else those closed and waiting for a rating.
+   */
+  runningConversationGuilds(userId: string): Promise<string[]>;
   /**
    * The user edited or deleted a message in their support DM or thread; throws ConversationNotFoundError when no
    * conversation is running. Optional: routing tests that do not need it leave it out.
    */
   messageChanged?(workflowId: string, change: UserMessageChange): Promise<void>;
+  /**
+   * Every running conversation's channel and the newest message of its user it has seen, for the catch-up after a
+   * new gateway session. Optional: routing tests that do not need it leave it out.
+   */
+  openConversationCursors?(): Promise<ConversationCursor[]>;
 }
 
 export interface Reports {

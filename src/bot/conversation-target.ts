@@ -1,17 +1,35 @@
 import { type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { type ConversationRef } from '../shared/discord-custom-ids';
 import { type DiscordUserRef, supportWorkflowId } from '../shared/support-types';
 import { UserFacingError } from './error-boundary';
-import { guildForDm } from './locate-guild';
+import { guildsForDm } from './locate-guild';
 import { type BotContext } from './types';
 
-/** The user, and the guild their conversation belongs to, for an interaction in a server or in a DM. */
+/**
+ * The user, and the guild their conversation belongs to, for an interaction in a server or in a DM. A button that
+ * names its conversation acts on exactly that one, and only for its own user; an older button (or a DM command)
+ * relies on where the interaction happened, and when a DM could mean several servers nothing is guessed.
+ */
 export async function conversationUser(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: BotContext,
+  named?: ConversationRef,
 ): Promise<DiscordUserRef & { workflowId: string }> {
-  const guildId = interaction.guildId ?? (await guildForDm(ctx.client, ctx.deps, interaction.user.id));
-  if (!guildId) throw new UserFacingError('Please run /helpme in the server you need help with.');
   const userId = interaction.user.id;
+  if (named && named.userId !== userId)
+    throw new UserFacingError('This button belongs to someone else’s support conversation.');
+  let guildId = named?.guildId ?? interaction.guildId ?? undefined;
+  if (!guildId) {
+    const guilds = await guildsForDm(ctx.client, ctx.deps, userId);
+    if (guilds.length > 1) {
+      throw new UserFacingError(
+        'You have support conversations in several servers, so I can’t tell which one this is for. ' +
+          `Please use /${interaction.isButton() ? 'close' : interaction.commandName} in the server, or the buttons under a newer message.`,
+      );
+    }
+    guildId = guilds[0];
+  }
+  if (!guildId) throw new UserFacingError('Please run /helpme in the server you need help with.');
   return {
     guildId,
     userId,

@@ -4,11 +4,13 @@ import { commandByName } from './commands';
 import { closeButton, ratingButton, requestHumanButton } from './components/conversation-buttons';
 import { UserFacingError, withErrorBoundary } from './error-boundary';
 import { bugModal, featureModal } from './modals/report-modal-submit';
-import { type BotContext, type ButtonHandler, type ModalHandler } from './types';
+import { pickGuildMenu } from './components/pick-guild';
+import { type BotContext, type ButtonHandler, type ModalHandler, type SelectHandler } from './types';
 
 const BUTTONS = new Map<string, ButtonHandler>(
   [requestHumanButton, closeButton, ratingButton].map((h) => [h.kind, h as ButtonHandler]),
 );
+const SELECTS = new Map<string, SelectHandler>([[pickGuildMenu.kind, pickGuildMenu as SelectHandler]]);
 const MODALS = new Map<string, ModalHandler>(
   [bugModal, featureModal].map((h) => [h.kind, h as ModalHandler]),
 );
@@ -21,6 +23,16 @@ export async function dispatchInteraction(interaction: Interaction, ctx: BotCont
       const command = commandByName.get(interaction.commandName);
       if (!command) throw new UserFacingError('This command is not supported any more.');
       return command.execute(interaction, ctx);
+    }
+    if (interaction.isStringSelectMenu()) {
+      const id = decodeCustomId(interaction.customId);
+      const handler = id && SELECTS.get(id.kind);
+      if (!id || !handler) throw new UserFacingError('This menu is no longer active.');
+      return (handler.execute as (i: unknown, id: unknown, c: BotContext) => Promise<void>)(
+        interaction,
+        id,
+        ctx,
+      );
     }
     if (interaction.isButton() || interaction.isModalSubmit()) {
       const id = decodeCustomId(interaction.customId);

@@ -1,7 +1,7 @@
 import { ChannelType, type Message, type PartialMessage } from 'discord.js';
 import { supportWorkflowId } from '../shared/support-types';
 import { ConversationNotFoundError, type UserMessageChange } from '../temporal/support-client';
-import { guildForDm } from './locate-guild';
+import { guildsForDm } from './locate-guild';
 import { type BotContext } from './types';
 
 /** Support threads are named `help-<name>-<user id>` by the Discord activities. */
@@ -11,20 +11,21 @@ const SUPPORT_THREAD = /^help-.*-(\d+)$/;
  * Whose support conversation a channel is: a DM's recipient, or the user a support thread was opened for.
  * Undefined for every other channel. A channel the gateway only sent as a partial is fetched once.
  */
-async function conversationOf(
+async function conversationsOf(
   message: Message | PartialMessage,
   ctx: BotContext,
-): Promise<{ guildId: string; userId: string } | undefined> {
+): Promise<{ guildIds: string[]; userId: string } | undefined> {
   let channel = message.channel;
   if (channel.partial) channel = await channel.fetch();
   if (channel.type === ChannelType.DM) {
+    // One DM channel serves the user's conversations of every server; only the one that relayed the message acts.
     const userId = channel.recipientId;
-    const guildId = userId ? await guildForDm(ctx.client, ctx.deps, userId) : undefined;
-    return userId && guildId ? { guildId, userId } : undefined;
+    const guildIds = userId ? await guildsForDm(ctx.client, ctx.deps, userId) : [];
+    return userId && guildIds.length > 0 ? { guildIds, userId } : undefined;
   }
   if (channel.type === ChannelType.PrivateThread) {
     const userId = SUPPORT_THREAD.exec(channel.name)?.[1];
-    return userId ? { guildId: channel.guildId, userId } : undefined;
+    return userId ? { guildIds: [channel.guildId], userId } : undefined;
   }
   return undefined;
 }
@@ -49,12 +50,10 @@ export async function routeMessageChange(
     // Discord also sends MESSAGE_UPDATE when it adds a link preview; only a real edit has an edit time.
     if (!message.editedAt || !message.author) return 'ignored';
   }
-  const owner = await conversationOf(message, ctx);
+  const owner = await conversationsOf(message, ctx);
   if (!owner) return 'ignored';
   // In a thread, only the user's own edits count (others' messages were never relayed as theirs).
   if (change.kind === 'edited' && message.author?.id !== owner.userId) return 'ignored';
-  const gate = ctx.deps.moderation?.gate;
-  if (gate && !(await gate.admit(owner.guildId, owner.userId, 'message')).allowed) return 'ignored';
   const event: UserMessageChange =
     change.kind === 'edited'
       ? {
@@ -67,11 +66,16 @@ export async function routeMessageChange(
           },
         }
       : { kind: 'deleted', event: { eventId: `${message.id}:deleted`, messageId: message.id } };
-  try {
-    await send(supportWorkflowId(owner.guildId, owner.userId), event);
-    return 'routed';
-  } catch (err) {
-    if (err instanceof ConversationNotFoundError) return 'ignored';
-    throw err;
+  let routed = false;
+  const gate = ctx.deps.moderation?.gate;
+  for (const guildId of owner.guildIds) {
+    if (gate && !(await gate.admit(guildId, owner.userId, 'message')).allowed) continue;
+    try {
+      await send(supportWorkflowId(guildId, owner.userId), event);
+      routed = true;
+    } catch (err) {
+      if (!(err instanceof ConversationNotFoundError)) throw err;
+    }
   }
+  return routed ? 'routed' : 'ignored';
 }

@@ -1,34 +1,47 @@
-import { ChannelType, type Message } from 'discord.js';
+import { ChannelType, ComponentType, type Message } from 'discord.js';
+import { encodeCustomId } from '../shared/discord-custom-ids';
 import type { DiscordChannelRef, StartSupportInput, UserMessageEvent } from '../shared/support-types';
-import { guildForDm } from './locate-guild';
+import { guildsForDm } from './locate-guild';
 import { refusalText } from './refusals';
 import { type BotContext } from './types';
+
+export type RouteOutcome = 'routed' | 'ignored' | 'no_guild' | 'asked' | 'refused';
 
 /**
  * A user's message in their DM with the bot or in their own support thread becomes a signal-with-start to their
  * conversation, keyed by the Discord message id so a redelivered event changes nothing. Everything else (the bot's
- * own messages, other bots, staff writing in a thread, ordinary channels) is ignored.
+ * own messages, other bots, staff writing in a thread, ordinary channels) is ignored. A DM from a user with
+ * conversations in several servers is not guessed: the bot asks which server, with a select menu.
  */
-export async function routeMessage(
-  message: Message,
-  ctx: BotContext,
-): Promise<'routed' | 'ignored' | 'no_guild' | 'refused'> {
+export async function routeMessage(message: Message, ctx: BotContext): Promise<RouteOutcome> {
   if (message.author.bot || message.system) return 'ignored';
-  let guildId: string | undefined;
-  let channel: DiscordChannelRef;
   if (message.channel.type === ChannelType.DM) {
-    guildId = await guildForDm(ctx.client, ctx.deps, message.author.id);
-    if (!guildId) {
+    const guilds = await guildsForDm(ctx.client, ctx.deps, message.author.id);
+    if (guilds.length === 0) {
       await message.reply('Please run /helpme in the server you need help with first.');
       return 'no_guild';
     }
-    channel = { channelId: message.channelId, kind: 'dm' };
-  } else if (message.channel.type === ChannelType.PrivateThread && isUsersSupportThread(message)) {
-    guildId = message.guildId!;
-    channel = { channelId: message.channelId, kind: 'thread' };
-  } else {
-    return 'ignored';
+    if (guilds.length > 1) {
+      await askWhichGuild(message, guilds, ctx);
+      return 'asked';
+    }
+    return routeToGuild(message, guilds[0]!, ctx);
   }
+  if (message.channel.type === ChannelType.PrivateThread && isUsersSupportThread(message))
+    return routeToGuild(message, message.guildId!, ctx);
+  return 'ignored';
+}
+
+/** Signals the message to the user's conversation in `guildId` (in the DM or thread it was written in). */
+export async function routeToGuild(
+  message: Message,
+  guildId: string,
+  ctx: BotContext,
+): Promise<RouteOutcome> {
+  const channel: DiscordChannelRef = {
+    channelId: message.channelId,
+    kind: message.channel.type === ChannelType.DM ? 'dm' : 'thread',
+  };
   // A blocked user's words never reach the conversation (nor Flex); they hear why once in a while, not each time.
   const gate = ctx.deps.moderation?.gate;
   const admission = gate && (await gate.admit(guildId, message.author.id, 'message'));
@@ -62,6 +75,33 @@ export async function routeMessage(
   };
   await ctx.deps.conversations.userMessage(input, event);
   return 'routed';
+}
+
+/** Discord allows 25 options in a select menu. */
+const MAX_OPTIONS = 25;
+
+/** Replies to the DM with a menu of the user's servers; the choice routes this message (src/bot/components/pick-guild.ts). */
+async function askWhichGuild(message: Message, guildIds: string[], ctx: BotContext): Promise<void> {
+  const options = guildIds.slice(0, MAX_OPTIONS).map((id) => ({
+    label: (ctx.client.guilds.cache.get(id)?.name ?? `Server ${id}`).slice(0, 100),
+    value: id,
+  }));
+  await message.reply({
+    content: 'You have support conversations in several servers. Which one is this message for?',
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.StringSelect,
+            custom_id: encodeCustomId({ kind: 'pick_guild', messageId: message.id }),
+            placeholder: 'Choose the server',
+            options,
+          },
+        ],
+      },
+    ],
+  });
 }
 
 /** Support threads are named `help-<name>-<user id>` by the Discord activities; only that user's words are routed. */

@@ -4,6 +4,7 @@ import {
   type Client,
   type ModalSubmitInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type StringSelectMenuInteraction,
 } from 'discord.js';
 import { type CustomId } from '../shared/discord-custom-ids';
 import { type BotDeps } from './bot-deps';
@@ -22,6 +23,15 @@ export interface SlashCommand {
 export interface ButtonHandler<K extends CustomId['kind'] = CustomId['kind']> {
   kind: K;
   execute(interaction: ButtonInteraction, id: Extract<CustomId, { kind: K }>, ctx: BotContext): Promise<void>;
+}
+
+export interface SelectHandler<K extends CustomId['kind'] = CustomId['kind']> {
+  kind: K;
+  execute(
+    interaction: StringSelectMenuInteraction,
+    id: Extract<CustomId, { kind: K }>,
+    ctx: BotContext,
+  ): Promise<void>;
 }
 
 export interface ModalHandler<K extends CustomId['kind'] = CustomId['kind']> {

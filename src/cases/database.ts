@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { migrateCases } from './migrations';
+import { LockingSqliteDialect } from './sqlite-migration-lock';
 import { type CaseTables, type SqlDialectName } from './tables';
 
 export interface CaseDatabase {
@@ -38,14 +39,18 @@ export async function openCaseDatabase(options: CaseDatabaseOptions): Promise<Ca
   return opened;
 }
 
+/** How long a write waits out another writer on SQLite. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 function openSqlite(file: string): CaseDatabase {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SQLite(file);
   // WAL lets the API and CLI read while the worker writes; busy_timeout waits out a concurrent writer.
   database.pragma('journal_mode = WAL');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<CaseTables>({ dialect: new SqliteDialect({ database }) });
+  // Its migration lock is real: several roles may open (and migrate) one file at once.
+  const db = new Kysely<CaseTables>({ dialect: new LockingSqliteDialect(database, SQLITE_BUSY_TIMEOUT_MS) });
   return {
     db,
     dialect: 'sqlite',

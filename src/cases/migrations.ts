@@ -16,6 +16,7 @@ export const MIGRATION_NAMES = [
   '0001_cases',
   '0002_links_and_closed_at',
   '0003_transcript_revisions',
+  '0004_support_conversations',
 ] as const;
 export type MigrationName = (typeof MIGRATION_NAMES)[number];
 
@@ -141,6 +142,35 @@ function migrations(dialect: SqlDialectName): Record<MigrationName, Migration> {
       async down(db: Kysely<unknown>) {
         await db.schema.alterTable('case_transcript').dropColumn('revision').execute();
         await db.schema.alterTable('case_transcript').dropColumn('revises_entry_id').execute();
+      },
+    },
+    // One row per support conversation, including those the FAQ bot answered without a case: the times support
+    // analytics need (time to agent, first reply, handle time) as the workflow saw them.
+    '0004_support_conversations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('support_conversations')
+          .addColumn('conversation_id', 'text', (c) => c.primaryKey())
+          .addColumn('workflow_id', 'text', (c) => c.notNull())
+          .addColumn('guild_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('kb_answered_at', 'text')
+          .addColumn('human_requested_at', 'text')
+          .addColumn('case_number', 'integer')
+          .addColumn('agent_joined_at', 'text')
+          .addColumn('first_agent_reply_at', 'text')
+          .addColumn('closed_at', 'text')
+          .addColumn('close_reason', 'text')
+          .execute();
+        await db.schema
+          .createIndex('support_conversations_guild_started')
+          .on('support_conversations')
+          .columns(['guild_id', 'started_at'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('support_conversations').execute();
       },
     },
   };

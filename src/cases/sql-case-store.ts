@@ -223,7 +223,8 @@ export class SqlCaseStore implements CaseStore {
 
   /**
    * Erases a Discord user from the store (a request to be forgotten): every case they reported, with its
-   * transcript, events, staff notes, rating and links from other cases, is deleted; their staff actions on other
+   * transcript, events, staff notes, rating and links from other cases, is deleted, and so are their conversations'
+   * analytics milestones; their staff actions on other
    * cases stay, attributed to `discord:forgotten`. Running it again changes nothing.
    */
   async forgetReporter(discordUserId: string): Promise<{ deletedCases: number[]; anonymisedEvents: number }> {
@@ -240,6 +241,8 @@ export class SqlCaseStore implements CaseStore {
           .execute();
         await trx.deleteFrom('cases').where('number', 'in', numbers).execute();
       }
+      // Their conversations' milestones for support analytics (migration 0004) name them too.
+      await trx.deleteFrom('support_conversations').where('user_id', '=', discordUserId).execute();
       const anonymised = await trx
         .updateTable('case_events')
         .set({ actor: FORGOTTEN_ACTOR })

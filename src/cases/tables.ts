@@ -65,8 +65,25 @@ export interface LinksTable {
   created_at: string;
 }
 
+/** Added in migration 0004: one support conversation's milestones (ISO 8601 text), for analytics. */
+export interface SupportConversationsTable {
+  conversation_id: string;
+  workflow_id: string;
+  guild_id: string;
+  user_id: string;
+  started_at: string;
+  kb_answered_at: string | null;
+  human_requested_at: string | null;
+  case_number: number | null;
+  agent_joined_at: string | null;
+  first_agent_reply_at: string | null;
+  closed_at: string | null;
+  close_reason: string | null;
+}
+
 export interface CaseTables {
   cases: CasesTable;
+  support_conversations: SupportConversationsTable;
   case_transcript: TranscriptTable;
   case_events: EventsTable;
   case_links: LinksTable;

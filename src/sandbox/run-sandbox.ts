@@ -122,7 +122,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         FEED_ALLOWED_PRIVATE_RANGES: '127.0.0.1/32',
         // Its metrics server would listen on every interface; the sandbox keeps to 127.0.0.1.
         METRICS_PORT: '',
-        // Like production: customers' Twilio identities keyed with a secret of their own, kept with the world.
+        // Like production: histories encrypted (the Web UI decodes them through the webhook server's /codec), and
+        // customers' Twilio identities keyed with a secret of their own; both kept with the world.
+        PAYLOAD_ENCRYPTION_KEYS: world.secrets.payloadKeys,
         TWILIO_IDENTITY_SECRET: world.secrets.twilioIdentitySecret,
       },
       { dotenvPath },

@@ -17,7 +17,7 @@ interface WorldFile {
   savedAt: string;
   cast: SandboxCast;
   feedItems: FeedItem[];
-  /** Made for this world and kept with it: customers' Twilio identities derive from the secret. */
+  /** Made for this world and kept with it: histories are encrypted with the key, identities derive from the secret. */
   secrets?: SandboxSecrets;
   discord: {
     token: string;
@@ -43,12 +43,15 @@ interface WorldFile {
 }
 
 export interface SandboxSecrets {
+  /** PAYLOAD_ENCRYPTION_KEYS for this world's Temporal histories (`sandbox=<base64 of 32 bytes>`). */
+  payloadKeys: string;
   /** TWILIO_IDENTITY_SECRET: customers' Twilio identities are HMACs keyed with it. */
   twilioIdentitySecret: string;
 }
 
 function newSecrets(): SandboxSecrets {
   return {
+    payloadKeys: `sandbox=${randomBytes(32).toString('base64')}`,
     twilioIdentitySecret: randomBytes(24).toString('hex'),
   };
 }
@@ -121,8 +124,9 @@ export class SandboxWorld {
     refill(twilio.mediaStore.media, t.media);
     await discord.start();
     await twilio.start();
-    // A world saved before it had secrets gets them now.
-    const secrets = saved.secrets ?? newSecrets();
+    // A world saved before it had secrets (or a payload key) gets them now; histories written in plain JSON still
+    // decode, so its conversations carry on.
+    const secrets = { ...newSecrets(), ...saved.secrets };
     return new SandboxWorld(saved.id, discord, twilio, saved.cast, saved.feedItems, secrets, file);
   }
 

@@ -67,6 +67,11 @@ export interface OutboundDiscordMessage {
   part?: number;
   /** The conversation's last message id in this channel before this send: a retry looks for its own post after it. */
   after?: string;
+  /**
+   * The conversation this message belongs to; its buttons name it, since one DM channel carries the user's
+   * conversations of every server.
+   */
+  conversation?: { guildId: string; userId: string };
   kind: 'bot_answer' | 'agent_message' | 'notice' | 'rating_prompt';
   text: string;
   articles?: ArticleHit[];
@@ -173,6 +178,8 @@ export interface ConversationState {
   caseNumber?: number;
   agent?: { identity: string; name: string };
   twilioConversationSid?: string;
+  /** The newest Discord message of the user the conversation has seen: the bot catches up after it. */
+  discordCursor?: string;
 }
 
 /** `support-<guild>-<user>`: one conversation per Discord user per guild. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type TemporalCli } from './cli-provision';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { DISCORD_SEND_QUEUE_PARTITIONS } from '../shared/task-queue';
 
 export interface DevServer {
   address: string;
@@ -42,6 +43,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       uiPort: options.uiPort || undefined,
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       log: { format: 'json', level: 'error' },
+      // One partition per task queue, so the Discord send queue's rate limit is not divided (see task-queue.ts);
+      // a development server needs no more.
+      extraArgs: [
+        '--dynamic-config-value',
+        `matching.numTaskqueueReadPartitions=${DISCORD_SEND_QUEUE_PARTITIONS}`,
+        '--dynamic-config-value',
+        `matching.numTaskqueueWritePartitions=${DISCORD_SEND_QUEUE_PARTITIONS}`,
+      ],
       ...(options.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] } : {}),
     },
   });

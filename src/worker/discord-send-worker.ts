@@ -1,3 +1,4 @@
+import { type DataConverter } from '@temporalio/common';
 import { type ActivityInterceptorsFactory, type NativeConnection, Worker } from '@temporalio/worker';
 import { type Activities } from '../activities';
 import { discordSendRate, discordSendTaskQueue } from '../shared/task-queue';
@@ -22,6 +23,8 @@ export async function createDiscordSendWorker(options: {
   activities: Activities;
   globalRateLimit: number;
   activityInterceptors?: ActivityInterceptorsFactory[];
+  /** The payload codec of every client and the main worker: the send activities' arguments arrive encrypted. */
+  dataConverter?: DataConverter;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -32,5 +35,6 @@ export async function createDiscordSendWorker(options: {
     maxTaskQueueActivitiesPerSecond: discordSendRate(options.globalRateLimit),
     // As on the main worker: outermost, so only safe failures reach Temporal and the logs.
     interceptors: { activity: [safeActivityFailures, ...(options.activityInterceptors ?? [])] },
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

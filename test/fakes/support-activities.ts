@@ -8,6 +8,7 @@ import type {
   StaffNote,
   TranscriptEntry,
 } from '../../src/shared/case-types';
+import type { ConversationRecord } from '../../src/shared/conversation-record';
 import type { ArticleHit, OutboundDiscordMessage } from '../../src/shared/support-types';
 
 /**
@@ -70,6 +71,9 @@ export class FakeSupportWorld {
   readonly waitEstimateCalls: { interactionSid: string }[] = [];
   /** Private staff notes the case store holds, newest last; `latestStaffNotes` answers from these. */
   readonly staffNotes: (StaffNote & { guildId: string; reporterId: string })[] = [];
+  /** Every `recordConversation` call in order, and each conversation's record as the ledger keeps it. */
+  readonly conversationRecordCalls: ConversationRecord[] = [];
+  readonly conversations = new Map<string, ConversationRecord>();
   private nextCase = 1;
 
   constructor(private readonly options: FakeSupportOptions = {}) {}
@@ -208,6 +212,15 @@ export class FakeSupportWorld {
       searchKnowledgeBase: async ({ query, limit }) => {
         this.searches.push(query);
         return (this.options.search?.(query, limit) ?? []).slice(0, limit);
+      },
+      recordConversation: async (record) => {
+        this.conversationRecordCalls.push(record);
+        // As the SQL ledger does: the row's identity from the first write, then each milestone's first value.
+        const kept = this.conversations.get(record.conversationId) ?? record;
+        const merged = { ...kept };
+        for (const [key, value] of Object.entries(record) as [keyof ConversationRecord, unknown][])
+          if (merged[key] === undefined) Object.assign(merged, { [key]: value });
+        this.conversations.set(record.conversationId, merged);
       },
     };
   }

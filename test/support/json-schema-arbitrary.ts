@@ -18,6 +18,8 @@ const HANDLED = new Set([
   'minLength',
   'maxLength',
   'pattern',
+  'format',
+  'not',
   'minimum',
   'maximum',
   'exclusiveMinimum',
@@ -36,6 +38,27 @@ export function arbitraryFor(schema: Schema, root: Schema): fc.Arbitrary<unknown
   if (typeof schema.$ref === 'string') return arbitraryFor(resolve(schema.$ref, root), root);
   if (Array.isArray(schema.anyOf))
     return fc.oneof(...(schema.anyOf as Schema[]).map((s) => arbitraryFor(s, root)));
+  if (schema.not !== undefined) {
+    const { not, ...rest } = schema;
+    const forbidden = (not as Schema).required as string[] | undefined;
+    if (!forbidden || Object.keys(not as Schema).length !== 1)
+      throw new Error('json-schema-arbitrary: only not.required');
+    return arbitraryFor(rest, root).filter(
+      (v) => !forbidden.every((k) => Object.prototype.hasOwnProperty.call(v as object, k)),
+    );
+  }
+  if (schema.format !== undefined && schema.format !== 'date-time') {
+    throw new Error(`json-schema-arbitrary: unsupported format ${String(schema.format)}`);
+  }
+  if (schema.format === 'date-time') {
+    return fc
+      .date({
+        min: new Date('2000-01-01T00:00:00Z'),
+        max: new Date('2100-01-01T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString());
+  }
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   if ('const' in schema) return fc.constant(schema.const);
   switch (schema.type) {

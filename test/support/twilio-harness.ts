@@ -85,6 +85,7 @@ export function nonTwilioStandIns() {
   const caseKeys: string[] = [];
   const activities: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
     openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
+    recordConversation: async () => undefined,
     sendToDiscord: async (message) => {
       discord.push(message);
       return { messageIds: [String(discord.length)] };

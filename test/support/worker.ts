@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type DataConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { workflowTracingSinks } from '../../src/observability/workflow-tracing';
 import { discordSendTaskQueue } from '../../src/shared/task-queue';
@@ -16,7 +17,7 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 export async function withWorker<T>(
   activities: object,
   fn: (taskQueue: string) => Promise<T>,
-  options: { taskQueue?: string } = {},
+  options: { taskQueue?: string; dataConverter?: DataConverter } = {},
 ): Promise<T> {
   const taskQueue = options.taskQueue ?? uniqueTaskQueue();
   const worker = await Worker.create({
@@ -26,11 +27,13 @@ export async function withWorker<T>(
     activities,
     // The bundle's tracing interceptor exports workflow spans through this sink (dropped here).
     sinks: workflowTracingSinks(),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
   const sends = await Worker.create({
     connection: testEnv().nativeConnection,
     taskQueue: discordSendTaskQueue(taskQueue),
     activities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
   return worker.runUntil(sends.runUntil(fn(taskQueue)));
 }

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { DiscordAPIError, RateLimitError } from '@discordjs/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import { type AnnouncementEmbed, type DiscordPort } from './port';
 import { announcementBody } from './render-message';
@@ -10,8 +11,19 @@ export interface DiscordDeps {
 }
 
 /**
+ * Left in the heartbeat details by an attempt that Discord certainly did not post from: its post was refused by a
+ * rate limit, after it had looked for an earlier post (or had no need to). The next attempt then has nothing to
+ * look for either.
+ */
+interface NotPostedNote {
+  attempt: number;
+  notPosted: true;
+}
+
+/**
  * On a retry the earlier attempt may have posted and lost its answer, and Discord's nonce only guards a few minutes:
- * the adapter then looks for its own post (made since the activity was first scheduled) before posting again.
+ * the adapter then looks for its own post (made since the activity was first scheduled) before posting again,
+ * unless the previous attempt left a note that it certainly did not post.
  */
 function retryOf(): { sinceMs: number } | undefined {
   let info: Context['info'];
@@ -20,7 +32,29 @@ function retryOf(): { sinceMs: number } | undefined {
   } catch {
     return undefined; // called outside an activity (the adapter's own tests)
   }
-  return info.attempt > 1 ? { sinceMs: info.scheduledTimestampMs } : undefined;
+  if (info.attempt <= 1) return undefined;
+  const note = info.heartbeatDetails as Partial<NotPostedNote> | undefined;
+  if (note?.notPosted === true && note.attempt === info.attempt - 1) return undefined;
+  return { sinceMs: info.scheduledTimestampMs };
+}
+
+/**
+ * A refusal of the post itself by a rate limit (Discord's 429 or the client's own bucket): nothing was posted by
+ * this request. A refusal of the look-up before it says nothing about earlier attempts, so only the POST counts.
+ */
+function refusedPost(err: unknown): boolean {
+  if (err instanceof RateLimitError) return err.method.toLowerCase() === 'post';
+  if (err instanceof DiscordAPIError) return err.status === 429 && err.method.toLowerCase() === 'post';
+  return false;
+}
+
+function noteNotPosted(): void {
+  try {
+    const { attempt } = Context.current().info;
+    Context.current().heartbeat({ attempt, notPosted: true } satisfies NotPostedNote);
+  } catch {
+    // outside an activity: nothing to note
+  }
 }
 
 async function translated<T>(call: () => Promise<T>): Promise<T> {
@@ -41,7 +75,13 @@ export function createDiscordActivities(port: DiscordPort) {
       return translated(() => port.openSupportChannel(input));
     },
     async sendToDiscord(message: OutboundDiscordMessage): Promise<{ messageIds: string[]; parts: number }> {
-      return translated(() => port.send(message, retryOf()));
+      try {
+        return await port.send(message, retryOf());
+      } catch (err) {
+        // One part per attempt (patch discord-send-parts): a refused post means this attempt posted nothing.
+        if (message.part !== undefined && refusedPost(err)) noteNotPosted();
+        throw toActivityFailure(err);
+      }
     },
     /** An agent edited their message in Flex: the same edit in Discord (re-rendered, parts as needed). */
     async editDiscordMessage(input: {

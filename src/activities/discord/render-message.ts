@@ -6,7 +6,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord-api-types/v10';
-import { encodeCustomId } from '../../shared/discord-custom-ids';
+import { type ConversationRef, encodeCustomId } from '../../shared/discord-custom-ids';
 import type { ArticleHit, ConversationButton, OutboundDiscordMessage } from '../../shared/support-types';
 import { type AnnouncementEmbed } from './port';
 import { splitText } from './split-text';
@@ -54,19 +54,26 @@ export function articleEmbeds(articles: ArticleHit[]): APIEmbed[] {
   return embeds;
 }
 
-export function buttonRows(buttons: ConversationButton[]): APIActionRowComponent<APIButtonComponent>[] {
+/** Buttons under a message; with `conversation`, each button's id names the conversation it acts on. */
+export function buttonRows(
+  buttons: ConversationButton[],
+  conversation?: ConversationRef,
+): APIActionRowComponent<APIButtonComponent>[] {
+  const of = conversation ? { conversation } : {};
   const actions: APIButtonComponent[] = [];
   if (buttons.includes('request_human')) {
-    actions.push(button(encodeCustomId({ kind: 'request_human' }), 'Talk to a human', ButtonStyle.Primary));
+    actions.push(
+      button(encodeCustomId({ kind: 'request_human', ...of }), 'Talk to a human', ButtonStyle.Primary),
+    );
   }
   if (buttons.includes('close')) {
-    actions.push(button(encodeCustomId({ kind: 'close' }), 'Close', ButtonStyle.Danger));
+    actions.push(button(encodeCustomId({ kind: 'close', ...of }), 'Close', ButtonStyle.Danger));
   }
   const rows: APIActionRowComponent<APIButtonComponent>[] = [];
   if (actions.length > 0) rows.push({ type: ComponentType.ActionRow, components: actions });
   if (buttons.includes('rating')) {
     const ratings = ([1, 2, 3, 4, 5] as const).map((rating) =>
-      button(encodeCustomId({ kind: 'rating', rating }), '★'.repeat(rating), ButtonStyle.Secondary),
+      button(encodeCustomId({ kind: 'rating', rating, ...of }), '★'.repeat(rating), ButtonStyle.Secondary),
     );
     rows.push({ type: ComponentType.ActionRow, components: ratings });
   }
@@ -89,7 +96,7 @@ export function renderMessage(message: OutboundDiscordMessage): DiscordMessageBo
     allowed_mentions: NO_MENTIONS,
   }));
   const embeds = articleEmbeds(message.articles ?? []);
-  const components = buttonRows(message.buttons ?? []);
+  const components = buttonRows(message.buttons ?? [], message.conversation);
   if (embeds.length === 0 && components.length === 0)
     return bodies.length > 0 ? bodies : [{ content: '…', allowed_mentions: NO_MENTIONS }];
   const last = bodies.pop() ?? { allowed_mentions: NO_MENTIONS };

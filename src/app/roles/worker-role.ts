@@ -35,6 +35,7 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     activities,
     globalRateLimit: ctx.config.discord.globalRateLimit ?? DISCORD_DEFAULT_GLOBAL_RATE_LIMIT,
     activityInterceptors: ctx.observability?.activityInterceptors,
+    dataConverter: ctx.target.dataConverter,
   });
   ctx.observability?.metrics.countConversationsWith(
     temporalPhaseCounter(ctx.client, ctx.config.temporal.taskQueue),

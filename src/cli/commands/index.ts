@@ -9,6 +9,7 @@ import { registerRegisterCommandsCommand } from './register-commands';
 import { registerSandboxCommand } from './sandbox';
 import { registerSetupChannelsCommand } from './setup-channels';
 import { registerStartCommand } from './start';
+import { registerStatsCommand } from './stats';
 import { registerTemporalCommand } from './temporal';
 
 /** One module per command; add a line here to register a new one. */
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerSetupChannelsCommand(program);
   registerKbCommand(program);
   registerFeedsCommand(program);
+  registerStatsCommand(program);
 }

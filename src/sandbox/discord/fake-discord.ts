@@ -583,6 +583,22 @@ export class FakeDiscord {
     );
   }
 
+  /** The user picks `values` in a string select menu the bot posted on `message`. */
+  chooseFromSelect(
+    userId: string,
+    message: FakeMessage,
+    customId: string,
+    values: string[],
+  ): FakeInteraction {
+    return this.dispatchInteraction(
+      InteractionType.MessageComponent,
+      userId,
+      this.requireChannel(message.channel_id),
+      { custom_id: customId, component_type: ComponentType.StringSelect, values },
+      message,
+    );
+  }
+
   /** Waits until the bot answered the interaction with something the user can read (not just "thinking"). */
   async waitForReply(interaction: FakeInteraction, timeoutMs = 10_000): Promise<FakeInteraction> {
     await waitFor(

@@ -3,6 +3,7 @@ import {
   type APIMessage,
   type APIUser,
   ChannelType,
+  ComponentType,
   EmbedType,
   type APIOverwrite,
 } from 'discord-api-types/v10';
@@ -170,12 +171,19 @@ export function newMessage(
   };
 }
 
-/** Discord gives every component in a message a sequential numeric `id` when the sender leaves it out. */
+/**
+ * Discord gives every component in a message a sequential numeric `id` when the sender leaves it out, and a select
+ * menu its default `min_values` and `max_values` (1).
+ */
 export function numberComponents(components: unknown[]): unknown[] {
   let next = 1;
   const visit = (c: unknown): unknown => {
     if (typeof c !== 'object' || c === null) return c;
     const out: Record<string, unknown> = { ...(c as Record<string, unknown>) };
+    if (out.type === ComponentType.StringSelect) {
+      out.min_values ??= 1;
+      out.max_values ??= 1;
+    }
     out.id ??= next;
     next = Math.max(next, Number(out.id)) + 1;
     if (Array.isArray(out.components)) out.components = out.components.map(visit);

@@ -15,16 +15,21 @@ const blockBody = z
   .object({
     guild: snowflake,
     user: snowflake,
-    reason: z.string().trim().min(1).max(500),
+    reason: z.string().regex(/\S/, 'a reason is required').trim().max(500),
     /** Lift the block after this many days; or give `expiresAt`; neither: until unblocked. */
     days: z.coerce.number().int().min(1).max(3650).optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
-    actor: z.string().trim().min(1).max(100).optional(),
+    actor: z.string().regex(/\S/, 'must not be blank').trim().max(100).optional(),
   })
-  .refine((b) => !(b.days && b.expiresAt), 'give days or expiresAt, not both');
+  .refine((b) => !(b.days && b.expiresAt), 'give days or expiresAt, not both')
+  // The refinement, in the OpenAPI document's words.
+  .meta({ override: { not: { required: ['days', 'expiresAt'] } } });
 
 const blockParams = z.object({ guild: snowflake, user: snowflake });
 const listQuery = z.object({ guild: snowflake.optional() });
+
+/** What the block routes accept, for the API's OpenAPI document (openapi.ts). */
+export const blockSchemas = { body: blockBody, params: blockParams, query: listQuery };
 
 const STATUS_OF_ERROR = { not_found: 404, invalid: 400 } as const;
 

@@ -1,11 +1,11 @@
-import { Router } from 'express';
+import { type Router } from 'express';
 import { openCaseStore } from '../../cases';
 import { createCaseOperations } from '../../cases/report-client';
 import { type RoleContext } from '../../app/role';
 import { ALL_GUILDS, onlyGuilds } from '../../cases/guild-scope';
 import { type ApiToken } from './bearer-auth';
-import { caseApiRouter } from './case-api-router';
-import { blockApiRouter } from './block-api-router';
+import { supportStats } from '../../analytics/support-stats';
+import { apiRouter } from './api-router';
 import { openModeration } from '../../moderation';
 import { forgetUser } from '../../privacy/forget-user';
 import { buildTwilioCustomerData } from '../../privacy/twilio-customer-data';
@@ -40,9 +40,13 @@ export async function mountCaseApi(
     export: (user: string) => exportUser(privacyDeps, user),
     forget: (user: string) => forgetUser({ ...privacyDeps, namespace: ctx.target.namespace }, user),
   };
-  const router = Router()
-    .use(caseApiRouter({ tokens, operations, privacy }))
-    .use(blockApiRouter({ tokens, blocks: moderation.blocks }));
+  const router = apiRouter({
+    tokens,
+    operations,
+    privacy,
+    blocks: moderation.blocks,
+    stats: (query) => supportStats(cases.database.db, query),
+  });
   return {
     mount: { path: '/api', router },
     close: () => cases.close(),

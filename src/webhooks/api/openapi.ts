@@ -7,8 +7,10 @@ import {
   forgetReport,
   invalidRequest,
   operationResult,
+  userBlock,
   userExport,
 } from './responses';
+import { blockSchemas } from './block-api-router';
 import {
   assignBody,
   caseNumberParams,
@@ -69,11 +71,11 @@ export function caseApiDocument(): ReturnType<typeof createDocument> {
   cached ??= createDocument({
     openapi: '3.1.0',
     info: {
-      title: 'flexcord case API',
+      title: 'flexcord staff API',
       version: '1',
       description:
-        'Staff access to support cases, bug reports and feature requests. Each bearer token sees and changes only ' +
-        'the cases of the Discord servers it was issued for (API_TOKENS).',
+        'Staff access to support cases, bug reports and feature requests, blocked members and users’ data. Each ' +
+        'bearer token sees and changes only the cases and blocks of the Discord servers it was issued for (API_TOKENS).',
     },
     servers: [{ url: '/api' }],
     security: [{ bearer: [] }],
@@ -132,6 +134,41 @@ export function caseApiDocument(): ReturnType<typeof createDocument> {
           responses: {
             '200': { description: 'what was done (nothing, when run again)', ...json(forgetReport) },
             '403': { description: 'only a token for every server may do this', ...json(errorBody) },
+            ...common,
+          },
+        },
+      },
+      '/blocks': {
+        get: {
+          summary: 'Members blocked from support, in the servers this token may see',
+          requestParams: { query: blockSchemas.query },
+          responses: {
+            '200': { description: 'the active blocks', ...json(z.object({ blocks: z.array(userBlock) })) },
+            '403': { description: 'the token may not read that server', ...json(errorBody) },
+            ...common,
+          },
+        },
+        post: {
+          summary:
+            'Block a member from support in one server (the bot refuses their /helpme, messages and reports)',
+          requestBody: { required: true, ...json(blockSchemas.body) },
+          responses: {
+            '201': {
+              description: 'blocked (again: reason and expiry replaced)',
+              ...json(z.object({ block: userBlock })),
+            },
+            '404': { description: 'a server this token may not act in', ...json(errorBody) },
+            ...common,
+          },
+        },
+      },
+      '/blocks/{guild}/{user}': {
+        delete: {
+          summary: 'Lift a block',
+          requestParams: { path: blockSchemas.params },
+          responses: {
+            '200': { description: 'whether a block was lifted', ...json(z.object({ lifted: z.boolean() })) },
+            '404': { description: 'a server this token may not act in', ...json(errorBody) },
             ...common,
           },
         },

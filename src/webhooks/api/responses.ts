@@ -155,3 +155,14 @@ export const forgetReport = z
     notDone: z.array(z.string()).meta({ description: 'steps not done (run again once fixed)' }),
   })
   .meta({ id: 'ForgetReport' });
+
+export const userBlock = z
+  .object({
+    guildId: z.string(),
+    userId: z.string(),
+    reason: z.string(),
+    blockedBy: z.string(),
+    blockedAt: timestamp,
+    expiresAt: timestamp.optional(),
+  })
+  .meta({ id: 'UserBlock' });

@@ -1,5 +1,6 @@
 import { log, patched, uuid4 } from '@temporalio/workflow';
 import type { TranscriptEntry } from '../../shared/case-types';
+import type { ConversationRecord } from '../../shared/conversation-record';
 import type {
   AgentJoinedEvent,
   AgentMessageEvent,
@@ -22,6 +23,7 @@ import {
   isDmClosed,
   isSetupFailure,
   kb,
+  stats,
 } from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
@@ -31,7 +33,13 @@ import { filesGoAsMedia, relayMessageWithFiles } from './customer-files';
 import { MessageRevisions } from './message-revisions';
 import { publishConversation } from './publish';
 import { staffNotesForTask } from './staff-notes';
-import { MAX_BOT_TRANSCRIPT, MAX_SUGGESTED_ARTICLES, type ConversationModel, type InboxItem } from './state';
+import {
+  type ConversationMilestone,
+  MAX_BOT_TRANSCRIPT,
+  MAX_SUGGESTED_ARTICLES,
+  type ConversationModel,
+  type InboxItem,
+} from './state';
 import {
   agentEntry,
   appendBounded,
@@ -53,6 +61,8 @@ const SLA_LIVE_WAIT = 'sla-live-wait';
 const SEND_PARTS = 'discord-send-parts';
 /** Reconciliation also reads the interaction channel, so a task canceled in Flex closes the conversation. */
 const RECONCILE_CHANNEL = 'flex-reconcile-channel';
+/** Each conversation's milestones go to the case database for support analytics; runs before it record none. */
+const CONVERSATION_STATS = 'conversation-stats';
 /** Flex closes and joins that name another conversation or channel than the current handoff are ignored. */
 const FLEX_EVENT_ORIGIN = 'flex-event-origin';
 /**
@@ -96,6 +106,8 @@ function handoffEnded(
  * (after its retries) is logged and the conversation goes on; a failed hand-over closes it with `flex_failed`.
  */
 export class ConversationActions {
+  /** The analytics records in flight, chained so they reach the database in the order they happened. */
+  private records: Promise<void> = Promise.resolve();
   /** The id of this run's last post in each channel: where a retried send starts looking for its own message. */
   private readonly lastPosted = new Map<string, string>();
 
@@ -155,6 +167,7 @@ export class ConversationActions {
       text: say.GREETING,
       buttons: ['request_human'],
     });
+    this.recordMilestone('started');
   }
 
   async fireDueTimers(now: number): Promise<void> {
@@ -358,6 +371,8 @@ export class ConversationActions {
       botEntry(dedupeKey, text, hits, new Date()),
       MAX_BOT_TRANSCRIPT,
     );
+    if (hits.length > 0) this.recordMilestone('kb_answered', { kbAnsweredAt: Date.now() });
+    else this.recordMilestone('started');
   }
 
   private async onHumanRequested(eventId: string): Promise<void> {
@@ -378,6 +393,7 @@ export class ConversationActions {
   private async transfer(): Promise<void> {
     const { user } = this.model;
     const key = this.s.episodeKey;
+    const requestedAt = Date.now();
     this.s.phase = 'waiting_for_agent';
     publishConversation(this.model);
     try {
@@ -411,6 +427,7 @@ export class ConversationActions {
       text: say.caseOpened(caseNumber),
       buttons: ['close'],
     });
+    this.recordMilestone('human_requested', { humanRequestedAt: requestedAt, caseNumber });
     try {
       await cases.updateCase({
         caseNumber,
@@ -512,7 +529,12 @@ export class ConversationActions {
       log.warn('agent joined a conversation that has no open case', { eventId: event.eventId });
       return;
     }
-    if (patched(AGENT_ONCE)) return this.joinOnce(event);
+    const joinedAt = Date.now();
+    if (patched(AGENT_ONCE)) {
+      await this.joinOnce(event);
+      this.recordMilestone('agent_joined', { agentJoinedAt: joinedAt });
+      return;
+    }
     const previous = this.s.agent;
     const sameAgent = previous?.identity === event.agentIdentity;
     this.s.phase = 'with_agent';
@@ -530,6 +552,7 @@ export class ConversationActions {
       { status: 'in_progress', assignedAgent: event.agentIdentity },
       { eventId: `agent-joined:${event.eventId}`, actor: event.agentIdentity, action: 'agent_joined' },
     );
+    this.recordMilestone('agent_joined', { agentJoinedAt: joinedAt });
   }
 
   /** People already introduced in this conversation; before the patch, only the current agent was remembered. */
@@ -585,7 +608,8 @@ export class ConversationActions {
         agentName: event.agentName,
       });
     }
-    this.model.touch(Date.now());
+    const repliedAt = Date.now();
+    this.model.touch(repliedAt);
     const posted = await this.send({
       kind: 'agent_message',
       dedupeKey: event.eventId,
@@ -595,6 +619,7 @@ export class ConversationActions {
     });
     this.revisions.rememberToDiscord(event.eventId, posted);
     await this.appendTranscript([agentEntry(event)]);
+    this.recordMilestone('first_agent_reply', { firstAgentReplyAt: repliedAt });
   }
 
   private async escalate(): Promise<void> {
@@ -658,6 +683,7 @@ export class ConversationActions {
   private async close(reason: CloseReason, actor: string): Promise<void> {
     if (this.s.phase === 'closed') return;
     const key = this.s.episodeKey;
+    const closedAt = Date.now();
     this.s.phase = 'closed';
     this.s.closeReason = reason;
     publishConversation(this.model);
@@ -689,6 +715,7 @@ export class ConversationActions {
       });
       this.s.pendingRating = { caseNumber, until: Date.now() + this.model.ratingWindowMs() };
     }
+    this.recordMilestone('closed', { closedAt, closeReason: reason });
   }
 
   private async onRating(event: RatingEvent): Promise<void> {
@@ -715,10 +742,53 @@ export class ConversationActions {
     });
   }
 
-  /** Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. */
-  /** Returns the ids of the Discord messages posted (none when posting failed). */
-  private async send(message: Omit<OutboundDiscordMessage, 'channel'>): Promise<string[]> {
+  /**
+   * Records a milestone of this conversation for support analytics, once per conversation. The record runs beside
+   * the conversation (one after the other, in order), never in its way: no message waits for it, and losing one
+   * (the database is down for long) costs a statistic, never a message. `flushRecords` waits for them.
+   */
+  private recordMilestone(
+    milestone: ConversationMilestone,
+    times: Omit<Partial<ConversationRecord>, 'conversationId' | 'workflowId' | 'guildId' | 'userId'> = {},
+  ): void {
+    const recorded = this.s.statsRecorded ?? [];
+    if (recorded.includes(milestone) || !patched(CONVERSATION_STATS)) return;
+    // Any record starts the conversation's row, so it also counts as `started`.
+    this.s.statsRecorded = [...new Set<ConversationMilestone>([...recorded, 'started', milestone])];
+    this.s.startedAt ??= Date.now();
+    const { user } = this.model;
+    const record: ConversationRecord = {
+      conversationId: `${this.workflowId}:${this.s.episodeKey}`,
+      workflowId: this.workflowId,
+      guildId: user.guildId,
+      userId: user.userId,
+      startedAt: this.s.startedAt,
+      ...times,
+    };
+    this.records = this.records
+      .then(() => stats.recordConversation(record))
+      .catch((err: unknown) =>
+        log.warn('could not record the conversation for support analytics', {
+          milestone,
+          error: String(err),
+        }),
+      );
+  }
+
+  /** Waits for the analytics records still running: before the workflow ends or continues as new. */
+  async flushRecords(): Promise<void> {
+    await this.records;
+  }
+
+  /**
+   * Posts to the user; when their DMs turn out to be closed, moves the conversation to a private thread. Returns
+   * the ids of the Discord messages posted (none when posting failed).
+   */
+  private async send(input: Omit<OutboundDiscordMessage, 'channel'>): Promise<string[]> {
     const channel = this.s.channel!;
+    // Its buttons name this conversation: the user's DM channel may carry their conversations of other servers too.
+    const { guildId, userId } = this.model.user;
+    const message = { ...input, conversation: { guildId, userId } };
     try {
       const ids = await this.deliver({ ...message, channel });
       this.model.setupProblem = undefined;

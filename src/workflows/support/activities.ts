@@ -133,6 +133,17 @@ export const cases = proxyActivities<
   },
 });
 
+/** Support analytics never hold up a conversation: a few quick tries, then the milestone is logged as lost. */
+export const stats = proxyActivities<Pick<SupportActivities, 'recordConversation'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '5 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes,
+  },
+});
+
 /** A slow search is worth less than a quick "I can't search right now". */
 export const kb = proxyActivities<Pick<SupportActivities, 'searchKnowledgeBase'>>({
   startToCloseTimeout: '10 seconds',

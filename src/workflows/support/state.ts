@@ -1,3 +1,4 @@
+import { isAfter, snowflakeAt } from '../../shared/discord-snowflake';
 import type { FlexConversationRef, FlexHandoffRef } from '../../activities/twilio/port';
 import {
   afterRead,
@@ -72,6 +73,12 @@ export interface CarriedState {
   announcedAgents?: string[];
   /** The most recent inbound event ids, so a duplicate delivered after continue-as-new still changes nothing. */
   seenEventIds: string[];
+  /**
+   * The newest Discord message of the user this conversation has seen (at first: the id of the moment it started).
+   * After a gateway session that was not resumed, the bot reads the channel after it for what it missed.
+   * Absent in conversations started before it existed.
+   */
+  discordCursor?: string;
   lastActivityAt: number;
   reminderSent: boolean;
   waitingSince?: number;
@@ -96,7 +103,14 @@ export interface CarriedState {
   flexHeardAt?: number;
   /** The channel's tasks at the last read (`tasksFingerprint`): unchanged, the participants need no read. */
   flexTasksSeen?: string;
+  /** When this conversation (episode) began, for support analytics; unset in runs from before them. */
+  startedAt?: number;
+  /** The analytics milestones already recorded for this conversation (each is recorded once). */
+  statsRecorded?: ConversationMilestone[];
 }
+
+export type ConversationMilestone =
+  'started' | 'kb_answered' | 'human_requested' | 'agent_joined' | 'first_agent_reply' | 'closed';
 
 export interface SupportWorkflowInput extends StartSupportInput {
   /** Set by continue-as-new. */
@@ -171,6 +185,7 @@ export class ConversationModel {
     const id = `${item.kind}:${item.event.eventId}`;
     if (this.seen.has(id)) return false;
     this.seen.add(id);
+    if (item.kind === 'user_message') this.sawDiscordMessage(item.event.eventId);
     this.state.seenEventIds.push(id);
     if (this.state.seenEventIds.length > MAX_SEEN_EVENT_IDS) {
       const dropped = this.state.seenEventIds.shift();
@@ -191,8 +206,20 @@ export class ConversationModel {
 
   /** A closed conversation that hears from the user again starts a fresh one on the same channel. */
   reopen(episodeKey: string, now: number): void {
-    const { channel, seenEventIds, pendingRating, run } = this.state;
-    this.state = { ...freshState(episodeKey, now, run, channel), seenEventIds, pendingRating };
+    const { channel, seenEventIds, pendingRating, run, discordCursor } = this.state;
+    this.state = {
+      ...freshState(episodeKey, now, run, channel),
+      seenEventIds,
+      pendingRating,
+      ...(discordCursor ? { discordCursor } : {}),
+    };
+  }
+
+  /** Moves the Discord cursor past a message the user wrote (ids are snowflakes: later means larger). */
+  private sawDiscordMessage(messageId: string): void {
+    if (!/^\d{1,20}$/.test(messageId)) return;
+    const cursor = this.state.discordCursor;
+    if (cursor === undefined || isAfter(messageId, cursor)) this.state.discordCursor = messageId;
   }
 
   touch(now: number): void {
@@ -311,7 +338,7 @@ export class ConversationModel {
   }
 
   view(): ConversationState {
-    const { phase, channel, caseNumber, agent, flexConversation } = this.state;
+    const { phase, channel, caseNumber, agent, flexConversation, discordCursor } = this.state;
     return {
       phase,
       user: this.user,
@@ -319,6 +346,7 @@ export class ConversationModel {
       caseNumber,
       agent,
       twilioConversationSid: flexConversation?.conversationSid,
+      ...(discordCursor ? { discordCursor } : {}),
     };
   }
 
@@ -333,6 +361,8 @@ function freshState(episodeKey: string, now: number, run: number, channel?: Disc
     episodeKey,
     phase: 'bot',
     channel,
+    // Until the user writes, whatever they write after this moment is news to the conversation.
+    discordCursor: snowflakeAt(now),
     seenEventIds: [],
     lastActivityAt: now,
     reminderSent: false,
@@ -341,5 +371,6 @@ function freshState(episodeKey: string, now: number, run: number, channel?: Disc
     suggestedArticles: [],
     greeted: false,
     run,
+    startedAt: now,
   };
 }

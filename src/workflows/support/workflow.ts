@@ -109,14 +109,18 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     }
     await act.fireDueTimers(Date.now());
 
+    // Analytics records still running finish first. Whatever arrives meanwhile (a /helpme that reopens the
+    // conversation waits for this loop) is handled at the next turn instead of waited on.
     if (model.isFinished()) {
-      await condition(allHandlersFinished);
-      if (model.isFinished())
+      await act.flushRecords();
+      await condition(() => allHandlersFinished() || !model.isFinished());
+      if (model.isFinished() && allHandlersFinished())
         return { caseNumber: model.state.caseNumber, closeReason: model.state.closeReason };
     }
     if (continueAsNewDue() && model.inbox.length === 0 && !model.greetingPending) {
-      await condition(allHandlersFinished);
-      if (model.inbox.length === 0 && !model.greetingPending) {
+      await act.flushRecords();
+      await condition(() => allHandlersFinished() || model.inbox.length > 0 || model.greetingPending);
+      if (allHandlersFinished() && model.inbox.length === 0 && !model.greetingPending) {
         const { resume: _previous, ...start } = input;
         await continueAsNew<typeof supportConversationWorkflow>({ ...start, resume: model.carry() });
       }

@@ -24,6 +24,10 @@ export interface FlexcordSystem {
   config: Config;
   twilio: FakeTwilio;
   ctx: RoleContext;
+  /** Stops the bot role alone (its gateway session ends); the worker and webhooks go on. */
+  stopBot(): Promise<void>;
+  /** Starts the bot role again, as a restart or a new deployment does. */
+  startBot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -96,15 +100,22 @@ export async function startFlexcordSystem(
     await twilio.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
+  const startBot = async () => {
+    roles.push(await startBotRole({ ...ctx, logger: logger.child({ role: 'bot' }) }));
+  };
+  const stopBot = async () => {
+    const bot = roles.findIndex((r) => r.name === 'bot');
+    if (bot >= 0) await roles.splice(bot, 1)[0]!.stop();
+  };
   try {
     roles.push(await startWorkerRole({ ...ctx, logger: logger.child({ role: 'worker' }) }));
     roles.push(await startWebhooksRole({ ...ctx, logger: logger.child({ role: 'webhooks' }) }));
-    roles.push(await startBotRole({ ...ctx, logger: logger.child({ role: 'bot' }) }));
+    await startBot();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { config, twilio, ctx, stop };
+  return { config, twilio, ctx, stopBot, startBot, stop };
 }
 
 export { eventually } from '../conversation-helpers';

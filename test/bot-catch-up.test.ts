@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { supportWorkflowId } from '../src/shared/support-types';
+import { opaqueCustomerIdentity } from '../src/activities/twilio/identity';
+import { getConversationState } from '../src/temporal/support-client';
+import { FakeDiscord } from '../src/sandbox/discord';
+import {
+  E2E_IDENTITY_SECRET,
+  eventually,
+  type FlexcordSystem,
+  startFlexcordSystem,
+} from './support/e2e/flexcord-system';
+
+const customer = opaqueCustomerIdentity(E2E_IDENTITY_SECRET);
+
+/*
+ * Discord does not replay MESSAGE_CREATE into a new gateway session: what a user writes while the bot is down, or
+ * between a dropped session and the next one, must be read back by the bot. The whole of flexcord on the dev
+ * server against the Discord and Twilio fakes; the Twilio fake records what reaches the Flex conversation.
+ */
+describe('nothing lost while the bot is down', function () {
+  this.timeout(120_000);
+  let discord: FakeDiscord;
+  let system: FlexcordSystem | undefined;
+
+  afterEach(async () => {
+    await system?.stop();
+    system = undefined;
+    assert.deepEqual(discord.checker.violations, []);
+    assert.deepEqual(discord.unhandled, []);
+    await discord.stop();
+  });
+
+  it('relays to Flex, once and in order, what the user wrote while the bot was stopped or reconnecting', async () => {
+    discord = await new FakeDiscord().start();
+    const acme = discord.addGuild('Acme');
+    const ana = discord.addUser('ana').id;
+    discord.addMember(acme.guild.id, ana);
+    system = await startFlexcordSystem(discord);
+    const { twilio, ctx } = system;
+    const workflowId = supportWorkflowId(acme.guild.id, ana);
+
+    // A conversation handed to Flex: what the user writes now goes to the agent.
+    await discord.waitForReply(discord.runSlashCommand(ana, acme.supportChannel.id, 'helpme'));
+    discord.userSendsDm(ana, 'I want to talk to a human please');
+    const task = await eventually(() => {
+      const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
+      assert.ok(t, 'a Flex task for the workflow');
+      return t;
+    });
+    const conversation = twilio.conversation(task.attributes.conversationSid as string);
+    await eventually(async () =>
+      assert.equal((await getConversationState(ctx.client, workflowId)).phase, 'waiting_for_agent'),
+    );
+    const fromUser = () => conversation.messages.filter((m) => m.author === customer(ana)).map((m) => m.body);
+
+    // The bot role stops; the user writes three messages nobody hears; the bot starts again.
+    await system.stopBot();
+    for (const text of ['first while down', 'second while down', 'third while down'])
+      discord.userSendsDm(ana, text);
+    await system.startBot();
+    await eventually(() =>
+      assert.deepEqual(fromUser(), ['first while down', 'second while down', 'third while down']),
+    );
+
+    // A session Discord ends without a resume: what is written before the next session is read back as well.
+    discord.invalidateGatewaySessions();
+    discord.userSendsDm(ana, 'written between sessions');
+    await eventually(
+      () =>
+        assert.deepEqual(fromUser(), [
+          'first while down',
+          'second while down',
+          'third while down',
+          'written between sessions',
+        ]),
+      30_000,
+    );
+    // A later message on the new session arrives once too, after the ones before it.
+    discord.userSendsDm(ana, 'after the reconnect');
+    await eventually(() => assert.equal(fromUser().at(-1), 'after the reconnect'));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(fromUser(), [
+      'first while down',
+      'second while down',
+      'third while down',
+      'written between sessions',
+      'after the reconnect',
+    ]);
+  });
+});
