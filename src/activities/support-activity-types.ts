@@ -2,6 +2,7 @@ import type { ConversationRecord } from '../shared/conversation-record';
 import type { CaseChanges, CaseEventInput, NewCase, StaffNote, TranscriptEntry } from '../shared/case-types';
 import type { ArticleHit, DiscordChannelRef, OutboundDiscordMessage } from '../shared/support-types';
 import type { DiscordPort } from './discord/port';
+import type { Locale } from '../shared/i18n/locales';
 import type { CustomerMediaPort, RelayedAttachment } from './media/port';
 import type { FlexRevisionsPort } from './revisions/flex-revisions';
 import type {
@@ -58,7 +59,8 @@ export interface SupportActivities {
   latestStaffNotes(input: { guildId: string; reporterId: string; limit: number }): Promise<StaffNote[]>;
 
   // Knowledge base
-  searchKnowledgeBase(input: { query: string; limit: number }): Promise<ArticleHit[]>;
+  /** Articles in `locale` (the conversation's language) first; unset: English. */
+  searchKnowledgeBase(input: { query: string; limit: number; locale?: Locale }): Promise<ArticleHit[]>;
 
   // Support analytics
   /** What is new about this conversation (its milestones); what was stored before is kept. */

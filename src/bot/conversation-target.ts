@@ -4,6 +4,8 @@ import { type DiscordUserRef, supportWorkflowId } from '../shared/support-types'
 import { UserFacingError } from './error-boundary';
 import { guildsForDm } from './locate-guild';
 import { type BotContext } from './types';
+import { t } from '../shared/i18n/translate';
+import { interactionLocale } from './locale';
 
 /**
  * The user, and the guild their conversation belongs to, for an interaction in a server or in a DM. A button that
@@ -17,19 +19,20 @@ export async function conversationUser(
 ): Promise<DiscordUserRef & { workflowId: string }> {
   const userId = interaction.user.id;
   if (named && named.userId !== userId)
-    throw new UserFacingError('This button belongs to someone else’s support conversation.');
+    throw new UserFacingError(t(interactionLocale(interaction), 'bot.notYourButton'));
   let guildId = named?.guildId ?? interaction.guildId ?? undefined;
   if (!guildId) {
     const guilds = await guildsForDm(ctx.client, ctx.deps, userId);
     if (guilds.length > 1) {
       throw new UserFacingError(
-        'You have support conversations in several servers, so I can’t tell which one this is for. ' +
-          `Please use /${interaction.isButton() ? 'close' : interaction.commandName} in the server, or the buttons under a newer message.`,
+        t(interactionLocale(interaction), 'bot.whichServerCommand', {
+          command: interaction.isButton() ? 'close' : interaction.commandName,
+        }),
       );
     }
     guildId = guilds[0];
   }
-  if (!guildId) throw new UserFacingError('Please run /helpme in the server you need help with.');
+  if (!guildId) throw new UserFacingError(t(interactionLocale(interaction), 'bot.helpmeInServer'));
   return {
     guildId,
     userId,

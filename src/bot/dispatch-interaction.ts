@@ -6,6 +6,8 @@ import { UserFacingError, withErrorBoundary } from './error-boundary';
 import { bugModal, featureModal } from './modals/report-modal-submit';
 import { pickGuildMenu } from './components/pick-guild';
 import { type BotContext, type ButtonHandler, type ModalHandler, type SelectHandler } from './types';
+import { t } from '../shared/i18n/translate';
+import { interactionLocale } from './locale';
 
 const BUTTONS = new Map<string, ButtonHandler>(
   [requestHumanButton, closeButton, ratingButton].map((h) => [h.kind, h as ButtonHandler]),
@@ -21,13 +23,13 @@ export async function dispatchInteraction(interaction: Interaction, ctx: BotCont
   await withErrorBoundary(interaction, logger, async () => {
     if (interaction.isChatInputCommand()) {
       const command = commandByName.get(interaction.commandName);
-      if (!command) throw new UserFacingError('This command is not supported any more.');
+      if (!command) throw new UserFacingError(t(interactionLocale(interaction), 'bot.unknownCommand'));
       return command.execute(interaction, ctx);
     }
     if (interaction.isStringSelectMenu()) {
       const id = decodeCustomId(interaction.customId);
       const handler = id && SELECTS.get(id.kind);
-      if (!id || !handler) throw new UserFacingError('This menu is no longer active.');
+      if (!id || !handler) throw new UserFacingError(t(interactionLocale(interaction), 'bot.unknownMenu'));
       return (handler.execute as (i: unknown, id: unknown, c: BotContext) => Promise<void>)(
         interaction,
         id,
@@ -37,7 +39,7 @@ export async function dispatchInteraction(interaction: Interaction, ctx: BotCont
     if (interaction.isButton() || interaction.isModalSubmit()) {
       const id = decodeCustomId(interaction.customId);
       const handler = id && (interaction.isButton() ? BUTTONS.get(id.kind) : MODALS.get(id.kind));
-      if (!id || !handler) throw new UserFacingError('This button is no longer active.');
+      if (!id || !handler) throw new UserFacingError(t(interactionLocale(interaction), 'bot.unknownButton'));
       // The registry maps each kind to the handler typed for that kind.
       return (handler.execute as (i: unknown, id: unknown, c: BotContext) => Promise<void>)(
         interaction,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Interaction, MessageFlags } from 'discord.js';
 import { type Logger } from 'pino';
+import { t } from '../shared/i18n/translate';
+import { interactionLocale } from './locale';
 
 /** Raised by handlers for a problem the user can fix; shown as is, not logged as a failure. */
 export class UserFacingError extends Error {
@@ -28,7 +30,7 @@ export async function withErrorBoundary(
         { err, ref, interactionId: interaction.id, userId: interaction.user.id },
         'interaction failed',
       );
-      text = `Sorry, something went wrong on our side. Reference: \`${ref}\``;
+      text = t(interactionLocale(interaction), 'bot.apology', { ref });
     }
     if (!interaction.isRepliable()) return;
     try {

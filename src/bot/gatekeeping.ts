@@ -4,6 +4,7 @@ import { UserFacingError } from './error-boundary';
 import { isStaff } from './permissions';
 import { refusalText } from './refusals';
 import { type BotContext } from './types';
+import { interactionLocale } from './locale';
 
 /**
  * Stops a blocked or over-limit user before anything reaches a workflow: throws the polite refusal as a
@@ -24,6 +25,6 @@ export async function admitInteraction(
       { guildId, userId: interaction.user.id, action, why: admission.why },
       'support request refused by the abuse controls',
     );
-    throw new UserFacingError(refusalText(admission));
+    throw new UserFacingError(refusalText(admission, interactionLocale(interaction)));
   }
 }

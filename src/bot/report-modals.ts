@@ -2,6 +2,7 @@ import { LabelBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from 'di
 import { z } from 'zod';
 import { encodeCustomId } from '../shared/discord-custom-ids';
 import type { ReportType } from '../shared/report-types';
+import { type Locale, type MessageKey, t } from '../shared/i18n/translate';
 
 interface Field {
   id: string;
@@ -51,27 +52,36 @@ export const REPORT_FIELDS: Record<ReportType, Field[]> = {
   ],
 };
 
-export function reportModal(type: ReportType): ModalBuilder {
+/** A field's label in the user's language (the English label stays the field's name in the stored case). */
+export function fieldLabel(field: Field, locale?: Locale): string {
+  return t(locale, `report.field.${field.id}` as MessageKey);
+}
+
+export function reportModal(type: ReportType, locale?: Locale): ModalBuilder {
   const modal = new ModalBuilder()
     .setCustomId(encodeCustomId({ kind: type === 'bug' ? 'bug_modal' : 'feature_modal' }))
-    .setTitle(type === 'bug' ? 'Report a bug' : 'Request a feature');
+    .setTitle(t(locale, type === 'bug' ? 'report.bugModalTitle' : 'report.featureModalTitle'));
   for (const field of REPORT_FIELDS[type]) {
     const input = new TextInputBuilder()
       .setCustomId(field.id)
       .setStyle(field.style)
       .setMaxLength(field.max)
       .setRequired(field.required);
-    modal.addLabelComponents(new LabelBuilder().setLabel(field.label).setTextInputComponent(input));
+    modal.addLabelComponents(
+      new LabelBuilder().setLabel(fieldLabel(field, locale)).setTextInputComponent(input),
+    );
   }
   return modal;
 }
 
 /** Validates submitted values against the same field list (Discord enforces lengths too, but input is input). */
-export function reportSchema(type: ReportType) {
+export function reportSchema(type: ReportType, locale?: Locale) {
   const shape: Record<string, z.ZodType<string>> = {};
   for (const field of REPORT_FIELDS[type]) {
     const text = z.string().trim().max(field.max);
-    shape[field.id] = field.required ? text.min(1, `${field.label} is required`) : text.default('');
+    shape[field.id] = field.required
+      ? text.min(1, t(locale, 'report.fieldRequired', { label: fieldLabel(field, locale) }))
+      : text.default('');
   }
   return z.object(shape);
 }

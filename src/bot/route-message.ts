@@ -4,6 +4,8 @@ import type { DiscordChannelRef, StartSupportInput, UserMessageEvent } from '../
 import { guildsForDm } from './locate-guild';
 import { refusalText } from './refusals';
 import { type BotContext } from './types';
+import { t } from '../shared/i18n/translate';
+import { guildLocale } from './locale';
 
 export type RouteOutcome = 'routed' | 'ignored' | 'no_guild' | 'asked' | 'refused';
 
@@ -18,7 +20,8 @@ export async function routeMessage(message: Message, ctx: BotContext): Promise<R
   if (message.channel.type === ChannelType.DM) {
     const guilds = await guildsForDm(ctx.client, ctx.deps, message.author.id);
     if (guilds.length === 0) {
-      await message.reply('Please run /helpme in the server you need help with first.');
+      // A DM names no server, so no language either: English.
+      await message.reply(t(undefined, 'bot.helpmeFirst'));
       return 'no_guild';
     }
     if (guilds.length > 1) {
@@ -47,7 +50,8 @@ export async function routeToGuild(
   const admission = gate && (await gate.admit(guildId, message.author.id, 'message'));
   if (admission && !admission.allowed) {
     ctx.deps.logger.info({ guildId, userId: message.author.id }, 'message from a blocked user not routed');
-    if (await gate.shouldTellBlocked(guildId, message.author.id)) await message.reply(refusalText(admission));
+    if (await gate.shouldTellBlocked(guildId, message.author.id))
+      await message.reply(refusalText(admission, guildLocale(ctx.client, guildId)));
     return 'refused';
   }
   const input: StartSupportInput = {
@@ -59,6 +63,8 @@ export async function routeToGuild(
     timings: ctx.deps.timings,
     preferThread: channel.kind === 'thread',
     channel,
+    // Used only when this message starts the conversation: a DM carries no language, the server's is the best guess.
+    locale: guildLocale(ctx.client, guildId),
   };
   const event: UserMessageEvent = {
     eventId: message.id,
@@ -87,7 +93,8 @@ async function askWhichGuild(message: Message, guildIds: string[], ctx: BotConte
     value: id,
   }));
   await message.reply({
-    content: 'You have support conversations in several servers. Which one is this message for?',
+    // A DM to several servers has no one language to use: English.
+    content: t(undefined, 'bot.whichServer'),
     components: [
       {
         type: ComponentType.ActionRow,
@@ -95,7 +102,7 @@ async function askWhichGuild(message: Message, guildIds: string[], ctx: BotConte
           {
             type: ComponentType.StringSelect,
             custom_id: encodeCustomId({ kind: 'pick_guild', messageId: message.id }),
-            placeholder: 'Choose the server',
+            placeholder: t(undefined, 'bot.chooseServer'),
             options,
           },
         ],

@@ -1,18 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { SUPPORT_FAILURE_TYPES } from '../shared/support-failures';
 import { UserFacingError } from './error-boundary';
+import { type Locale, t } from '../shared/i18n/translate';
 
 /**
  * When a conversation failed because the server is not set up for flexcord (no #support channel, a permission the
  * bot lacks), the user hears that at once, with what an admin must do; anything else is rethrown as it was.
  */
-export function explainSetupProblem(err: unknown): never {
+export function explainSetupProblem(err: unknown, locale?: Locale): never {
   const problem = setupProblemOf(err);
   if (problem === undefined) throw err;
-  throw new UserFacingError(
-    "Support is not set up in this server yet, so I can't open a private conversation with you. " +
-      `Please tell a server admin; this is what needs fixing: ${problem.slice(0, 1500)}`,
-  );
+  throw new UserFacingError(t(locale, 'bot.notSetUp', { problem: problem.slice(0, 1500) }));
 }
 
 function setupProblemOf(err: unknown): string | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALES } from '../shared/i18n/locales';
 import type { FileReportInput } from '../shared/report-types';
 
 const snowflake = z.string().regex(/^\d{1,20}$/, 'a Discord id');
@@ -15,4 +16,6 @@ export const fileReportInputSchema = z.object({
   title: z.string().trim().min(1).max(200),
   description: z.string().trim().min(1).max(4000),
   fields: z.record(z.string().min(1).max(100), z.string().max(4000)),
+  locale: z.enum(LOCALES).optional(),
+  guildLocale: z.enum(LOCALES).optional(),
 }) satisfies z.ZodType<FileReportInput>;

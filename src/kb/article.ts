@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LOCALE, type Locale, LOCALES } from '../shared/i18n/locales';
 
 /** Front matter every knowledge-base article must have. */
 export const articleFrontMatterSchema = z.object({
@@ -16,6 +17,8 @@ export const articleFrontMatterSchema = z.object({
     .union([z.array(z.string()), z.string()])
     .default([])
     .transform(toList),
+  /** The article's language (`en`, `es`, `ro`); unset: English, the sample knowledge base's language. */
+  lang: z.enum(LOCALES).default(DEFAULT_LOCALE),
 });
 
 function toList(value: string[] | string): string[] {
@@ -34,4 +37,6 @@ export interface KbArticle {
   aliases?: string[];
   /** The Markdown body without front matter. */
   body: string;
+  /** Front matter `lang`; optional so hand-built articles in tests can skip it (English). */
+  lang?: Locale;
 }

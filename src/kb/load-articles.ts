@@ -40,6 +40,7 @@ export function parseArticle(root: string, file: string, source: string): KbArti
     tags: result.data.tags,
     aliases: result.data.aliases,
     body: parsed.content.trim(),
+    lang: result.data.lang,
   };
 }
 

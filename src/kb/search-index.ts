@@ -1,4 +1,5 @@
 import MiniSearch from 'minisearch';
+import { DEFAULT_LOCALE, type Locale } from '../shared/i18n/locales';
 import type { ArticleHit } from '../shared/support-types';
 import type { KbArticle } from './article';
 import { buildExcerpt } from './excerpt';
@@ -85,15 +86,24 @@ export class ArticleIndex {
       .filter((r) => r.article !== undefined);
   }
 
-  /** The good answers only (see RankingOptions), as the bot shows them. */
-  search(query: string, limit = 3): ArticleHit[] {
+  /**
+   * The good answers only (see RankingOptions), as the bot shows them. Articles in the user's language come first:
+   * when any of them is a good answer, only those are shown; otherwise the good answers in any language are (an
+   * English article beats no answer).
+   */
+  search(query: string, limit = 3, locale: Locale = DEFAULT_LOCALE): ArticleHit[] {
     const ranked = this.rank(query);
+    const preferred = this.goodAnswers(ranked.filter((r) => (r.article.lang ?? DEFAULT_LOCALE) === locale));
+    const answers = preferred.length > 0 ? preferred : this.goodAnswers(ranked);
+    return answers.slice(0, limit).map(({ article, score }) => toHit(article, score, query));
+  }
+
+  private goodAnswers(
+    ranked: { article: KbArticle; score: number }[],
+  ): { article: KbArticle; score: number }[] {
     const best = ranked[0]?.score ?? 0;
     const cutoff = Math.max(this.ranking.minScore, best * this.ranking.minShareOfBest);
-    return ranked
-      .filter((r) => r.score >= cutoff)
-      .slice(0, limit)
-      .map(({ article, score }) => toHit(article, score, query));
+    return ranked.filter((r) => r.score >= cutoff);
   }
 }
 

@@ -1,5 +1,6 @@
 /* The vocabulary of bug and feature reports, shared by the report workflow, its clients and the API. Pure code. */
 import type { CasePriority, CaseStatus, CaseType, Reporter } from './case-types';
+import type { Locale } from './i18n/locales';
 
 export const REPORT_PHASES = ['open', 'triaged', 'resolved', 'declined'] as const;
 export type ReportPhase = (typeof REPORT_PHASES)[number];
@@ -28,6 +29,10 @@ export interface FileReportInput {
   description: string;
   /** The modal's fields, by label. */
   fields: Record<string, string>;
+  /** The language of the interaction that filed it (the reporter's); unset: English. */
+  locale?: Locale;
+  /** The server's preferred language, for staff reminders; unset: English. */
+  guildLocale?: Locale;
 }
 
 /** Every staff action carries its own idempotency key, so a retried request applies once. */
@@ -72,6 +77,8 @@ export interface DuplicateLinkedEvent {
   reporterId: string;
   /** The duplicate's server: the original ignores a duplicate from another server (absent in old signals). */
   guildId?: string;
+  /** The duplicate's reporter's language, for the news when the original closes (absent: English). */
+  locale?: Locale;
 }
 
 export interface StaffActionResult {
@@ -94,7 +101,10 @@ export interface ReportState {
   priority: CasePriority;
   assignedAgent?: string;
   duplicateOf?: number;
-  duplicates: { caseNumber: number; reporterId: string }[];
+  duplicates: { caseNumber: number; reporterId: string; locale?: Locale }[];
+  /** The reporter's language (their DMs), and the server's (staff reminders); absent in older reports: English. */
+  locale?: Locale;
+  guildLocale?: Locale;
   resolutionNote?: string;
 }
 
@@ -128,7 +138,7 @@ export type ReportDm =
       eventId: string;
       resolution: 'resolved' | 'declined';
       note: string;
-      targets: { caseNumber: number; reporterId: string }[];
+      targets: { caseNumber: number; reporterId: string; locale?: Locale }[];
       next: number;
     };
 

@@ -1,3 +1,5 @@
+import type { Locale } from './i18n/locales';
+
 /*
  * The vocabulary of a support conversation, shared by the workflow, the Discord bot, the Twilio webhooks and the
  * activities. Pure types only: this file is bundled into workflow code.
@@ -79,6 +81,8 @@ export interface OutboundDiscordMessage {
   agentName?: string;
   attachments?: Attachment[];
   buttons?: ConversationButton[];
+  /** The language of the buttons and the agent line (the conversation's); unset: English. */
+  locale?: Locale;
 }
 
 // ---- inbound events; each carries an idempotency key (`eventId`) so a duplicate changes nothing ----
@@ -156,6 +160,11 @@ export interface SupportTimings {
 
 export interface StartSupportInput {
   user: DiscordUserRef;
+  /**
+   * The user's language: the locale of the interaction that started the conversation (`/helpme`), else the
+   * server's preferred locale (a DM carries none). Unset: English.
+   */
+  locale?: Locale;
   timings: SupportTimings;
   /** Prefer a private thread over a DM (server setting). */
   preferThread: boolean;

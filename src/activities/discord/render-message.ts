@@ -10,6 +10,7 @@ import { type ConversationRef, encodeCustomId } from '../../shared/discord-custo
 import type { ArticleHit, ConversationButton, OutboundDiscordMessage } from '../../shared/support-types';
 import { type AnnouncementEmbed } from './port';
 import { splitText } from './split-text';
+import { type Locale, t } from '../../shared/i18n/translate';
 
 /** One REST message body; a logical message may need several (long text). */
 export interface DiscordMessageBody {
@@ -54,20 +55,27 @@ export function articleEmbeds(articles: ArticleHit[]): APIEmbed[] {
   return embeds;
 }
 
-/** Buttons under a message; with `conversation`, each button's id names the conversation it acts on. */
+/** Buttons under a message, labelled in `locale`; with `conversation`, each button's id names the conversation it acts on. */
 export function buttonRows(
   buttons: ConversationButton[],
   conversation?: ConversationRef,
+  locale?: Locale,
 ): APIActionRowComponent<APIButtonComponent>[] {
   const of = conversation ? { conversation } : {};
   const actions: APIButtonComponent[] = [];
   if (buttons.includes('request_human')) {
     actions.push(
-      button(encodeCustomId({ kind: 'request_human', ...of }), 'Talk to a human', ButtonStyle.Primary),
+      button(
+        encodeCustomId({ kind: 'request_human', ...of }),
+        t(locale, 'discord.talkToHuman'),
+        ButtonStyle.Primary,
+      ),
     );
   }
   if (buttons.includes('close')) {
-    actions.push(button(encodeCustomId({ kind: 'close', ...of }), 'Close', ButtonStyle.Danger));
+    actions.push(
+      button(encodeCustomId({ kind: 'close', ...of }), t(locale, 'discord.close'), ButtonStyle.Danger),
+    );
   }
   const rows: APIActionRowComponent<APIButtonComponent>[] = [];
   if (actions.length > 0) rows.push({ type: ComponentType.ActionRow, components: actions });
@@ -87,8 +95,10 @@ export function buttonRows(
 export function renderMessage(message: OutboundDiscordMessage): DiscordMessageBody[] {
   let text = message.text;
   if (message.kind === 'agent_message' && message.agentName)
-    text = `**${message.agentName}** (support): ${text}`;
-  const links = (message.attachments ?? []).map((a) => `📎 [${a.name ?? 'attachment'}](${a.url})`);
+    text = t(message.locale, 'discord.agentMessage', { agentName: message.agentName, text });
+  const links = (message.attachments ?? []).map(
+    (a) => `📎 [${a.name ?? t(message.locale, 'discord.attachment')}](${a.url})`,
+  );
   if (links.length > 0) text = [text, ...links].join('\n');
 
   const bodies: DiscordMessageBody[] = splitText(text).map((content) => ({
@@ -96,7 +106,7 @@ export function renderMessage(message: OutboundDiscordMessage): DiscordMessageBo
     allowed_mentions: NO_MENTIONS,
   }));
   const embeds = articleEmbeds(message.articles ?? []);
-  const components = buttonRows(message.buttons ?? [], message.conversation);
+  const components = buttonRows(message.buttons ?? [], message.conversation, message.locale);
   if (embeds.length === 0 && components.length === 0)
     return bodies.length > 0 ? bodies : [{ content: '…', allowed_mentions: NO_MENTIONS }];
   const last = bodies.pop() ?? { allowed_mentions: NO_MENTIONS };

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { type Logger } from 'pino';
+import type { Locale } from '../../shared/i18n/locales';
 import type { ArticleHit } from '../../shared/support-types';
 import { loadArticles } from '../../kb/load-articles';
 import { ArticleIndex, DEFAULT_RANKING, type RankingOptions } from '../../kb/search-index';
@@ -62,8 +63,8 @@ export class FileKnowledgeBase implements KnowledgeBase {
     return this.index;
   }
 
-  async search(query: string, options: { limit?: number } = {}): Promise<ArticleHit[]> {
-    return this.index.search(query, options.limit ?? 3);
+  async search(query: string, options: { limit?: number; locale?: Locale } = {}): Promise<ArticleHit[]> {
+    return this.index.search(query, options.limit ?? 3, options.locale);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,8 @@ import {
 import { onlyGuilds } from '../../cases/guild-scope';
 import { BlockOperationError, expiryAfterDays } from '../../moderation';
 import { UserFacingError } from '../error-boundary';
+import { t } from '../../shared/i18n/translate';
+import { interactionLocale } from '../locale';
 import { type BotContext } from '../types';
 
 const userOption: APIApplicationCommandUserOption = {
@@ -53,17 +55,16 @@ export async function runBlockSubcommand(
   ctx: BotContext,
   subcommand: 'block' | 'unblock',
 ): Promise<void> {
+  const locale = interactionLocale(interaction);
   const blocks = ctx.deps.moderation?.blocks;
-  if (!blocks) throw new UserFacingError('Blocking is not available on this bot.');
+  if (!blocks) throw new UserFacingError(t(locale, 'case.blockingUnavailable'));
   // The raw option value is the member's id; it needs no resolved user object.
   const userId = String(interaction.options.get('user', true).value);
   const who = { actor: `discord:${interaction.user.id}`, scope: onlyGuilds(interaction.guildId) };
   try {
     if (subcommand === 'unblock') {
       const { lifted } = await blocks.unblock({ guildId: interaction.guildId, userId }, who);
-      await interaction.editReply(
-        lifted ? `<@${userId}> can use support again.` : `<@${userId}> was not blocked.`,
-      );
+      await interaction.editReply(t(locale, lifted ? 'case.unblocked' : 'case.notBlocked', { user: userId }));
       return;
     }
     const days = interaction.options.getInteger('days') ?? undefined;
@@ -76,9 +77,13 @@ export async function runBlockSubcommand(
       },
       who,
     );
-    const until = block.expiresAt ? ` until <t:${Math.ceil(Date.parse(block.expiresAt) / 1000)}:f>` : '';
     await interaction.editReply(
-      `Blocked <@${userId}> from support in this server${until}. Their /helpme, messages and reports are refused politely, and nothing reaches Flex.`,
+      block.expiresAt
+        ? t(locale, 'case.blockedUntil', {
+            user: userId,
+            until: `<t:${Math.ceil(Date.parse(block.expiresAt) / 1000)}:f>`,
+          })
+        : t(locale, 'case.blocked', { user: userId }),
     );
   } catch (err) {
     if (err instanceof BlockOperationError) throw new UserFacingError(err.message);

@@ -6,6 +6,8 @@ import { UserFacingError } from '../error-boundary';
 import { isStaff } from '../permissions';
 import { type SlashCommand } from '../types';
 import { BLOCK_SUBCOMMANDS, runBlockSubcommand } from './case-block';
+import { type MessageKey, t } from '../../shared/i18n/translate';
+import { interactionLocale } from '../locale';
 
 const line = (c: CaseSummary) => `#${c.number} · ${c.type} · **${c.status}** · ${c.title.slice(0, 80)}`;
 
@@ -89,28 +91,27 @@ export default {
     ],
   },
   async execute(interaction, ctx) {
-    if (!interaction.inGuild()) throw new UserFacingError('Please use /case in the server.');
+    const locale = interactionLocale(interaction);
+    if (!interaction.inGuild()) throw new UserFacingError(t(locale, 'case.useInServer'));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const staff = isStaff(interaction, ctx.deps.discord.staffRoleId);
     const guildId = interaction.guildId;
     const subcommand = interaction.options.getSubcommand();
     if (subcommand === 'list') {
       const all = interaction.options.getBoolean('all') ?? false;
-      if (all && !staff) throw new UserFacingError('Only staff can list every case.');
+      if (all && !staff) throw new UserFacingError(t(locale, 'case.onlyStaffListAll'));
       const cases = all
         ? await ctx.deps.cases.listForGuild(guildId)
         : await ctx.deps.cases.listForUser(guildId, interaction.user.id);
       await interaction.editReply(
-        cases.length === 0 ? 'No cases yet.' : cases.slice(0, 25).map(line).join('\n').slice(0, 2000),
+        cases.length === 0
+          ? t(locale, 'case.noneYet')
+          : cases.slice(0, 25).map(line).join('\n').slice(0, 2000),
       );
       return;
     }
     if (!staff) {
-      throw new UserFacingError(
-        subcommand === 'block' || subcommand === 'unblock'
-          ? `Only staff can ${subcommand} members.`
-          : `Only staff can ${subcommand} cases.`,
-      );
+      throw new UserFacingError(t(locale, `case.onlyStaff.${subcommand}` as MessageKey));
     }
     if (subcommand === 'block' || subcommand === 'unblock')
       return runBlockSubcommand(interaction, ctx, subcommand);
@@ -121,28 +122,30 @@ export default {
       if (err instanceof CaseOperationError && err.code === 'not_found') return undefined;
       throw err;
     });
-    if (!found || found.guildId !== guildId)
-      throw new UserFacingError(`There is no case #${number} in this server.`);
+    if (!found || found.guildId !== guildId) throw new UserFacingError(t(locale, 'case.notHere', { number }));
     const who = { actor: `discord:${interaction.user.id}`, eventId: interaction.id, scope };
     try {
       if (subcommand === 'triage') {
         const note = interaction.options.getString('note')?.trim();
         const result = await ctx.deps.cases.triage(number, note ? { note } : {}, who);
         await interaction.editReply(
-          `Triaged case #${number}.${result.reporterNotified === false ? ' (The reporter has DMs closed.)' : ' The reporter gets a DM.'}`,
+          [
+            t(locale, 'case.triaged', { number }),
+            t(locale, result.reporterNotified === false ? 'case.reporterDmsClosed' : 'case.reporterGetsDm'),
+          ].join(' '),
         );
         return;
       }
       if (subcommand === 'note') {
         const text = interaction.options.getString('text', true).trim();
-        if (!text) throw new UserFacingError('The note is empty.');
+        if (!text) throw new UserFacingError(t(locale, 'case.noteEmpty'));
         await ctx.deps.cases.note(number, { note: text }, who);
-        await interaction.editReply(`Added a private note to case #${number}. The reporter does not see it.`);
+        await interaction.editReply(t(locale, 'case.noted', { number }));
         return;
       }
       const reason = interaction.options.getString('reason', true).trim();
       await ctx.deps.cases.close(number, { reason }, who);
-      await interaction.editReply(`Closed case #${number}.`);
+      await interaction.editReply(t(locale, 'case.closed', { number }));
     } catch (err) {
       // Already triaged, already closed, or a support conversation: staff should read why, not a reference id.
       if (err instanceof CaseOperationError && err.code !== 'not_found')

@@ -2,6 +2,8 @@ import { MessageFlags } from 'discord.js';
 import { ConversationNotFoundError } from '../../temporal/support-client';
 import { conversationUser } from '../conversation-target';
 import { type SlashCommand } from '../types';
+import { t } from '../../shared/i18n/translate';
+import { interactionLocale } from '../locale';
 
 export default {
   data: { name: 'close', description: 'Close your support conversation' },
@@ -13,10 +15,10 @@ export default {
         signal: 'userClose',
         event: { eventId: interaction.id },
       });
-      await interaction.editReply('Closing your support conversation. Thanks for reaching out!');
+      await interaction.editReply(t(interactionLocale(interaction), 'bot.closing'));
     } catch (err) {
       if (!(err instanceof ConversationNotFoundError)) throw err;
-      await interaction.editReply('You have no open support conversation.');
+      await interaction.editReply(t(interactionLocale(interaction), 'bot.nothingToClose'));
     }
   },
 } satisfies SlashCommand;

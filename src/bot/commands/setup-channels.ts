@@ -3,6 +3,8 @@ import { UserFacingError } from '../error-boundary';
 import { isAdmin } from '../permissions';
 import { setupChannels } from '../setup-channels';
 import { type SlashCommand } from '../types';
+import { t } from '../../shared/i18n/translate';
+import { interactionLocale } from '../locale';
 
 export default {
   data: {
@@ -14,7 +16,7 @@ export default {
   async execute(interaction, ctx) {
     // default_member_permissions hides the command from non-admins; a server can override that, so check again.
     if (!isAdmin(interaction) || !interaction.guildId)
-      throw new UserFacingError('Only server administrators can do this.');
+      throw new UserFacingError(t(interactionLocale(interaction), 'setup.onlyAdmins'));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { channels, supportChannelName, staffRoleId } = ctx.deps.discord;
     const result = await setupChannels(interaction.client.rest, {
@@ -24,7 +26,11 @@ export default {
       names: { ...channels, support: supportChannelName },
     });
     await interaction.editReply(
-      `Created: ${result.created.join(', ') || 'none'} · Repaired: ${result.repaired.join(', ') || 'none'} · Fine: ${result.unchanged.join(', ') || 'none'}`,
+      t(interactionLocale(interaction), 'setup.result', {
+        created: result.created.join(', ') || t(interactionLocale(interaction), 'setup.none'),
+        repaired: result.repaired.join(', ') || t(interactionLocale(interaction), 'setup.none'),
+        fine: result.unchanged.join(', ') || t(interactionLocale(interaction), 'setup.none'),
+      }),
     );
   },
 } satisfies SlashCommand;

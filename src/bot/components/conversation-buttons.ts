@@ -5,13 +5,15 @@ import { conversationUser } from '../conversation-target';
 import { admitInteraction } from '../gatekeeping';
 import { type GatedAction } from '../../moderation';
 import { type BotContext, type ButtonHandler } from '../types';
+import { type Locale, t } from '../../shared/i18n/translate';
+import { interactionLocale } from '../locale';
 
 async function signalConversation(
   interaction: ButtonInteraction,
   ctx: BotContext,
   named: ConversationRef | undefined,
   action: UserActionSignal,
-  done: string,
+  done: (locale: Locale) => string,
   gated?: GatedAction,
 ): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -19,12 +21,10 @@ async function signalConversation(
   if (gated) await admitInteraction(interaction, ctx, guildId, gated);
   try {
     await ctx.deps.conversations.action(workflowId, action);
-    await interaction.editReply(done);
+    await interaction.editReply(done(interactionLocale(interaction)));
   } catch (err) {
     if (!(err instanceof ConversationNotFoundError)) throw err;
-    await interaction.editReply(
-      'This support conversation has already ended. Use /helpme to start a new one.',
-    );
+    await interaction.editReply(t(interactionLocale(interaction), 'bot.conversationEnded'));
   }
 }
 
@@ -36,7 +36,7 @@ export const requestHumanButton: ButtonHandler<'request_human'> = {
       ctx,
       id.conversation,
       { signal: 'requestHuman', event: { eventId: interaction.id } },
-      'Asking a human to join. You can keep writing here meanwhile.',
+      (locale) => t(locale, 'bot.askingHuman'),
       'request_human',
     ),
 };
@@ -49,7 +49,7 @@ export const closeButton: ButtonHandler<'close'> = {
       ctx,
       id.conversation,
       { signal: 'userClose', event: { eventId: interaction.id } },
-      'Closing the conversation.',
+      (locale) => t(locale, 'bot.closingConversation'),
     ),
 };
 
@@ -61,6 +61,6 @@ export const ratingButton: ButtonHandler<'rating'> = {
       ctx,
       id.conversation,
       { signal: 'rating', event: { eventId: interaction.id, rating: id.rating } },
-      `Thanks for rating us ${id.rating}/5!`,
+      (locale) => t(locale, 'bot.rated', { rating: id.rating }),
     ),
 };

@@ -2,18 +2,21 @@ import { EmbedBuilder, MessageFlags, type ModalSubmitInteraction } from 'discord
 import type { ReportType } from '../../shared/report-types';
 import { UserFacingError } from '../error-boundary';
 import { admitInteraction } from '../gatekeeping';
-import { REPORT_FIELDS, reportSchema } from '../report-modals';
+import { fieldLabel, REPORT_FIELDS, reportSchema } from '../report-modals';
 import { type BotContext, type ModalHandler } from '../types';
+import { pickLocale, t } from '../../shared/i18n/translate';
+import { interactionLocale } from '../locale';
 
 async function fileFromModal(
   interaction: ModalSubmitInteraction,
   ctx: BotContext,
   type: ReportType,
 ): Promise<void> {
-  if (!interaction.inGuild()) throw new UserFacingError('Reports are filed from the server.');
+  const locale = interactionLocale(interaction);
+  if (!interaction.inGuild()) throw new UserFacingError(t(locale, 'report.fromServer'));
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const raw = Object.fromEntries(REPORT_FIELDS[type].map((f) => [f.id, readField(interaction, f.id)]));
-  const parsed = reportSchema(type).safeParse(raw);
+  const parsed = reportSchema(type, locale).safeParse(raw);
   if (!parsed.success) throw new UserFacingError(parsed.error.issues.map((i) => i.message).join('\n'));
   const { title, ...rest } = parsed.data as Record<string, string>;
   const labels = Object.fromEntries(REPORT_FIELDS[type].map((f) => [f.id, f.label]));
@@ -32,18 +35,24 @@ async function fileFromModal(
     title: title!,
     description: Object.values(rest).filter(Boolean).join('\n\n'),
     fields,
+    // The reporter hears back in their language; staff reminders come in the server's.
+    locale,
+    guildLocale: pickLocale(interaction.guildLocale),
   });
   await interaction.editReply(
-    `Thanks! Your ${type === 'bug' ? 'bug report' : 'feature request'} is case #${caseNumber}.`,
+    t(locale, type === 'bug' ? 'report.filedBug' : 'report.filedFeature', { caseNumber }),
   );
+  // The summary is public: field names in the server's language (the stored case keeps the English names).
+  const serverLocale = pickLocale(interaction.guildLocale);
+  const shown = REPORT_FIELDS[type]
+    .filter((f) => f.id !== 'title' && rest[f.id])
+    .map((f) => [fieldLabel(f, serverLocale), rest[f.id]!] as const);
   const summary = new EmbedBuilder()
     .setTitle(`#${caseNumber} · ${title!}`.slice(0, 256))
     .setAuthor({ name: reporterName.slice(0, 256) })
     .setColor(type === 'bug' ? 0xed4245 : 0x57f287)
     .addFields(
-      Object.entries(fields)
-        .slice(0, 25)
-        .map(([name, value]) => ({ name: name.slice(0, 256), value: value.slice(0, 1024) })),
+      shown.slice(0, 25).map(([name, value]) => ({ name: name.slice(0, 256), value: value.slice(0, 1024) })),
     );
   if (interaction.channel?.isSendable()) await interaction.channel.send({ embeds: [summary] });
 }

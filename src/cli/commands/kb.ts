@@ -5,12 +5,14 @@ import { loadArticles } from '../../kb/load-articles';
 import { ArticleIndex, toHit } from '../../kb/search-index';
 import { loadConfig } from '../../config';
 import { UserError } from '../user-error';
+import { DEFAULT_LOCALE, type Locale, LOCALES } from '../../shared/i18n/locales';
 
 const optionsSchema = z.object({
   kb: z.string().min(1).optional(),
   json: z.boolean().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(5),
   all: z.boolean().optional(),
+  lang: z.enum(LOCALES).default(DEFAULT_LOCALE),
 });
 
 export interface KbSearchRow {
@@ -29,11 +31,11 @@ export interface KbSearchRow {
 export async function searchKnowledgeBaseFolder(
   dir: string,
   question: string,
-  options: { limit: number; botLimit?: number },
+  options: { limit: number; botLimit?: number; locale?: Locale },
 ): Promise<{ rows: KbSearchRow[]; articles: number; problems: { file: string; reason: string }[] }> {
   const { articles, problems } = await loadArticles(dir);
   const index = new ArticleIndex(articles);
-  const shown = new Set(index.search(question, options.botLimit ?? 3).map((h) => h.id));
+  const shown = new Set(index.search(question, options.botLimit ?? 3, options.locale).map((h) => h.id));
   const rows = index
     .rank(question)
     .slice(0, options.limit)
@@ -61,12 +63,17 @@ export function registerKbCommand(program: Command): void {
     .option('--kb <dir>', 'a knowledge-base folder (default: KB_DIR)')
     .option('--limit <n>', 'how many ranked articles to list', '5')
     .option('--json', 'print JSON: one object per hit with file, title, score')
+    .option(
+      '--lang <lang>',
+      `the user's language (${LOCALES.join(', ')}): its articles come first`,
+      DEFAULT_LOCALE,
+    )
     .action(async (question: string, raw: unknown) => {
       const opts = optionsSchema.parse(raw);
       const dir = path.resolve(opts.kb ?? loadConfig().kb.dir);
       let result: Awaited<ReturnType<typeof searchKnowledgeBaseFolder>>;
       try {
-        result = await searchKnowledgeBaseFolder(dir, question, { limit: opts.limit });
+        result = await searchKnowledgeBaseFolder(dir, question, { limit: opts.limit, locale: opts.lang });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT')
           throw new UserError(`no knowledge base at ${dir}`);

@@ -205,12 +205,16 @@ export class FakeDiscord {
 
   // ---- world building ----
 
-  addUser(username: string, opts: { bot?: boolean; dmsClosed?: boolean; id?: string } = {}): FakeUser {
+  addUser(
+    username: string,
+    opts: { bot?: boolean; dmsClosed?: boolean; id?: string; locale?: string } = {},
+  ): FakeUser {
     const user: FakeUser = {
       id: opts.id ?? snowflake(),
       username,
       bot: opts.bot ?? false,
       dmsClosed: opts.dmsClosed ?? false,
+      ...(opts.locale ? { locale: opts.locale } : {}),
     };
     this.users.set(user.id, user);
     return user;
@@ -669,15 +673,15 @@ export class FakeDiscord {
       channel_id: channel.id,
       channel: { ...this.channelJson(channel.id), ...(channel.guildId ? { guild_id: channel.guildId } : {}) },
       app_permissions: String(EVERYONE_PERMISSIONS),
-      locale: 'en-US',
+      locale: this.users.get(userId)?.locale ?? 'en-US',
       entitlements: [],
       attachment_size_limit: 10_485_760,
       ...(message ? { message } : {}),
       ...(guild
         ? {
             guild_id: guild.id,
-            guild: { id: guild.id, features: [], locale: 'en-US' },
-            guild_locale: 'en-US',
+            guild: { id: guild.id, features: [], locale: guild.preferredLocale ?? 'en-US' },
+            guild_locale: guild.preferredLocale ?? 'en-US',
             member: { ...this.memberJson(guild.id, userId), permissions: String(permissions) },
             authorizing_integration_owners: { '0': guild.id },
             context: 0,
@@ -740,7 +744,7 @@ export class FakeDiscord {
       description: null,
       banner: null,
       premium_tier: 0,
-      preferred_locale: 'en-US',
+      preferred_locale: g.preferredLocale ?? 'en-US',
       public_updates_channel_id: null,
       nsfw_level: 0,
       premium_progress_bar_enabled: false,

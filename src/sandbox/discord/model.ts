@@ -20,6 +20,8 @@ export interface FakeUser {
   bot: boolean;
   /** The user's privacy setting "allow DMs from server members" is off: DMs from the bot answer 50007. */
   dmsClosed: boolean;
+  /** The language of the user's Discord client, sent with their interactions (default `en-US`). */
+  locale?: string;
 }
 
 export interface FakeMember {
@@ -34,6 +36,8 @@ export interface FakeGuild {
   ownerId: string;
   members: Map<string, FakeMember>;
   roles: { id: string; name: string }[];
+  /** The server's "primary language" (default `en-US`). */
+  preferredLocale?: string;
 }
 
 export interface FakeChannel {

@@ -1,9 +1,16 @@
+import { type Locale, t } from '../../shared/i18n/translate';
 import type { ReportState } from '../../shared/report-types';
 
-/* The DMs a reporter gets. Plain text: the Discord adapter sends them as they are. */
+/*
+ * The DMs a reporter gets, in the reporter's language (the message catalogs in src/shared/i18n). Plain text: the
+ * Discord adapter sends them as they are. The staff's note is added as they wrote it.
+ */
 
-function label(state: ReportState, caseNumber: number): string {
-  return `${state.type === 'bug' ? 'bug report' : 'feature request'} #${caseNumber} "${state.title}"`;
+function label(state: ReportState, caseNumber: number, locale: Locale | undefined): string {
+  return t(locale, state.type === 'bug' ? 'report.bugLabel' : 'report.featureLabel', {
+    caseNumber,
+    title: state.title,
+  });
 }
 
 function withNote(text: string, note?: string): string {
@@ -16,8 +23,8 @@ export function closedNotice(
   resolution: 'resolved' | 'declined',
   note: string,
 ): string {
-  const verb = resolution === 'resolved' ? 'has been resolved' : 'was declined';
-  return withNote(`Your ${label(state, caseNumber)} ${verb}.`, note);
+  const key = resolution === 'resolved' ? 'report.resolved' : 'report.declined';
+  return withNote(t(state.locale, key, { label: label(state, caseNumber, state.locale) }), note);
 }
 
 export function duplicateNotice(
@@ -27,27 +34,24 @@ export function duplicateNotice(
   note?: string,
 ): string {
   return withNote(
-    `Thanks for your ${label(state, caseNumber)}. The team already tracks the same thing as #${original}, so your ` +
-      `report was linked to it. You will hear from us here when #${original} is resolved.`,
+    t(state.locale, 'report.duplicate', { label: label(state, caseNumber, state.locale), original }),
     note,
   );
 }
 
+/** To a duplicate's reporter, in their language: the original they duplicated has closed. */
 export function originalClosedNotice(
   state: ReportState,
   original: number,
   duplicate: number,
   resolution: 'resolved' | 'declined',
   note: string,
+  locale?: Locale,
 ): string {
-  const verb = resolution === 'resolved' ? 'has been resolved' : 'was declined';
-  return withNote(`#${original} "${state.title}", which you reported as #${duplicate}, ${verb}.`, note);
+  const key = resolution === 'resolved' ? 'report.originalResolved' : 'report.originalDeclined';
+  return withNote(t(locale, key, { original, title: state.title, duplicate }), note);
 }
 
 export function triagedNotice(state: ReportState, caseNumber: number, note?: string): string {
-  return withNote(
-    `Your ${label(state, caseNumber)} has been triaged: the team is looking into it. ` +
-      `You will hear from us here when there is news.`,
-    note,
-  );
+  return withNote(t(state.locale, 'report.triaged', { label: label(state, caseNumber, state.locale) }), note);
 }

@@ -1,20 +1,20 @@
 import type { AnnouncementEmbed } from '../../activities/discord/port';
+import { type Locale, t } from '../../shared/i18n/translate';
 import type { FollowUpClock, ReportState } from '../../shared/report-types';
 
 /* What staff read in the follow-up channel about a report nobody has moved. Pure: runs inside the workflow. */
 
-const UNITS: [ms: number, name: string][] = [
-  [24 * 60 * 60 * 1000, 'day'],
-  [60 * 60 * 1000, 'hour'],
-  [60 * 1000, 'minute'],
-  [1000, 'second'],
-];
+const UNITS = [
+  [24 * 60 * 60 * 1000, 'reminder.day'],
+  [60 * 60 * 1000, 'reminder.hour'],
+  [60 * 1000, 'reminder.minute'],
+  [1000, 'reminder.second'],
+] as const;
 
 /** "7 days", "48 hours", "90 minutes": the largest unit the interval is a whole number of. */
-export function describeInterval(ms: number): string {
-  const [unit, name] = UNITS.find(([u]) => ms >= u && ms % u === 0) ?? [1000, 'second'];
-  const n = Math.max(1, Math.round(ms / unit));
-  return `${n} ${name}${n === 1 ? '' : 's'}`;
+export function describeInterval(ms: number, locale?: Locale): string {
+  const [unit, key] = UNITS.find(([u]) => ms >= u && ms % u === 0) ?? UNITS[3];
+  return t(locale, key, { count: Math.max(1, Math.round(ms / unit)) });
 }
 
 export function staffReminder(
@@ -23,25 +23,30 @@ export function staffReminder(
   clock: FollowUpClock,
   intervalMs: number,
 ): AnnouncementEmbed {
-  const what = `${state.type === 'bug' ? 'Bug report' : 'Feature request'} #${caseNumber}`;
-  const waited = describeInterval(intervalMs * (clock.reminders + 1));
+  // Staff read these in the server's channel: in the server's language.
+  const locale = state.guildLocale;
+  const say = (key: Parameters<typeof t>[1], values?: Record<string, unknown>) => t(locale, key, values);
+  const what = say(state.type === 'bug' ? 'reminder.bug' : 'reminder.feature', { caseNumber });
+  const waited = describeInterval(intervalMs * (clock.reminders + 1), locale);
   // Discord renders <t:…:R> as "3 days ago" in each reader's own time zone.
   const since = `<t:${Math.floor(clock.since / 1000)}:R>`;
   const untriaged = state.phase === 'open';
-  const title = untriaged
-    ? `${what} has waited ${waited} for triage`
-    : `${what} has had no staff action for ${waited}`;
-  const who = state.assignedAgent ? `assigned to ${state.assignedAgent}` : 'unassigned';
-  const next = untriaged
-    ? `Triage it with \`/case triage ${caseNumber}\`, or close it with \`/case close ${caseNumber}\`.`
-    : `Add a note, assign it, or close it with \`/case close ${caseNumber}\`.`;
+  const title = say(untriaged ? 'reminder.titleUntriaged' : 'reminder.titleStale', { what, waited });
+  const who = state.assignedAgent
+    ? say('reminder.assigned', { agent: state.assignedAgent })
+    : say('reminder.unassigned');
   return {
     title: title.slice(0, 256),
     description: [
-      `"${state.title}" from ${state.reporter.name}, priority ${state.priority}, ${who}.`,
-      `${untriaged ? 'Filed' : 'Last moved'} ${since}.`,
-      next,
+      say('reminder.summary', {
+        title: state.title,
+        reporter: state.reporter.name,
+        priority: state.priority,
+        who,
+      }),
+      say(untriaged ? 'reminder.filed' : 'reminder.lastMoved', { since }),
+      say(untriaged ? 'reminder.nextUntriaged' : 'reminder.nextStale', { caseNumber }),
     ].join('\n'),
-    footer: `reminder ${clock.reminders + 1}`,
+    footer: say('reminder.footer', { n: clock.reminders + 1 }),
   };
 }

@@ -100,6 +100,8 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     title: report.title,
     priority: 'normal',
     duplicates: [],
+    ...(report.locale ? { locale: report.locale } : {}),
+    ...(report.guildLocale ? { guildLocale: report.guildLocale } : {}),
   };
   const applied = new Map<string, StaffActionResult>(input.carried?.applied ?? []);
   const queued = new Set<string>();
@@ -244,7 +246,14 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
         await discord.sendDirectMessage({
           userId: dup.reporterId,
           dedupeKey: `case-${dup.caseNumber}-original-${action.eventId}`,
-          text: originalClosedNotice(state, caseNumber, dup.caseNumber, action.resolution, action.note),
+          text: originalClosedNotice(
+            state,
+            caseNumber,
+            dup.caseNumber,
+            action.resolution,
+            action.note,
+            dup.locale,
+          ),
         });
       }
       return { reporterNotified };
@@ -297,6 +306,7 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
               caseNumber,
               reporterId: state.reporter.discordId,
               guildId: state.guildId,
+              ...(state.locale ? { locale: state.locale } : {}),
             });
           } catch {
             // The original's workflow has ended (it is closed already): nothing more to follow there.
@@ -319,7 +329,11 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
       return;
     }
     if (!state.duplicates.some((d) => d.caseNumber === event.caseNumber)) {
-      state.duplicates.push({ caseNumber: event.caseNumber, reporterId: event.reporterId });
+      state.duplicates.push({
+        caseNumber: event.caseNumber,
+        reporterId: event.reporterId,
+        ...(event.locale ? { locale: event.locale } : {}),
+      });
     }
   });
 

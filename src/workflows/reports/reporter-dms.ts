@@ -101,7 +101,14 @@ export class ReporterDms {
       messages: batch.map((dup) => ({
         userId: dup.reporterId,
         dedupeKey: `case-${dup.caseNumber}-original-${dm.eventId}`,
-        text: originalClosedNotice(this.state, this.caseNumber, dup.caseNumber, dm.resolution, dm.note),
+        text: originalClosedNotice(
+          this.state,
+          this.caseNumber,
+          dup.caseNumber,
+          dm.resolution,
+          dm.note,
+          dup.locale,
+        ),
       })),
     });
     const unreachable = delivered.filter((d) => !d).length;

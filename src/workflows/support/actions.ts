@@ -29,6 +29,7 @@ import { agentKey, sameAgent } from '../../shared/agent-identity';
 import { foreignHandoff } from './flex-origin';
 import { stableUnit } from './reconcile-policy';
 import { isHumanRequest } from './human-request';
+import { isHumanRequestIn } from './human-request-locales';
 import { filesGoAsMedia, relayMessageWithFiles } from './customer-files';
 import { MessageRevisions } from './message-revisions';
 import { publishConversation } from './publish';
@@ -50,7 +51,7 @@ import {
   systemEntry,
   userEntry,
 } from './transcript';
-import * as say from './wording';
+import { wordingFor, type Wording } from './wording';
 
 /** Flex task priority after an SLA breach (TaskRouter: higher is served first; new tasks start at 0). */
 export const ESCALATED_TASK_PRIORITY = 100;
@@ -127,6 +128,11 @@ export class ConversationActions {
     return this.model.state;
   }
 
+  /** What the conversation says, in its language. */
+  private get say(): Wording {
+    return wordingFor(this.s.locale);
+  }
+
   async handle(item: InboxItem): Promise<void> {
     // A Flex event the webhooks delivered shows they work: reconciliation holds off a little.
     const fromFlex =
@@ -164,7 +170,7 @@ export class ConversationActions {
     await this.send({
       kind: 'notice',
       dedupeKey: `${this.s.episodeKey}:greeting`,
-      text: say.GREETING,
+      text: this.say.GREETING,
       buttons: ['request_human'],
     });
     this.recordMilestone('started');
@@ -185,7 +191,7 @@ export class ConversationActions {
       await this.send({
         kind: 'notice',
         dedupeKey: `${this.s.episodeKey}:reminder:${this.s.lastActivityAt}`,
-        text: say.inactivityReminder(minutesLeft),
+        text: this.say.inactivityReminder(minutesLeft),
         buttons: ['close'],
       });
     }
@@ -300,7 +306,8 @@ export class ConversationActions {
 
     if (this.s.phase === 'bot') {
       this.s.botTranscript = appendBounded(this.s.botTranscript, entry, MAX_BOT_TRANSCRIPT);
-      if (isHumanRequest(event.text)) return this.transfer();
+      // The user's own language counts too (conversations from before languages have none, so they replay as they ran).
+      if (isHumanRequest(event.text) || isHumanRequestIn(this.s.locale, event.text)) return this.transfer();
       return this.answer(event);
     }
 
@@ -340,7 +347,7 @@ export class ConversationActions {
       await this.send({
         kind: 'notice',
         dedupeKey: `${event.eventId}:file-refused:${i}`,
-        text: say.fileRefused(attachment, limits),
+        text: this.say.fileRefused(attachment, limits),
       });
     }
   }
@@ -350,11 +357,15 @@ export class ConversationActions {
     let text: string;
     let hits: Awaited<ReturnType<typeof kb.searchKnowledgeBase>> = [];
     try {
-      hits = await kb.searchKnowledgeBase({ query: event.text, limit: ARTICLES_PER_ANSWER });
-      text = hits.length > 0 ? say.FOUND_ARTICLES : say.NOTHING_FOUND;
+      hits = await kb.searchKnowledgeBase({
+        query: event.text,
+        limit: ARTICLES_PER_ANSWER,
+        ...(this.s.locale ? { locale: this.s.locale } : {}),
+      });
+      text = hits.length > 0 ? this.say.FOUND_ARTICLES : this.say.NOTHING_FOUND;
     } catch (err) {
       log.warn('knowledge-base search failed', { error: String(err) });
-      text = say.SEARCH_UNAVAILABLE;
+      text = this.say.SEARCH_UNAVAILABLE;
     }
     const dedupeKey = `bot:${event.eventId}`;
     await this.send(
@@ -385,7 +396,7 @@ export class ConversationActions {
     await this.send({
       kind: 'notice',
       dedupeKey: `already:${eventId}`,
-      text: this.s.phase === 'with_agent' ? say.ALREADY_WITH_AGENT : say.ALREADY_WAITING,
+      text: this.s.phase === 'with_agent' ? this.say.ALREADY_WITH_AGENT : this.say.ALREADY_WAITING,
     });
   }
 
@@ -416,7 +427,11 @@ export class ConversationActions {
       log.error('could not open a case', { error: String(err) });
       this.s.phase = 'bot';
       publishConversation(this.model);
-      await this.send({ kind: 'notice', dedupeKey: `${key}:case-failed:${uuid4()}`, text: say.CASE_FAILED });
+      await this.send({
+        kind: 'notice',
+        dedupeKey: `${key}:case-failed:${uuid4()}`,
+        text: this.say.CASE_FAILED,
+      });
       return;
     }
 
@@ -424,7 +439,7 @@ export class ConversationActions {
     await this.send({
       kind: 'notice',
       dedupeKey: `${key}:case-opened`,
-      text: say.caseOpened(caseNumber),
+      text: this.say.caseOpened(caseNumber),
       buttons: ['close'],
     });
     this.recordMilestone('human_requested', { humanRequestedAt: requestedAt, caseNumber });
@@ -452,6 +467,7 @@ export class ConversationActions {
         workflowId: this.workflowId,
         caseNumber,
         taskAttributes: flexTaskAttributes({
+          locale: this.s.locale,
           caseNumber,
           user,
           workflowId: this.workflowId,
@@ -544,8 +560,8 @@ export class ConversationActions {
     if (sameAgent) return;
     const text =
       previous && patched(FLEX_TRANSFERS)
-        ? say.nowTalkingWith(event.agentName)
-        : say.agentJoined(event.agentName);
+        ? this.say.nowTalkingWith(event.agentName)
+        : this.say.agentJoined(event.agentName);
     await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
     await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
     await this.updateCase(
@@ -582,7 +598,7 @@ export class ConversationActions {
     this.s.announcedAgents = [...announced, key];
     publishConversation(this.model);
     const name = this.s.agent!.name;
-    const text = announced.length === 0 ? say.agentJoined(name) : say.nowTalkingWith(name);
+    const text = announced.length === 0 ? this.say.agentJoined(name) : this.say.nowTalkingWith(name);
     await this.send({ kind: 'notice', dedupeKey: `agent-joined:${event.eventId}`, text, buttons: ['close'] });
     await this.appendTranscript([systemEntry(`agent-joined:${event.eventId}`, text, new Date())]);
     await this.updateCase(
@@ -638,7 +654,7 @@ export class ConversationActions {
       await this.send({
         kind: 'notice',
         dedupeKey: `${this.s.episodeKey}:sla`,
-        text: say.slaBreached(minutes),
+        text: this.say.slaBreached(minutes),
       });
       await this.raiseTaskPriority();
     }
@@ -667,12 +683,12 @@ export class ConversationActions {
 
   /** TaskRouter's live wait when it has one; otherwise the SLA setting stands in for it, as before. */
   private async slaNotice(): Promise<string> {
-    const fallback = say.slaBreached(Math.max(1, Math.ceil(this.model.timings.agentSlaSeconds / 60)));
+    const fallback = this.say.slaBreached(Math.max(1, Math.ceil(this.model.timings.agentSlaSeconds / 60)));
     if (!this.s.handoff) return fallback;
     try {
       const estimate = await flexEstimate.estimateAgentWait({ handoff: this.s.handoff });
       if (estimate.seconds === undefined) return fallback;
-      return say.slaBreachedLive(Math.max(1, Math.ceil(estimate.seconds / 60)), estimate.position);
+      return this.say.slaBreachedLive(Math.max(1, Math.ceil(estimate.seconds / 60)), estimate.position);
     } catch (err) {
       log.warn('could not estimate the wait from TaskRouter; quoting the SLA', { error: String(err) });
       return fallback;
@@ -696,7 +712,7 @@ export class ConversationActions {
       }
     }
     const caseNumber = this.s.caseNumber;
-    const text = say.closed(reason, caseNumber);
+    const text = this.say.closed(reason, caseNumber);
     if (caseNumber !== undefined) {
       await this.appendTranscript([systemEntry(`${key}:closed`, text, new Date())]);
       await this.updateCaseNumber(
@@ -710,7 +726,7 @@ export class ConversationActions {
       await this.send({
         kind: 'rating_prompt',
         dedupeKey: `${key}:rating-prompt`,
-        text: say.RATING_PROMPT,
+        text: this.say.RATING_PROMPT,
         buttons: ['rating'],
       });
       this.s.pendingRating = { caseNumber, until: Date.now() + this.model.ratingWindowMs() };
@@ -738,7 +754,7 @@ export class ConversationActions {
     await this.send({
       kind: 'notice',
       dedupeKey: `rated:${event.eventId}`,
-      text: say.ratingThanks(event.rating),
+      text: this.say.ratingThanks(event.rating),
     });
   }
 
@@ -790,7 +806,11 @@ export class ConversationActions {
     const { guildId, userId } = this.model.user;
     const message = { ...input, conversation: { guildId, userId } };
     try {
-      const ids = await this.deliver({ ...message, channel });
+      const ids = await this.deliver({
+        ...message,
+        channel,
+        ...(this.s.locale ? { locale: this.s.locale } : {}),
+      });
       this.model.setupProblem = undefined;
       return ids;
     } catch (err) {
@@ -802,7 +822,11 @@ export class ConversationActions {
       try {
         this.s.channel = await discord().openSupportChannel({ user: this.model.user, preferThread: true });
         publishConversation(this.model);
-        const ids = await this.deliver({ ...message, channel: this.s.channel });
+        const ids = await this.deliver({
+          ...message,
+          channel: this.s.channel,
+          ...(this.s.locale ? { locale: this.s.locale } : {}),
+        });
         this.model.setupProblem = undefined;
         return ids;
       } catch (fallbackErr) {

@@ -16,6 +16,7 @@ import type {
   UserMessageEditedEvent,
 } from '../../shared/message-changes';
 import type { MessageMap } from './message-map';
+import type { Locale } from '../../shared/i18n/locales';
 import type {
   AgentJoinedEvent,
   AgentMessageEvent,
@@ -95,6 +96,8 @@ export interface CarriedState {
   flexMessageCursor?: number;
   /** When reconciliation last asked Flex; the next ask is one interval later. */
   flexReconciledAt?: number;
+  /** The user's language: the interaction that started the conversation, else the server's (unset: English). */
+  locale?: Locale;
   /** Which relayed message became which on the other side, for edits and deletions (bounded; unset before them). */
   messageMap?: MessageMap;
   /** Where the adaptive schedule stands (patch `flex-reconcile-adaptive`): see reconcile-policy.ts. */
@@ -206,12 +209,14 @@ export class ConversationModel {
 
   /** A closed conversation that hears from the user again starts a fresh one on the same channel. */
   reopen(episodeKey: string, now: number): void {
-    const { channel, seenEventIds, pendingRating, run, discordCursor } = this.state;
+    const { channel, seenEventIds, pendingRating, run, discordCursor, locale } = this.state;
+    // The user's language carries over to their next conversation, unless the /helpme that opens it says otherwise.
     this.state = {
       ...freshState(episodeKey, now, run, channel),
       seenEventIds,
       pendingRating,
       ...(discordCursor ? { discordCursor } : {}),
+      ...(locale ? { locale } : {}),
     };
   }
 

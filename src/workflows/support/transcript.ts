@@ -1,4 +1,5 @@
 import type { TranscriptEntry } from '../../shared/case-types';
+import type { Locale } from '../../shared/i18n/locales';
 import type {
   AgentMessageEvent,
   ArticleHit,
@@ -100,6 +101,8 @@ export function flexTaskAttributes(input: {
   title: string;
   articles: ArticleHit[];
   transcript: TranscriptEntry[];
+  /** The user's language (so Flex can route by language skill); unset in runs from before languages. */
+  locale?: Locale;
   /** Private staff notes on the user's cases, newest first; unset in histories recorded before they existed. */
   staffNotes?: { caseNumber: number; author: string; at: string; text: string }[];
 }): Record<string, unknown> {
@@ -114,5 +117,7 @@ export function flexTaskAttributes(input: {
     suggestedArticles: input.articles.map((a) => ({ title: a.title, url: a.url })),
     transcript: transcriptExcerpt(input.transcript, 30),
     ...(input.staffNotes ? { staffNotes: input.staffNotes } : {}),
+    // TaskRouter workflows can route on it (`language == "es"`), to agents with the language as a skill.
+    ...(input.locale ? { language: input.locale } : {}),
   };
 }

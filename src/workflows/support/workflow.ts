@@ -21,6 +21,7 @@ import {
   userMessageSignal,
 } from '../../shared/support-messages';
 import type { CloseReason, OpenConversationResult } from '../../shared/support-types';
+import { DEFAULT_LOCALE } from '../../shared/i18n/locales';
 import {
   agentMessageEditedSignal,
   agentMessageRemovedSignal,
@@ -38,6 +39,8 @@ import { inTraceContextOf, rememberTraceContext } from './trace-context';
 export type { SupportWorkflowInput, CarriedState } from './state';
 
 const HELPME_ANSWERS_AFTER_GREETING = 'helpme-answers-after-greeting';
+/** The conversation's language is part of its state; runs recorded before it spoke English throughout. */
+const CONVERSATION_LOCALE = 'conversation-locale';
 /** `/helpme` fails with the server's setup problem when the conversation cannot reach the user because of it. */
 const HELPME_SETUP_ERRORS = 'helpme-setup-errors';
 /** Reading Flex for what lost webhooks would have said; runs recorded before it have no such timer. */
@@ -58,6 +61,8 @@ export interface SupportOutcome {
  */
 export async function supportConversationWorkflow(input: SupportWorkflowInput): Promise<SupportOutcome> {
   const model = ConversationModel.start(input, uuid4(), Date.now());
+  // The conversation speaks the user's language from its first word; runs from before languages speak English.
+  if (!input.resume && patched(CONVERSATION_LOCALE)) model.state.locale = input.locale ?? DEFAULT_LOCALE;
   const act = new ConversationActions(model, workflowInfo().workflowId);
 
   registerHandlers(model);
@@ -146,7 +151,7 @@ function registerHandlers(model: ConversationModel): void {
   setHandler(agentMessageEditedSignal, (event) => queue({ kind: 'agent_edit', event }));
   setHandler(agentMessageRemovedSignal, (event) => queue({ kind: 'agent_remove', event }));
   setHandler(conversationStateQuery, () => model.view());
-  setHandler(openConversationUpdate, async (): Promise<OpenConversationResult> => {
+  setHandler(openConversationUpdate, async (start): Promise<OpenConversationResult> => {
     let created = false;
     if (model.phase === 'closed') {
       // `/helpme` after a close: a new conversation on the same channel, with its own case. The main loop does the
@@ -165,6 +170,8 @@ function registerHandlers(model: ConversationModel): void {
     if (created) {
       model.state.greeted = true;
       model.greetingPending = true;
+      // The /helpme that (re)opens the conversation sets its language, greeting included.
+      if (start?.locale) model.state.locale = start.locale;
       // The greeting is what finds out that the user's DMs are closed and moves to a thread: answer `/helpme`
       // after it, so the link points where the conversation really is. Patched: older runs answered at once.
       if (patched(HELPME_ANSWERS_AFTER_GREETING)) {
