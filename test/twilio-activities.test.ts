@@ -48,6 +48,8 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     assert.equal(conv.webhooks[0]!.url, `${WEBHOOK_URL}?workflowId=${workflowId}`);
     assert.deepEqual(conv.webhooks[0]!.filters, [
       'onMessageAdded',
+      'onMessageUpdated',
+      'onMessageRemoved',
       'onParticipantAdded',
       'onConversationStateUpdated',
     ]);
