@@ -137,6 +137,8 @@ async function report(context: Record<string, unknown>, result: ChaosResult, fai
       `inconsistent cases.`,
     ...(result.total.orderExamples.length > 0 ? ['', 'Out of order, for example:'] : []),
     ...result.total.orderExamples.slice(0, 10).map((e) => `- ${e}`),
+    ...(result.total.lostExamples.length > 0 ? ['', 'Lost:'] : []),
+    ...result.total.lostExamples.slice(0, 10).map((e) => `- ${e}`),
     ...result.wrongPhase.slice(0, 10).map((w) => `- ${w}`),
     ...result.inconsistentCases.slice(0, 10).map((c) => `- ${c}`),
   ].join('\n');
