@@ -656,6 +656,7 @@ export class FakeTwilio {
       [C, 'POST', re(`^${conv}/Messages/(?<im>[^/]+)$`), (c) => this.updateMessage(c)],
       [C, 'DELETE', re(`^${conv}/Messages/(?<im>[^/]+)$`), (c) => this.deleteMessage(c)],
       [C, 'POST', re(`^${conv}/Webhooks$`), (c) => this.createWebhook(c)],
+      [C, 'POST', re(`^${conv}/Webhooks/(?<wh>[^/]+)$`), (c) => this.updateWebhook(c)],
       [
         C,
         'GET',
@@ -1016,6 +1017,19 @@ export class FakeTwilio {
       createdAt: new Date(),
     };
     c.webhooks.push(w);
+    return { body: webhookJson(this.accountSid, c, w) };
+  }
+
+  private updateWebhook({ params, form }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    const w = c.webhooks.find((x) => x.sid === params.wh);
+    if (!w) throw new FakeError(404, 20404, `The requested resource ${params.wh} was not found`);
+    const url = str(form['Configuration.Url']);
+    const method = str(form['Configuration.Method']);
+    const filters = form['Configuration.Filters'];
+    if (url) w.url = url;
+    if (method) w.method = method;
+    if (filters !== undefined) w.filters = Array.isArray(filters) ? filters.map(String) : [String(filters)];
     return { body: webhookJson(this.accountSid, c, w) };
   }
 
