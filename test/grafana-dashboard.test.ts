@@ -24,12 +24,16 @@ const DASHBOARD = path.join(root, 'deploy/grafana/dashboards/flexcord.json');
 const PROMETHEUS_OWN = new Set(['up']);
 
 interface Panel {
+  id?: number;
   title?: string;
   type?: string;
-  targets?: { expr?: string }[];
+  datasource?: { type?: string; uid?: string };
+  gridPos?: { x: number; y: number; w: number; h: number };
+  targets?: { expr?: string; datasource?: { uid?: string } }[];
   panels?: Panel[];
 }
 interface Dashboard {
+  uid?: string;
   panels: Panel[];
   templating?: { list: { name: string; type: string; query?: string | { query?: string } }[] };
 }
@@ -111,6 +115,44 @@ describe('Grafana dashboard: reading names out of PromQL', () => {
 
   it('refuses an expression Prometheus would not parse', () => {
     assert.throws(() => promqlNeeds('sum by (route (rate(flexcord_relays_total[5m]))'), /does not parse/);
+  });
+});
+
+describe('Grafana dashboard: layout', () => {
+  const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as Dashboard;
+  const all = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...all(p.panels ?? [])]);
+  const panels = all(dashboard.panels);
+
+  it('has a fixed uid, unique panel ids, and every query on the Prometheus data source variable', () => {
+    assert.equal(dashboard.uid, 'flexcord');
+    const ids = panels.map((p) => p.id);
+    assert.equal(new Set(ids).size, ids.length, 'panel ids repeat');
+    const variable = dashboard.templating?.list.find((v) => v.type === 'datasource');
+    assert.equal(variable?.query, 'prometheus');
+    for (const panel of panels.filter((p) => p.type !== 'row')) {
+      assert.ok(panel.title, `panel ${panel.id} has no title`);
+      assert.ok(panel.targets?.length, `"${panel.title}" has no query`);
+      assert.equal(panel.datasource?.uid, `\${${variable!.name}}`, `"${panel.title}" data source`);
+      for (const target of panel.targets)
+        assert.equal(target.datasource?.uid, panel.datasource.uid, `"${panel.title}" query data source`);
+    }
+  });
+
+  it("lays every panel on Grafana's 24-column grid without overlaps", () => {
+    const placed = panels.filter((p) => p.gridPos);
+    assert.equal(placed.length, panels.length, 'a panel without a position');
+    for (const { title, gridPos: g } of placed) {
+      assert.ok(
+        g!.x >= 0 && g!.w > 0 && g!.x + g!.w <= 24 && g!.h > 0 && g!.y >= 0,
+        `"${title}" is off the grid`,
+      );
+    }
+    for (const [i, a] of placed.entries())
+      for (const b of placed.slice(i + 1)) {
+        const [p, q] = [a.gridPos!, b.gridPos!];
+        const overlap = p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h;
+        assert.ok(!overlap, `"${a.title}" and "${b.title}" overlap`);
+      }
   });
 });
 
