@@ -702,7 +702,7 @@ function renderBlocks() {
               { 'data-block-user': b.userName ?? b.userId },
               el('td', {}, b.userName ?? b.userId),
               el('td', {}, b.reason, el('div', { class: 'muted' }, `by ${b.blockedBy}`)),
-              el('td', {}, b.expiresAt ? new Date(b.expiresAt).toLocaleString() : 'unblocked'),
+              el('td', {}, b.expiresAt ? new Date(b.expiresAt).toLocaleString() : 'until unblocked'),
               el(
                 'td',
                 {},
