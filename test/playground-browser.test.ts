@@ -36,7 +36,8 @@ describe('playground in a real browser', function () {
     }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcord-browser-'));
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcord-chromium-'));
-    sandbox = await startSandboxProcess(['sandbox'], dataDir);
+    // One report per member per hour, so the second shows the rate limit's answer (the default is 5).
+    sandbox = await startSandboxProcess(['sandbox'], dataDir, { RATE_LIMIT_REPORTS: '1' });
     // A fresh profile per run (playwright passes it to Chromium as --user-data-dir).
     browser = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
@@ -337,6 +338,18 @@ describe('playground in a real browser', function () {
     assert.match(await fromDiscord.innerText(), /unblocked/, 'no days: until someone unblocks her');
     await fromDiscord.locator('[data-action="unblock"]').click();
     await fromDiscord.waitFor({ state: 'detached' });
+  });
+
+  it('tells a member who files too many reports to wait', async () => {
+    const p = page!;
+    const member = p.locator('#discord-pane');
+    await member.locator('[data-person="member"]').click();
+    await member.locator('[data-channel="feature-requests"]').click();
+    await member.locator('[data-command="new_feature"]').click();
+    await member
+      .locator('.msg.ephemeral', { hasText: "You've filed several reports in a short time" })
+      .waitFor();
+    assert.equal(await p.locator('#modal').isVisible(), false, 'no form opens');
   });
 
   it('shows the support stats of the server for the period picked', async () => {
