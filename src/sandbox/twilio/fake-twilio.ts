@@ -35,6 +35,14 @@ import {
   type Task,
 } from './model';
 import { newSid, twilioError } from './sids';
+import {
+  conversationsServiceJson,
+  flexTaskChannels,
+  type TaskChannel,
+  taskChannelJson,
+  workflowJson,
+  workspaceJson,
+} from './account-resources';
 import { TwilioSpecs, type Product } from './spec-check';
 import { WebhookSender, type Delivery } from './webhook-sender';
 
@@ -116,6 +124,8 @@ export class FakeTwilio {
   readonly tasks = new Map<string, Task>();
   /** Files agents attached, served by the fake's Media Content Service. */
   readonly mediaStore = new MediaStore();
+  /** The workspace's task channels (a Flex workspace's defaults); a test may remove one. */
+  readonly taskChannels: TaskChannel[] = flexTaskChannels();
   private readonly webhooks: WebhookSender;
   private readonly specs = new TwilioSpecs();
   private server?: Server;
@@ -715,6 +725,46 @@ export class FakeTwilio {
         /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)\/Participants\/(?<ut>[^/]+)$/,
         (c) => this.updateChannelParticipant(c),
       ],
+      [
+        C,
+        'GET',
+        /^\/v1\/Services\/(?<is>[^/]+)$/,
+        (c) => {
+          if (c.params.is !== this.serviceSid) this.notFound(`/Services/${c.params.is}`);
+          return { body: conversationsServiceJson(this.accountSid, this.serviceSid) };
+        },
+      ],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)$/,
+        (c) => {
+          this.requireWorkspace(c.params.ws!);
+          return { body: workspaceJson(this.accountSid, this.workspaceSid) };
+        },
+      ],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Workflows\/(?<ww>[^/]+)$/,
+        (c) => {
+          this.requireWorkspace(c.params.ws!);
+          if (c.params.ww !== this.workflowSid) this.notFound(`/Workflows/${c.params.ww}`);
+          return { body: workflowJson(this.accountSid, this.workspaceSid, this.workflowSid) };
+        },
+      ],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)\/TaskChannels$/,
+        (c) => {
+          this.requireWorkspace(c.params.ws!);
+          return this.page(
+            'channels',
+            this.taskChannels.map((t) => taskChannelJson(this.accountSid, this.workspaceSid, t)),
+          );
+        },
+      ],
       ['taskrouter', 'GET', /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Tasks$/, (c) => this.listTasks(c)],
       [
         'taskrouter',
@@ -735,6 +785,14 @@ export class FakeTwilio {
         (c) => this.updateTask(c),
       ],
     ];
+  }
+
+  private requireWorkspace(sid: string): void {
+    if (sid !== this.workspaceSid) this.notFound(`/Workspaces/${sid}`);
+  }
+
+  private notFound(resource: string): never {
+    throw new FakeError(404, 20404, `The requested resource ${resource} was not found`);
   }
 
   // ---- Conversations ----
