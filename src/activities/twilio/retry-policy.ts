@@ -48,8 +48,8 @@ export function toActivityFailure(err: unknown, operation: string): ApplicationF
  * Twilio's Retry-After as the next delay. A zero one is left to the retry policy's backoff: with a next-retry delay of
  * 0s the dev server did not retry the activity at all, and the user's message was given up.
  */
-function retryDelay(retryAfterSeconds: number | undefined): string | undefined {
-  return retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? `${retryAfterSeconds}s` : undefined;
+function retryDelay(retryAfterSeconds: number | undefined): number | undefined {
+  return retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
 }
 
 export function isRetryable(err: TwilioApiError): boolean {
