@@ -16,6 +16,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, unknown>;
   volumes?: string[];
+  profiles?: string[];
 }
 
 function loadCompose(): { services: Record<string, Service> } {
@@ -25,8 +26,14 @@ function loadCompose(): { services: Record<string, Service> } {
 describe('docker-compose.yml', () => {
   const { services } = loadCompose();
 
+  const inProfile = (profile?: string) =>
+    Object.entries(services)
+      .filter(([, s]) => (profile ? s.profiles?.includes(profile) : !s.profiles?.length))
+      .map(([name]) => name)
+      .sort();
+
   it('runs PostgreSQL, Temporal with its schema job, the UI and the three flexcord roles', () => {
-    assert.deepEqual(Object.keys(services).sort(), [
+    assert.deepEqual(inProfile(), [
       'flexcord-bot',
       'flexcord-webhooks',
       'flexcord-worker',
@@ -36,6 +43,73 @@ describe('docker-compose.yml', () => {
       'temporal-create-namespace',
       'temporal-ui',
     ]);
+  });
+
+  it('adds Prometheus and Grafana only with the observability profile, on pinned images', () => {
+    assert.deepEqual(inProfile('observability'), ['grafana', 'prometheus']);
+    assert.deepEqual(Object.keys(services).sort(), [...inProfile(), ...inProfile('observability')].sort());
+    const resolved = interpolate(services, { FLEXCORD_DB_PASSWORD: 'x', TEMPORAL_DB_PASSWORD: 'y' });
+    assert.match(resolved.prometheus!.image!, /^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    assert.match(resolved.grafana!.image!, /^grafana\/grafana:\d+\.\d+\.\d+$/);
+    for (const role of ['flexcord-worker', 'flexcord-bot', 'flexcord-webhooks'])
+      assert.deepEqual(
+        Object.keys(services[role]!.depends_on ?? {}).filter((d) => services[d]?.profiles?.length),
+        [],
+        `${role} must start without the observability profile`,
+      );
+  });
+
+  it('gives every role a metrics port, and Prometheus scrapes each role there, labelled with its role', () => {
+    const config = parse(fs.readFileSync(path.join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: {
+        job_name: string;
+        static_configs: { targets: string[]; labels?: { role?: string } }[];
+      }[];
+    };
+    const scraped = config.scrape_configs
+      .filter((job) => job.job_name === 'flexcord')
+      .flatMap((job) => job.static_configs.flatMap((g) => g.targets.map((t) => `${t} ${g.labels?.role}`)))
+      .sort();
+    const expected = ['flexcord-bot', 'flexcord-webhooks', 'flexcord-worker'].map((service) => {
+      const port = services[service]!.environment?.METRICS_PORT;
+      assert.ok(port, `${service} has no METRICS_PORT`);
+      return `${service}:${port} ${service.replace('flexcord-', '')}`;
+    });
+    assert.deepEqual(scraped, expected);
+    assert.ok(
+      services.prometheus!.volumes!.includes(
+        './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+      ),
+    );
+  });
+
+  it('provisions Grafana with the compose Prometheus and the dashboard files where the provider reads them', () => {
+    const grafana = services.grafana!;
+    const datasources = parse(
+      fs.readFileSync(path.join(root, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as { datasources: { type: string; url: string }[] };
+    const [prometheus] = datasources.datasources;
+    assert.equal(prometheus?.type, 'prometheus');
+    const prometheusPort = services.prometheus!.ports![0]!.split(':').at(-1);
+    assert.equal(prometheus?.url, `http://prometheus:${prometheusPort}`);
+    const providers = parse(
+      fs.readFileSync(path.join(root, 'deploy/grafana/provisioning/dashboards/flexcord.yml'), 'utf8'),
+    ) as { providers: { options: { path: string } }[] };
+    const dashboardsMount = grafana.volumes!.find((v) => v.startsWith('./deploy/grafana/dashboards:'));
+    assert.ok(dashboardsMount, 'the dashboards folder is mounted');
+    assert.equal(dashboardsMount.split(':')[1], providers.providers[0]!.options.path);
+    assert.ok(fs.existsSync(path.join(root, 'deploy/grafana/dashboards/flexcord.json')));
+    for (const folder of ['datasources', 'dashboards'])
+      assert.ok(
+        grafana.volumes!.includes(
+          `./deploy/grafana/provisioning/${folder}:/etc/grafana/provisioning/${folder}:ro`,
+        ),
+        folder,
+      );
+    // Nobody can log in, so there is no default admin password to guess; visitors may only view.
+    assert.equal(grafana.environment?.GF_AUTH_ANONYMOUS_ORG_ROLE, 'Viewer');
+    assert.equal(grafana.environment?.GF_AUTH_DISABLE_LOGIN_FORM, 'true');
+    assert.equal(grafana.environment?.GF_AUTH_BASIC_ENABLED, 'false');
   });
 
   it('uses the official images and not the deprecated auto-setup image', () => {
@@ -76,14 +150,17 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(services.temporal!.ports, ['127.0.0.1:7233:7233']);
     assert.deepEqual(services['temporal-ui']!.ports, ['127.0.0.1:8080:8080']);
     assert.deepEqual(services['flexcord-webhooks']!.ports, ['3000:3000']);
+    // Prometheus and Grafana show every role's traffic; the metrics ports stay on the compose network.
+    assert.deepEqual(services.prometheus!.ports, ['127.0.0.1:9090:9090']);
+    assert.deepEqual(services.grafana!.ports, ['127.0.0.1:3001:3000']);
     const published = Object.entries(services)
       .filter(([, s]) => s.ports?.length)
       .map(([name]) => name)
       .sort();
     assert.deepEqual(
       published,
-      ['flexcord-webhooks', 'temporal', 'temporal-ui'],
-      'PostgreSQL is not published',
+      ['flexcord-webhooks', 'grafana', 'prometheus', 'temporal', 'temporal-ui'],
+      'PostgreSQL and the metrics ports are not published',
     );
   });
 

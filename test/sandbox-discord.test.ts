@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { DiscordAPIError, REST } from '@discordjs/rest';
-import { type APIMessage, ChannelType, PermissionFlagsBits, Routes } from 'discord-api-types/v10';
+import {
+  type APIApplication,
+  type APIMessage,
+  ApplicationFlags,
+  ChannelType,
+  PermissionFlagsBits,
+  type RESTAPIPartialCurrentUserGuild,
+  Routes,
+} from 'discord-api-types/v10';
+import { createDiscordClient } from '../src/bot/create-client';
 import { FakeDiscord } from '../src/sandbox/discord';
 import { newChannel } from '../src/sandbox/discord/model';
 
@@ -26,6 +35,30 @@ describe('Discord fake (REST through @discordjs/rest)', () => {
     rest.post(Routes.channelMessages(channelId), {
       body: { content, ...(nonce ? { nonce, enforce_nonce: true } : {}) },
     }) as Promise<APIMessage>;
+
+  it('says which privileged intents the application has, and its gateway refuses a bot asking for one it lacks', async function () {
+    this.timeout(20_000);
+    await start({ messageContentIntent: false });
+    const app = (await rest.get(Routes.currentApplication())) as APIApplication;
+    assert.equal(app.id, discord.applicationId);
+    assert.equal(app.flags & ApplicationFlags.GatewayMessageContentLimited, 0);
+    const { guild } = discord.addGuild('Acme');
+    const guilds = (await rest.get(Routes.userGuilds())) as RESTAPIPartialCurrentUserGuild[];
+    assert.deepEqual(
+      guilds.map((g) => g.name),
+      ['Acme'],
+    );
+    assert.equal(guilds[0]!.id, guild.id);
+    const client = createDiscordClient({ apiUrl: discord.apiUrl });
+    try {
+      await assert.rejects(client.login(discord.token), /disallowed intents/i);
+    } finally {
+      await client.destroy();
+    }
+    discord.messageContentIntent = true;
+    const flags = ((await rest.get(Routes.currentApplication())) as APIApplication).flags;
+    assert.notEqual(flags & ApplicationFlags.GatewayMessageContentLimited, 0);
+  });
 
   it('honours enforce_nonce only within its window', async () => {
     let clock = Date.now();

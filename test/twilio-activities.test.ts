@@ -4,6 +4,7 @@ import { type createTwilioActivities } from '../src/activities/twilio/activities
 import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { WEBHOOK_URL, flexActivities } from './support/flex-adapter';
 import { MediaLinks } from '../src/media/media-links';
+import { CONVERSATION_WEBHOOK_FILTERS } from '../src/activities/twilio/twilio-flex-adapter';
 
 const user = { guildId: '290926798626357999', userId: '53908232506183680', userName: 'Mason' };
 const channel = { channelId: '1539998169117622272', kind: 'thread' as const };
@@ -59,6 +60,16 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     assert.equal(fake.conversations.size, 1);
     assert.equal(conv.participants.length, 1);
     assert.equal(conv.webhooks.length, 1);
+  });
+
+  it('a reused conversation whose webhook an earlier release made (no edit or removal events) gains them', async () => {
+    const ref = await ensure();
+    const webhook = fake.conversation(ref.conversationSid).webhooks[0]!;
+    webhook.filters = ['onMessageAdded', 'onParticipantAdded', 'onConversationStateUpdated'];
+    await ensure();
+    const conv = fake.conversation(ref.conversationSid);
+    assert.equal(conv.webhooks.length, 1);
+    assert.deepEqual([...conv.webhooks[0]!.filters].sort(), [...CONVERSATION_WEBHOOK_FILTERS].sort());
   });
 
   it('opens a new conversation once the previous one is closed', async () => {

@@ -193,4 +193,62 @@ describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', fun
       );
     });
   });
+
+  it("retries the user's message after a 429 whose Retry-After is 0, instead of giving it up", async () => {
+    const client = testEnv().client;
+    const activities = { ...otherActivities().activities, ...createTwilioActivities(twilio.adapter) };
+    const suffix = randomUUID().slice(0, 8);
+    const input: StartSupportInput = {
+      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
+      timings: {
+        inactivitySeconds: 3600,
+        inactivityReminderSeconds: 3000,
+        agentSlaSeconds: 3600,
+        ratingWindowSeconds: 3600,
+      } as SupportTimings,
+      preferThread: false,
+    };
+    await withWorker(activities, async (taskQueue) => {
+      await openSupportConversation(client, { taskQueue, input });
+      const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'requestHuman',
+        event: { eventId: `rh-${suffix}` },
+      });
+      const conversationSid = await eventually(() => {
+        const task = [...fake.tasks.values()][0];
+        assert.ok(task, 'a Flex task exists');
+        return task.attributes.conversationSid as string;
+      });
+      // Twilio may answer "retry now": the message must still be retried, not dropped.
+      fake.fail({
+        status: 429,
+        code: 20429,
+        retryAfterSeconds: 0,
+        match: { method: 'POST', path: /\/Messages$/ },
+      });
+      await sendUserMessage(client, {
+        taskQueue,
+        input,
+        event: {
+          eventId: `dm-0-${suffix}`,
+          text: 'Still stuck',
+          attachments: [],
+          sentAt: new Date().toISOString(),
+        },
+      });
+      await eventually(() =>
+        assert.deepEqual(
+          fake.conversation(conversationSid).messages.map((m) => m.body),
+          ['Still stuck'],
+        ),
+      );
+      const posts = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages'));
+      assert.deepEqual(
+        posts.map((r) => r.status),
+        [429, 201],
+      );
+    });
+  });
 });

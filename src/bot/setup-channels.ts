@@ -34,7 +34,7 @@ const p = (...flags: bigint[]) => flags.reduce((a, b) => a | b, 0n).toString();
  * Announcements: everyone reads, only staff and the bot post. Staff (follow-up reminders): hidden from everyone but
  * the staff role and the bot. Other channels: staff may manage support threads.
  */
-function overwritesFor(kind: keyof SetupChannelsOptions['names'], o: SetupChannelsOptions): APIOverwrite[] {
+function overwritesFor(kind: ChannelKind, o: SetupChannelsOptions): APIOverwrite[] {
   const posters = [o.botUserId, ...(o.staffRoleId ? [o.staffRoleId] : [])];
   const post = p(PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages);
   if (kind === 'staff') {
@@ -103,11 +103,58 @@ function overwritesFor(kind: keyof SetupChannelsOptions['names'], o: SetupChanne
   return [bot, ...staff];
 }
 
-const sameOverwrites = (a: APIOverwrite[], b: APIOverwrite[]) => {
+/** The wanted overwrites a channel lacks (each compared whole: id, type, allow and deny). */
+const missingOverwrites = (current: APIOverwrite[], wanted: APIOverwrite[]) => {
   const key = (o: APIOverwrite) => `${o.id}:${o.type}:${o.allow}:${o.deny}`;
-  const have = new Set(a.map(key));
-  return b.every((o) => have.has(key(o)));
+  const have = new Set(current.map(key));
+  return wanted.filter((o) => !have.has(key(o)));
 };
+
+export type ChannelKind = keyof SetupChannelsOptions['names'];
+
+/** What `setup-channels` would do for one channel. */
+export type ChannelPlan =
+  | { kind: ChannelKind; name: string; action: 'create'; type: ChannelType; overwrites: APIOverwrite[] }
+  | {
+      kind: ChannelKind;
+      name: string;
+      action: 'repair';
+      channelId: string;
+      /** Every overwrite flexcord sets on the channel, and the ones it lacks now. */
+      overwrites: APIOverwrite[];
+      missing: APIOverwrite[];
+    }
+  | { kind: ChannelKind; name: string; action: 'none'; channelId: string };
+
+/**
+ * Compares the guild's channels with what flexcord needs, changing nothing: `setup-channels` carries the plan out,
+ * `doctor` reports it.
+ */
+export function planChannelSetup(existing: APIChannel[], o: SetupChannelsOptions): ChannelPlan[] {
+  return (['announcements', 'bugReports', 'featureRequests', 'support', 'staff'] as const).map((kind) => {
+    const name = o.names[kind];
+    const wanted = overwritesFor(kind, o);
+    const found = existing.find(
+      (c) =>
+        'name' in c &&
+        c.name === name &&
+        (c.type === ChannelType.GuildText || c.type === ChannelType.GuildAnnouncement),
+    );
+    if (!found) {
+      const type = kind === 'announcements' ? ChannelType.GuildAnnouncement : ChannelType.GuildText;
+      return { kind, name, action: 'create', type, overwrites: wanted };
+    }
+    const missing = missingOverwrites((found as APIGuildChannel).permission_overwrites ?? [], wanted);
+    return missing.length > 0
+      ? { kind, name, action: 'repair', channelId: found.id, overwrites: wanted, missing }
+      : { kind, name, action: 'none', channelId: found.id };
+  });
+}
+
+/** The guild's channels, as `planChannelSetup` takes them. */
+export async function guildChannels(rest: REST, guildId: string): Promise<APIChannel[]> {
+  return (await rest.get(Routes.guildChannels(guildId))) as APIChannel[];
+}
 
 /**
  * Creates the announcements, bug-report, feature-request, support and staff channels, or repairs their permission
@@ -116,36 +163,27 @@ const sameOverwrites = (a: APIOverwrite[], b: APIOverwrite[]) => {
  */
 export async function setupChannels(rest: REST, o: SetupChannelsOptions): Promise<SetupChannelsResult> {
   const result: SetupChannelsResult = { created: [], repaired: [], unchanged: [] };
-  const existing = (await rest.get(Routes.guildChannels(o.guildId))) as APIChannel[];
-  for (const kind of ['announcements', 'bugReports', 'featureRequests', 'support', 'staff'] as const) {
-    const name = o.names[kind];
-    const wanted = overwritesFor(kind, o);
-    const type = kind === 'announcements' ? ChannelType.GuildAnnouncement : ChannelType.GuildText;
-    const found = existing.find(
-      (c) =>
-        'name' in c &&
-        c.name === name &&
-        (c.type === ChannelType.GuildText || c.type === ChannelType.GuildAnnouncement),
-    );
-    const current = (found as APIGuildChannel | undefined)?.permission_overwrites ?? [];
-    if (!found) {
+  for (const plan of planChannelSetup(await guildChannels(rest, o.guildId), o)) {
+    if (plan.action === 'create') {
       // Discord's OpenAPI spec types request bitfields as integers; these flags fit well within 2^53.
-      const permission_overwrites = wanted.map((ow) => ({
+      const permission_overwrites = plan.overwrites.map((ow) => ({
         ...ow,
         allow: Number(ow.allow),
         deny: Number(ow.deny),
       }));
-      await rest.post(Routes.guildChannels(o.guildId), { body: { name, type, permission_overwrites } });
-      result.created.push(name);
-    } else if (!sameOverwrites(current, wanted)) {
-      for (const ow of wanted) {
-        await rest.put(Routes.channelPermission(found.id, ow.id), {
+      await rest.post(Routes.guildChannels(o.guildId), {
+        body: { name: plan.name, type: plan.type, permission_overwrites },
+      });
+      result.created.push(plan.name);
+    } else if (plan.action === 'repair') {
+      for (const ow of plan.overwrites) {
+        await rest.put(Routes.channelPermission(plan.channelId, ow.id), {
           body: { type: ow.type, allow: Number(ow.allow), deny: Number(ow.deny) },
         });
       }
-      result.repaired.push(name);
+      result.repaired.push(plan.name);
     } else {
-      result.unchanged.push(name);
+      result.unchanged.push(plan.name);
     }
   }
   return result;

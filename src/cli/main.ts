@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { projectRoot } from '../app/paths';
 import { ConfigError } from '../config';
 import { describeError } from '../logging/safe-error';
 import { registerCommands } from './commands';
@@ -17,10 +20,19 @@ const USER_FACING_ERRORS = new Set([
 export function buildProgram(): Command {
   const program = new Command('flexcord')
     .description('Discord support conversations as durable Temporal workflows, handed to Twilio Flex')
+    .version(packageVersion(), '-V, --version', 'print the flexcord version')
     .showHelpAfterError()
     .exitOverride();
   registerCommands(program);
   return program;
+}
+
+/** The version in flexcord's package.json, from sources and from the build alike. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
 export async function main(argv: string[]): Promise<void> {

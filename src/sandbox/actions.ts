@@ -38,6 +38,33 @@ export class SandboxActions {
     return message;
   }
 
+  /**
+   * The member edits a message they sent: Discord stores it with an edit time and dispatches MESSAGE_UPDATE, as
+   * for an edit in a real client.
+   */
+  editMessage(userId: string, channelId: string, messageId: string, text: string): FakeMessage {
+    const message = this.ownMessage(userId, channelId, messageId);
+    if (!text.trim() && (message.attachments ?? []).length === 0)
+      throw new SandboxActionError('a message needs text or a file: delete it instead');
+    this.world.discord.userEditsMessage(message, text);
+    this.world.changed();
+    return message;
+  }
+
+  /** The member deletes a message they sent: Discord removes it and dispatches MESSAGE_DELETE. */
+  deleteMessage(userId: string, channelId: string, messageId: string): void {
+    this.world.discord.userDeletesMessage(this.ownMessage(userId, channelId, messageId));
+  }
+
+  /**
+   * The language of the member's Discord client (User Settings → Language): Discord sends it with each of their
+   * interactions as `locale`.
+   */
+  setLocale(userId: string, locale: string): void {
+    this.requireUser(userId).locale = locale;
+    this.world.changed();
+  }
+
   /** The member's DM channel with the bot (opened if needed, as Discord does on first contact). */
   dmChannel(userId: string): string {
     this.requireUser(userId);
@@ -93,6 +120,20 @@ export class SandboxActions {
     });
   }
 
+  /** The agent edits a message they sent, in Flex (an SDK action, so onMessageUpdated reaches flexcord). */
+  async editReply(conversationSid: string, agentIdentity: string, messageSid: string, text: string) {
+    this.agentMessage(conversationSid, agentIdentity, messageSid);
+    if (!text.trim()) throw new SandboxActionError('write something, or remove the message');
+    await this.world.twilio.agentEdits(conversationSid, messageSid, text);
+    this.world.changed();
+  }
+
+  /** The agent removes a message they sent, in Flex (an SDK action, so onMessageRemoved reaches flexcord). */
+  async removeReply(conversationSid: string, agentIdentity: string, messageSid: string) {
+    this.agentMessage(conversationSid, agentIdentity, messageSid);
+    await this.world.twilio.agentRemoves(conversationSid, messageSid);
+  }
+
   /** A cold transfer to the queue: a new task waits on the same channel and the other agent accepts it. */
   async transfer(conversationSid: string): Promise<void> {
     await this.world.twilio.agentTransfers(conversationSid, {});
@@ -128,6 +169,26 @@ export class SandboxActions {
     const user = this.world.discord.users.get(userId);
     if (!user || user.bot) throw new SandboxActionError(`no member ${userId}`);
     return user;
+  }
+
+  /** Discord lets people edit and delete only their own messages. */
+  private ownMessage(userId: string, channelId: string, messageId: string): FakeMessage {
+    this.requireUser(userId);
+    const message = this.world.discord.messagesIn(channelId).find((m) => m.id === messageId);
+    if (!message) throw new SandboxActionError(`no message ${messageId} in channel ${channelId}`);
+    if (message.author.id !== userId)
+      throw new SandboxActionError('members edit and delete only their own messages');
+    return message;
+  }
+
+  /** Flex lets an agent edit and remove only their own messages. */
+  private agentMessage(conversationSid: string, agentIdentity: string, messageSid: string): void {
+    this.agent(agentIdentity);
+    const conversation = this.world.twilio.conversations.get(conversationSid);
+    const message = conversation?.messages.find((m) => m.sid === messageSid);
+    if (!message) throw new SandboxActionError(`no message ${messageSid} in conversation ${conversationSid}`);
+    if (message.author !== agentIdentity)
+      throw new SandboxActionError('agents edit and remove only their own messages');
   }
 
   private findMessage(channelId: string, messageId: string): FakeMessage {

@@ -24,6 +24,7 @@ import {
 } from './data-dir';
 import { sandboxRefusal } from './guard';
 import { playgroundRouter } from './playground/router';
+import { StaffApi } from './staff-api';
 import { SandboxWorld } from './world';
 
 export class SandboxRefusedError extends Error {
@@ -137,12 +138,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       return client;
     });
     const uiUrl = `http://localhost:${config.temporal.devUiPort}`;
+    const staff = new StaffApi(baseUrl, apiToken);
     playground = playgroundRouter({
       world,
       actions,
       attachments,
       ui: { url: uiUrl, namespace: config.temporal.namespace },
-      listCases: () => listCases(baseUrl, apiToken),
+      staff,
     });
     app = await startApp(config, [...ROLE_NAMES], logger, {
       httpRouters: [{ path: '/sandbox', router: playground.router }],
@@ -185,8 +187,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       playgroundUrl: `http://localhost:${port}/sandbox`,
       temporalUiUrl: running.devServer?.uiUrl ?? uiUrl,
       cases: {
-        list: () => listCases(baseUrl, apiToken),
-        show: (n) => showCase(baseUrl, apiToken, n),
+        list: () => staff.listCases(),
+        show: (n) => staff.showCase(n),
       },
       stop: () =>
         (stopping ??= (async () => {
@@ -227,14 +229,6 @@ async function assertWorkflowsFitWorld(client: Client, world: SandboxWorld, dir:
   }
 }
 
-async function listCases(baseUrl: string, token: string): Promise<CaseSummary[]> {
-  const res = await fetch(`${baseUrl}/api/cases?limit=100`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!res.ok) throw new Error(`the case API answered ${res.status}`);
-  return ((await res.json()) as { cases: CaseSummary[] }).cases;
-}
-
 async function pollWhenScheduled(client: Client, logger: Logger): Promise<void> {
   for (let attempt = 0; attempt < 40; attempt += 1) {
     try {
@@ -245,14 +239,6 @@ async function pollWhenScheduled(client: Client, logger: Logger): Promise<void> 
     }
   }
   logger.warn('the sandbox feed was not polled at start; it will be at the next interval');
-}
-
-async function showCase(baseUrl: string, token: string, caseNumber: number): Promise<CaseDetail> {
-  const res = await fetch(`${baseUrl}/api/cases/${caseNumber}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!res.ok) throw new Error(`the case API answered ${res.status} for case #${caseNumber}`);
-  return ((await res.json()) as { case: CaseDetail }).case;
 }
 
 function freeLoopbackPort(): Promise<number> {

@@ -66,6 +66,9 @@ export interface WorldOptions {
  * databases. Interactions (tokens valid for minutes) and request logs are not kept.
  */
 export class SandboxWorld {
+  /** Changes the fakes' counters do not see (a member's language, an edited message): for `revision()`. */
+  private otherChanges = 0;
+
   private constructor(
     readonly id: string,
     readonly discord: FakeDiscord,
@@ -179,7 +182,13 @@ export class SandboxWorld {
       this.twilio.deliveries.length,
       this.twilio.tasks.size,
       this.feedItems.length,
+      this.otherChanges,
     ].join('.');
+  }
+
+  /** Something changed in place that `revision()` would not notice otherwise; the page and the saver will. */
+  changed(): void {
+    this.otherChanges += 1;
   }
 
   async stop(): Promise<void> {

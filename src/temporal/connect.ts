@@ -13,6 +13,8 @@ export interface TemporalTarget {
   connectionOptions: Awaited<ReturnType<typeof loadClientConnectConfig>>['connectionOptions'];
   /** The payload codec every client and worker on this target uses (PAYLOAD_ENCRYPTION_KEYS); unset: plain JSON. */
   dataConverter?: DataConverter;
+  /** True when this is where `flexcord start` runs its embedded dev server (TEMPORAL_ADDRESS unset). */
+  embedded?: boolean;
 }
 
 /** A cluster configured through TEMPORAL_ADDRESS and the other standard TEMPORAL_* variables or temporal.toml. */
@@ -46,7 +48,29 @@ export function localTarget(
 export function commandLineTarget(config: Config): TemporalTarget {
   return config.temporal.address
     ? clusterTarget(config)
-    : localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace, config);
+    : {
+        ...localTarget(`localhost:${config.temporal.devPort}`, config.temporal.namespace, config),
+        embedded: true,
+      };
+}
+
+/**
+ * What to do when Temporal does not answer. Without TEMPORAL_ADDRESS nothing is wrong with the settings: flexcord
+ * is simply not running, and a newcomer needs to hear how to start it.
+ */
+export function unreachableAdvice(target: Pick<TemporalTarget, 'address' | 'embedded'>): string {
+  if (target.embedded) {
+    return (
+      `nothing answers at ${target.address}, where \`flexcord start\` runs its embedded Temporal dev server: start ` +
+      'flexcord first with `npm start` (the offline sandbox when no Discord or Twilio credentials are set) in ' +
+      'another terminal and try again; to use a Temporal cluster instead, set TEMPORAL_ADDRESS'
+    );
+  }
+  return (
+    `check that Temporal runs at ${target.address} and this machine can reach it, and its namespace and ` +
+    'credentials (TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or TEMPORAL_TLS_*); or unset TEMPORAL_ADDRESS to use the ' +
+    'embedded dev server `npm start` runs'
+  );
 }
 
 /** Temporal did not answer: said in one line with the address, since it is nearly always configuration. */
@@ -55,7 +79,8 @@ export class TemporalUnreachableError extends Error {
   constructor(target: TemporalTarget, cause: unknown) {
     super(
       `cannot reach Temporal at ${target.address} (namespace ${target.namespace}): ${(cause as Error).message}. ` +
-        'Check TEMPORAL_ADDRESS and its credentials, or unset it to run the embedded dev server.',
+        `To fix: ${unreachableAdvice(target)}.`,
+      { cause },
     );
   }
 }

@@ -34,13 +34,15 @@ export function createDiscordRest(options: {
   apiUrl?: string;
   /** Discord's global limit for the bot (the client refuses locally beyond it within one second); default 50. */
   globalRequestsPerSecond?: number;
+  /** How long one request may take (default 15 s); `flexcord doctor` gives up sooner. */
+  timeoutMs?: number;
 }): REST {
   return new REST({
     ...(options.apiUrl ? { api: options.apiUrl } : {}),
     ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
     rejectOnRateLimit: () => true,
     retries: 0,
-    timeout: 15_000,
+    timeout: options.timeoutMs ?? 15_000,
   }).setToken(options.token);
 }
 

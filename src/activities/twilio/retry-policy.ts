@@ -20,7 +20,7 @@ export function toActivityFailure(err: unknown, operation: string): ApplicationF
         type: 'TwilioRetryable',
         message: what,
         details,
-        nextRetryDelay: err.retryAfterSeconds !== undefined ? `${err.retryAfterSeconds}s` : undefined,
+        nextRetryDelay: retryDelay(err.retryAfterSeconds),
       });
     }
     const type =
@@ -42,6 +42,14 @@ export function toActivityFailure(err: unknown, operation: string): ApplicationF
     message: `${operation}: could not reach Twilio: ${cause.message}`,
     cause,
   });
+}
+
+/**
+ * Twilio's Retry-After as the next delay. A zero one is left to the retry policy's backoff: with a next-retry delay of
+ * 0s the dev server did not retry the activity at all, and the user's message was given up.
+ */
+function retryDelay(retryAfterSeconds: number | undefined): number | undefined {
+  return retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
 }
 
 export function isRetryable(err: TwilioApiError): boolean {

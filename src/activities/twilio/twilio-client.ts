@@ -14,6 +14,8 @@ export interface TwilioCredentials {
 export interface TwilioClientOptions {
   /** Sees every HTTP call the client makes (metrics, traces). */
   observe?: TwilioCallObserver;
+  /** How long one request may take (default 15 s); `flexcord doctor` gives up sooner. */
+  timeoutMs?: number;
 }
 
 /** Builds a twilio client from config. Called by the entry point's wiring, never at module level. */
@@ -21,7 +23,11 @@ export function createTwilioClient(
   credentials: TwilioCredentials,
   options: TwilioClientOptions = {},
 ): Twilio {
-  const httpClient = new RoutedRequestClient({ baseUrl: credentials.apiBaseUrl, observe: options.observe });
+  const httpClient = new RoutedRequestClient({
+    baseUrl: credentials.apiBaseUrl,
+    observe: options.observe,
+    timeoutMs: options.timeoutMs,
+  });
   if (credentials.apiKey && credentials.apiSecret) {
     return twilio(credentials.apiKey, credentials.apiSecret, {
       accountSid: credentials.accountSid,

@@ -374,7 +374,15 @@ export class TwilioFlexAdapter implements FlexPort {
   private async ensureWebhook(conversationSid: string, url: string) {
     const webhooks = this.conversation(conversationSid).webhooks;
     const existing = await webhooks.list({ limit: 20 });
-    if (existing.some((w) => (w.configuration as { url?: string } | null)?.url === url)) return;
+    const ours = existing.find((w) => (w.configuration as { url?: string } | null)?.url === url);
+    if (ours) {
+      // A conversation reused across releases keeps the filters of the release that made it; later ones may need
+      // more events (edits and removals came after the first release).
+      const filters = (ours.configuration as { filters?: string[] }).filters ?? [];
+      if (CONVERSATION_WEBHOOK_FILTERS.some((f) => !filters.includes(f)))
+        await webhooks(ours.sid).update({ 'configuration.filters': CONVERSATION_WEBHOOK_FILTERS });
+      return;
+    }
     await webhooks.create({
       target: 'webhook',
       'configuration.url': url,

@@ -3,6 +3,7 @@ import { type AddressInfo } from 'node:net';
 import express from 'express';
 import {
   ApplicationCommandOptionType,
+  ApplicationFlags,
   ChannelType,
   PermissionFlagsBits,
   ComponentType,
@@ -77,6 +78,11 @@ export interface FakeDiscordOptions {
   nonceWindowMs?: number;
   /** The fake's clock for time windows (the nonce window); tests move it instead of sleeping. */
   now?: () => number;
+  /**
+   * Whether the Message Content intent is switched on for the application in the developer portal (default true).
+   * Off, GET /applications/@me says so in its flags and the gateway refuses a bot that asks for it (close 4014).
+   */
+  messageContentIntent?: boolean;
 }
 
 const ADMINISTRATOR = 1n << 3n;
@@ -98,6 +104,8 @@ export class FakeDiscord {
   readonly now: () => number;
   /** While true every REST request answers 503, as during a Discord outage (the gateway is not affected). */
   outage = false;
+  /** The Message Content intent's switch in the developer portal (see FakeDiscordOptions). */
+  messageContentIntent: boolean;
   /** When set, a share of REST requests fails at random (429, 5xx, no answer, answer lost): the chaos suite's. */
   randomFaults?: RandomFaults;
   readonly botUser: FakeUser;
@@ -138,6 +146,7 @@ export class FakeDiscord {
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
     this.nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
     this.now = options.now ?? Date.now;
+    this.messageContentIntent = options.messageContentIntent ?? true;
     this.rateLimiter = new FakeRateLimiter(
       options.rateLimits ?? [
         { route: 'post /channels/{channel_id}/messages', limit: 5, windowMs: 5000 },
@@ -151,7 +160,10 @@ export class FakeDiscord {
       options.globalRateLimit ?? DISCORD_GLOBAL_LIMIT,
     );
     this.botUser = this.addUser('flexcord-bot', { bot: true, id: options.botUserId });
-    this.gateway = new FakeGateway({ onIdentify: (s) => this.identify(s) });
+    this.gateway = new FakeGateway({
+      onIdentify: (s) => this.identify(s),
+      refuses: (intents) => (intents & GatewayIntentBits.MessageContent) !== 0 && !this.messageContentIntent,
+    });
   }
 
   // ---- lifecycle ----
@@ -309,6 +321,57 @@ export class FakeDiscord {
 
   userJson(id: string) {
     return userJson(this.users.get(id)!);
+  }
+
+  /**
+   * The application's flags: the privileged intents switched on in the developer portal. Discord sets the
+   * `_LIMITED` flag for a bot in fewer than 100 servers, as this one is.
+   */
+  applicationFlags(): number {
+    return this.messageContentIntent ? ApplicationFlags.GatewayMessageContentLimited : 0;
+  }
+
+  /** GET /applications/@me: the bot's own application. */
+  applicationJson(): Record<string, unknown> {
+    const flags = this.applicationFlags();
+    return {
+      id: this.applicationId,
+      name: this.botUser.username,
+      icon: null,
+      description: '',
+      type: null,
+      verify_key: '0'.repeat(64),
+      flags,
+      flags_new: String(flags),
+      redirect_uris: [],
+      interactions_endpoint_url: null,
+      role_connections_verification_url: null,
+      owner: this.userJson(this.botUser.id),
+      approximate_guild_count: this.guilds.size,
+      approximate_user_install_count: 0,
+      approximate_user_authorization_count: 0,
+      explicit_content_filter: 0,
+      team: null,
+      eligible_oauth2_scopes: [],
+      bot: this.userJson(this.botUser.id),
+      bot_public: false,
+      bot_require_code_grant: false,
+    };
+  }
+
+  /** GET /users/@me/guilds: a guild the bot is in, with the bot's permissions there. */
+  myGuildJson(guild: FakeGuild): Record<string, unknown> {
+    const member = guild.members.get(this.botUser.id);
+    const permissions = member?.admin ? EVERYONE_PERMISSIONS | ADMINISTRATOR : EVERYONE_PERMISSIONS;
+    return {
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      banner: null,
+      owner: guild.ownerId === this.botUser.id,
+      permissions: permissions.toString(),
+      features: [],
+    };
   }
 
   channelJson(id: string): Record<string, unknown> {
@@ -702,7 +765,7 @@ export class FakeDiscord {
         session_id: session.id,
         resume_gateway_url: this.gatewayUrl,
         shard: [0, 1],
-        application: { id: this.applicationId, flags: 0 },
+        application: { id: this.applicationId, flags: this.applicationFlags() },
       },
       guilds: guilds.map((g) => this.guildCreate(g)),
     };

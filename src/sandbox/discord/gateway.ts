@@ -1,6 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
 import {
+  GatewayCloseCodes,
   GatewayDispatchEvents,
   type GatewayIntentBits,
   GatewayOpcodes,
@@ -21,6 +22,8 @@ export interface GatewaySession {
 export interface GatewayHooks {
   /** READY and GUILD_CREATE payloads for a freshly identified session. */
   onIdentify(session: GatewaySession): { ready: unknown; guilds: unknown[] };
+  /** True when the application may not use these intents (a privileged one not switched on). */
+  refuses?(intents: number): boolean;
 }
 
 /**
@@ -103,6 +106,11 @@ export class FakeGateway {
         return;
       case GatewayOpcodes.Identify: {
         session.intents = Number(payload.d.intents);
+        // A privileged intent the developer portal has not switched on: Discord closes with 4014.
+        if (this.hooks.refuses?.(session.intents)) {
+          session.socket.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+          return;
+        }
         session.identified = true;
         const { ready, guilds } = this.hooks.onIdentify(session);
         session.seq += 1;

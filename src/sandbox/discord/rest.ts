@@ -130,6 +130,18 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
     body: { ...fake.userJson(fake.botUser.id), mfa_enabled: false, locale: 'en-US', verified: true },
   }));
 
+  route('get', '/users/@me/guilds', '/users/@me/guilds', {}, () => ({
+    status: 200,
+    body: [...fake.guilds.values()]
+      .filter((g) => g.members.has(fake.botUser.id))
+      .map((g) => fake.myGuildJson(g)),
+  }));
+
+  route('get', '/applications/@me', '/applications/@me', {}, () => ({
+    status: 200,
+    body: fake.applicationJson(),
+  }));
+
   route('post', '/users/@me/channels', '/users/@me/channels', { checkRequest: true }, (req) => {
     const recipientId = String((req.body as { recipient_id?: string }).recipient_id ?? '');
     if (!fake.users.has(recipientId)) throw new DiscordHttpError(400, 50033, 'Invalid Recipient(s)');

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { type CaseSummary } from '../../shared/case-types';
 import { projectRoot } from '../../app/paths';
 import { SandboxActionError, type SandboxActions } from '../actions';
 import { type AttachmentStore, type Upload } from '../attachments';
+import { type StaffApi } from '../staff-api';
 import { type SandboxWorld } from '../world';
-import { buildState, type PlaygroundState } from './view-model';
+import { buildState, type PlaygroundState, type StaffReads } from './view-model';
 import { feedXml } from './feed-xml';
 
 export const PLAYGROUND_STATIC_DIR = path.join(projectRoot(), 'src', 'sandbox', 'playground', 'public');
@@ -16,8 +16,8 @@ export interface PlaygroundOptions {
   actions: SandboxActions;
   attachments: AttachmentStore;
   ui: { url: string; namespace: string };
-  /** The staff's case list, read through flexcord's own case API. */
-  listCases(): Promise<CaseSummary[]>;
+  /** What staff read and do: flexcord's own API, with the sandbox's token. */
+  staff: StaffApi;
 }
 
 const upload = z.object({
@@ -29,6 +29,10 @@ const upload = z.object({
 const files = z.array(upload).max(5).default([]);
 const id = z.string().regex(/^\d+$/);
 const sid = z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/);
+/** The languages the page offers; Discord's codes (flexcord speaks English, Spanish and Romanian). */
+export const PLAYGROUND_LOCALES = ['en-US', 'es-ES', 'ro'] as const;
+/** The periods the staff view's statistics offer, as `flexcord stats --since` takes them. */
+const STATS_PERIODS = ['1h', '24h', '7d', '30d', '90d'] as const;
 
 const schemas = {
   message: z.object({
@@ -52,6 +56,9 @@ const schemas = {
     fields: z.record(z.string(), z.string().max(4000)),
   }),
   button: z.object({ userId: id, channelId: id, messageId: id, customId: z.string().min(1).max(100) }),
+  edit: z.object({ userId: id, channelId: id, messageId: id, text: z.string().max(2000) }),
+  delete: z.object({ userId: id, channelId: id, messageId: id }),
+  locale: z.object({ userId: id, locale: z.enum(PLAYGROUND_LOCALES) }),
   accept: z.object({ conversationSid: sid, agent: z.string().min(1) }),
   reply: z.object({
     conversationSid: sid,
@@ -59,9 +66,25 @@ const schemas = {
     text: z.string().max(1600).default(''),
     files,
   }),
+  agentEdit: z.object({
+    conversationSid: sid,
+    agent: z.string().min(1),
+    messageSid: sid,
+    text: z.string().max(1600),
+  }),
+  agentRemove: z.object({ conversationSid: sid, agent: z.string().min(1), messageSid: sid }),
   conversation: z.object({ conversationSid: sid }),
   task: z.object({ taskSid: sid }),
   feed: z.object({ title: z.string().min(1).max(200), description: z.string().max(1000).default('') }),
+  note: z.object({ caseNumber: z.number().int().positive(), note: z.string().max(4000) }),
+  block: z.object({
+    userId: id,
+    reason: z.string().max(500),
+    days: z.number().int().min(1).max(3650).optional(),
+  }),
+  unblock: z.object({ userId: id }),
+  stats: z.object({ since: z.enum(STATS_PERIODS).default('30d') }),
+  caseNumber: z.object({ number: z.coerce.number().int().positive() }),
 };
 
 function uploads(list: z.infer<typeof files>): Upload[] {
@@ -78,30 +101,34 @@ function uploads(list: z.infer<typeof files>): Upload[] {
  * protocols; the page never reaches a workflow.
  */
 export function playgroundRouter(options: PlaygroundOptions): { router: Router; close(): void } {
-  const { world, actions, attachments } = options;
+  const { world, actions, attachments, staff } = options;
+  /** Staff act in the playground as the sandbox's staff member (the API records them as `api:<name>`). */
+  const staffName = () => world.discord.users.get(world.cast.staffId)?.username ?? 'staff';
   const router = express.Router();
   const sseClients = new Set<Response>();
 
   const state = async (): Promise<PlaygroundState> => {
-    let list: CaseSummary[] = [];
-    let error: string | undefined;
-    try {
-      list = await options.listCases();
-    } catch (err) {
-      error = (err as Error).message;
-    }
-    return buildState(world, options.ui, { list, error });
+    const [cases, blocks] = await Promise.allSettled([staff.listCases(), staff.listBlocks()]);
+    const reads: StaffReads = {
+      cases: cases.status === 'fulfilled' ? cases.value : [],
+      blocks: blocks.status === 'fulfilled' ? blocks.value : [],
+      ...(cases.status === 'rejected' ? { casesError: (cases.reason as Error).message } : {}),
+      ...(blocks.status === 'rejected' ? { blocksError: (blocks.reason as Error).message } : {}),
+    };
+    return buildState(world, options.ui, reads);
   };
 
   // Pushes the state to every open page whenever the fakes changed, and at least every 5 s (case updates that
   // touched no fake, such as a rating stored on a case, show up then).
   let lastRevision = '';
   let lastPush = 0;
+  /** After an action: push at the next tick even if no fake changed (a block or a note lives in flexcord's store). */
+  const pushSoon = () => (lastRevision = '');
   let pushing = false;
   const timer = setInterval(() => {
     if (pushing || sseClients.size === 0) return;
     const revision = world.revision();
-    if (revision === lastRevision && Date.now() - lastPush < 5000) return;
+    if (revision === lastRevision && lastRevision !== '' && Date.now() - lastPush < 5000) return;
     pushing = true;
     lastRevision = revision;
     lastPush = Date.now();
@@ -171,6 +198,7 @@ export function playgroundRouter(options: PlaygroundOptions): { router: Router; 
         }
         try {
           res.json({ ok: true, ...((await handle(parsed.data)) as object | undefined) });
+          pushSoon();
         } catch (err) {
           if (
             err instanceof SandboxActionError ||
@@ -200,14 +228,58 @@ export function playgroundRouter(options: PlaygroundOptions): { router: Router; 
     const interaction = actions.pressButton(b.userId, b.channelId, b.messageId, b.customId);
     return { interactionId: interaction.id };
   });
+  post('/api/member/edit', schemas.edit, (b) => {
+    actions.editMessage(b.userId, b.channelId, b.messageId, b.text);
+  });
+  post('/api/member/delete', schemas.delete, (b) => {
+    actions.deleteMessage(b.userId, b.channelId, b.messageId);
+  });
+  post('/api/member/locale', schemas.locale, (b) => actions.setLocale(b.userId, b.locale));
   post('/api/agent/accept', schemas.accept, (b) => actions.accept(b.conversationSid, b.agent));
   post('/api/agent/reply', schemas.reply, async (b) => {
     await actions.reply(b.conversationSid, b.agent, b.text, uploads(b.files));
   });
+  post('/api/agent/edit', schemas.agentEdit, (b) =>
+    actions.editReply(b.conversationSid, b.agent, b.messageSid, b.text),
+  );
+  post('/api/agent/remove', schemas.agentRemove, (b) =>
+    actions.removeReply(b.conversationSid, b.agent, b.messageSid),
+  );
   post('/api/agent/transfer', schemas.conversation, (b) => actions.transfer(b.conversationSid));
   post('/api/agent/end', schemas.conversation, (b) => actions.endChat(b.conversationSid));
   post('/api/agent/complete', schemas.task, (b) => actions.complete(b.taskSid));
   post('/api/feed/publish', schemas.feed, (b) => actions.publishFeedItem(b.title, b.description));
+
+  // ---- staff, through flexcord's API ----
+
+  const read = (route: string, handle: (req: Request) => Promise<unknown>) => {
+    router.get(route, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        res.json(await handle(req));
+      } catch (err) {
+        if (err instanceof z.ZodError)
+          return void res.status(400).json({ error: err.issues.map((i) => i.message).join('; ') });
+        if (err instanceof SandboxActionError) return void res.status(409).json({ error: err.message });
+        next(err);
+      }
+    });
+  };
+  // One case with its staff notes (`GET /api/cases/:number`); the list in the state has no notes.
+  read('/api/staff/cases/:number', async (req) => ({
+    case: await staff.showCase(schemas.caseNumber.parse(req.params).number),
+  }));
+  // Support analytics for the sandbox's server (`GET /api/stats`), over the period the page picked.
+  read('/api/staff/stats', async (req) =>
+    staff.stats({ guild: world.cast.guildId, since: schemas.stats.parse(req.query).since }),
+  );
+  post('/api/staff/note', schemas.note, (b) => staff.addNote(b.caseNumber, b.note, staffName()));
+  post('/api/staff/block', schemas.block, async (b) => ({
+    block: await staff.block(
+      { guild: world.cast.guildId, user: b.userId, reason: b.reason, ...(b.days ? { days: b.days } : {}) },
+      staffName(),
+    ),
+  }));
+  post('/api/staff/unblock', schemas.unblock, (b) => staff.unblock(world.cast.guildId, b.userId));
 
   return {
     router,

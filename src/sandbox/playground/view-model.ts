@@ -4,6 +4,7 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from 'discord-api-types/v10';
+import { type UserBlock } from '../../moderation/block-list';
 import { type CaseSummary } from '../../shared/case-types';
 import { supportWorkflowId } from '../../shared/support-types';
 import { type FakeInteraction, type FakeMessage } from '../discord';
@@ -13,8 +14,8 @@ import { type SandboxWorld } from '../world';
 /*
  * What the playground page shows, computed from the fakes' state: each Discord person's view (the channels they
  * can see, their DM, their private threads, the ephemeral answers only they see, a modal waiting for them), the
- * Flex desk (tasks with the attributes flexcord routed them with, conversations), and the staff's case list as the
- * case API returns it.
+ * Flex desk (tasks with the attributes flexcord routed them with, conversations), and the staff's case list and
+ * blocked members as flexcord's API returns them.
  */
 
 export interface MessageView {
@@ -32,6 +33,8 @@ export interface MessageView {
   buttons: { customId: string; label: string; style: number; disabled: boolean }[];
   attachments: { name: string; url: string }[];
   at: string;
+  /** The author changed it after sending (Discord shows "(edited)"). */
+  edited: boolean;
   ephemeral: boolean;
 }
 
@@ -54,6 +57,8 @@ export interface PersonView {
   id: string;
   name: string;
   staff: boolean;
+  /** Their Discord client's language, which Discord sends with their interactions. */
+  locale: string;
   channels: ChannelView[];
   modal?: ModalView;
   /** The person's support conversation in the Temporal Web UI. */
@@ -71,6 +76,10 @@ export interface TaskView {
   conversationSid: string;
   /** The agent on this task, once one accepted. */
   agent?: string;
+  /** The user's language, as flexcord put it in the attributes for routing by language skill. */
+  language?: string;
+  /** The newest staff notes on the user's cases, as flexcord put them in the attributes. */
+  staffNotes: { caseNumber: number; author: string; at: string; text: string }[];
   createdAt: string;
   workflowUrl?: string;
 }
@@ -79,7 +88,22 @@ export interface ConversationView {
   sid: string;
   state: string;
   friendlyName: string | null;
-  messages: { author: string; body: string; at: string; media: { name: string; url: string }[] }[];
+  messages: {
+    sid: string;
+    author: string;
+    body: string;
+    at: string;
+    edited: boolean;
+    media: { name: string; url: string }[];
+  }[];
+}
+
+/** What the staff view reads through flexcord's API (`/api/cases`, `/api/blocks`), with what failed. */
+export interface StaffReads {
+  cases: CaseSummary[];
+  casesError?: string;
+  blocks: UserBlock[];
+  blocksError?: string;
 }
 
 export interface PlaygroundState {
@@ -92,6 +116,9 @@ export interface PlaygroundState {
   conversations: ConversationView[];
   cases: (CaseSummary & { workflowUrl?: string })[];
   casesError?: string;
+  /** Members blocked from support, with their names when the sandbox knows them. */
+  blocks: (UserBlock & { userName?: string })[];
+  blocksError?: string;
   feed: { title: string; publishedAt: string }[];
 }
 
@@ -102,7 +129,7 @@ export function workflowUrl(temporalUiUrl: string, namespace: string, workflowId
 export function buildState(
   world: SandboxWorld,
   ui: { url: string; namespace: string },
-  cases: { list: CaseSummary[]; error?: string },
+  staff: StaffReads,
 ): PlaygroundState {
   const { twilio, cast } = world;
   const link = (id: string) => workflowUrl(ui.url, ui.namespace, id);
@@ -127,6 +154,8 @@ export function buildState(
       customer: text(a.customerName) ?? text(a.name),
       conversationSid,
       agent,
+      language: typeof a.language === 'string' ? a.language : undefined,
+      staffNotes: Array.isArray(a.staffNotes) ? (a.staffNotes as TaskView['staffNotes']) : [],
       createdAt: t.createdAt.toISOString(),
       workflowUrl: workflowId ? link(workflowId) : undefined,
     };
@@ -138,9 +167,11 @@ export function buildState(
     state: c.state,
     friendlyName: c.friendlyName,
     messages: c.messages.map((m) => ({
+      sid: m.sid,
       author: m.author,
       body: m.body ?? '',
       at: m.createdAt.toISOString(),
+      edited: m.updatedAt !== undefined && m.updatedAt.getTime() > m.createdAt.getTime(),
       media: twilio.mediaOf(m.sid).map((f) => ({
         name: f.filename,
         url: `/sandbox/api/agent/media/${f.sid}`,
@@ -156,8 +187,10 @@ export function buildState(
     agents: cast.agents,
     tasks,
     conversations,
-    cases: cases.list.map((c) => ({ ...c, workflowUrl: c.workflowId ? link(c.workflowId) : undefined })),
-    ...(cases.error ? { casesError: cases.error } : {}),
+    cases: staff.cases.map((c) => ({ ...c, workflowUrl: c.workflowId ? link(c.workflowId) : undefined })),
+    ...(staff.casesError ? { casesError: staff.casesError } : {}),
+    blocks: staff.blocks.map((b) => ({ ...b, userName: world.discord.users.get(b.userId)?.username })),
+    ...(staff.blocksError ? { blocksError: staff.blocksError } : {}),
     feed: world.feedItems.map((f) => ({ title: f.title, publishedAt: f.publishedAt })),
   };
 }
@@ -206,6 +239,7 @@ function personView(
     id: userId,
     name: user.username,
     staff,
+    locale: user.locale ?? 'en-US',
     channels,
     ...(modalAnswer && !submitted ? { modal: modalView(modalAnswer) } : {}),
     conversationUrl,
@@ -289,6 +323,7 @@ function messageView(m: FakeMessage, ephemeral: boolean): MessageView {
     buttons,
     attachments: (m.attachments ?? []).map((a) => ({ name: a.filename, url: a.url })),
     at: m.timestamp,
+    edited: !!m.edited_timestamp,
     ephemeral,
   };
 }

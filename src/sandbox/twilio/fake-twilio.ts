@@ -35,6 +35,14 @@ import {
   type Task,
 } from './model';
 import { newSid, twilioError } from './sids';
+import {
+  conversationsServiceJson,
+  flexTaskChannels,
+  type TaskChannel,
+  taskChannelJson,
+  workflowJson,
+  workspaceJson,
+} from './account-resources';
 import { TwilioSpecs, type Product } from './spec-check';
 import { WebhookSender, type Delivery } from './webhook-sender';
 
@@ -116,6 +124,8 @@ export class FakeTwilio {
   readonly tasks = new Map<string, Task>();
   /** Files agents attached, served by the fake's Media Content Service. */
   readonly mediaStore = new MediaStore();
+  /** The workspace's task channels (a Flex workspace's defaults); a test may remove one. */
+  readonly taskChannels: TaskChannel[] = flexTaskChannels();
   private readonly webhooks: WebhookSender;
   private readonly specs = new TwilioSpecs();
   private server?: Server;
@@ -646,6 +656,7 @@ export class FakeTwilio {
       [C, 'POST', re(`^${conv}/Messages/(?<im>[^/]+)$`), (c) => this.updateMessage(c)],
       [C, 'DELETE', re(`^${conv}/Messages/(?<im>[^/]+)$`), (c) => this.deleteMessage(c)],
       [C, 'POST', re(`^${conv}/Webhooks$`), (c) => this.createWebhook(c)],
+      [C, 'POST', re(`^${conv}/Webhooks/(?<wh>[^/]+)$`), (c) => this.updateWebhook(c)],
       [
         C,
         'GET',
@@ -714,6 +725,46 @@ export class FakeTwilio {
         /^\/v1\/Interactions\/(?<kd>[^/]+)\/Channels\/(?<uo>[^/]+)\/Participants\/(?<ut>[^/]+)$/,
         (c) => this.updateChannelParticipant(c),
       ],
+      [
+        C,
+        'GET',
+        /^\/v1\/Services\/(?<is>[^/]+)$/,
+        (c) => {
+          if (c.params.is !== this.serviceSid) this.notFound(`/Services/${c.params.is}`);
+          return { body: conversationsServiceJson(this.accountSid, this.serviceSid) };
+        },
+      ],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)$/,
+        (c) => {
+          this.requireWorkspace(c.params.ws!);
+          return { body: workspaceJson(this.accountSid, this.workspaceSid) };
+        },
+      ],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Workflows\/(?<ww>[^/]+)$/,
+        (c) => {
+          this.requireWorkspace(c.params.ws!);
+          if (c.params.ww !== this.workflowSid) this.notFound(`/Workflows/${c.params.ww}`);
+          return { body: workflowJson(this.accountSid, this.workspaceSid, this.workflowSid) };
+        },
+      ],
+      [
+        'taskrouter',
+        'GET',
+        /^\/v1\/Workspaces\/(?<ws>[^/]+)\/TaskChannels$/,
+        (c) => {
+          this.requireWorkspace(c.params.ws!);
+          return this.page(
+            'channels',
+            this.taskChannels.map((t) => taskChannelJson(this.accountSid, this.workspaceSid, t)),
+          );
+        },
+      ],
       ['taskrouter', 'GET', /^\/v1\/Workspaces\/(?<ws>[^/]+)\/Tasks$/, (c) => this.listTasks(c)],
       [
         'taskrouter',
@@ -734,6 +785,14 @@ export class FakeTwilio {
         (c) => this.updateTask(c),
       ],
     ];
+  }
+
+  private requireWorkspace(sid: string): void {
+    if (sid !== this.workspaceSid) this.notFound(`/Workspaces/${sid}`);
+  }
+
+  private notFound(resource: string): never {
+    throw new FakeError(404, 20404, `The requested resource ${resource} was not found`);
   }
 
   // ---- Conversations ----
@@ -958,6 +1017,19 @@ export class FakeTwilio {
       createdAt: new Date(),
     };
     c.webhooks.push(w);
+    return { body: webhookJson(this.accountSid, c, w) };
+  }
+
+  private updateWebhook({ params, form }: Call): Answer {
+    const c = this.findConversation(params.conv!);
+    const w = c.webhooks.find((x) => x.sid === params.wh);
+    if (!w) throw new FakeError(404, 20404, `The requested resource ${params.wh} was not found`);
+    const url = str(form['Configuration.Url']);
+    const method = str(form['Configuration.Method']);
+    const filters = form['Configuration.Filters'];
+    if (url) w.url = url;
+    if (method) w.method = method;
+    if (filters !== undefined) w.filters = Array.isArray(filters) ? filters.map(String) : [String(filters)];
     return { body: webhookJson(this.accountSid, c, w) };
   }
 

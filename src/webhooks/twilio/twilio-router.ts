@@ -1,5 +1,6 @@
 import express, { type Request, type Response, Router } from 'express';
 import { type Logger } from 'pino';
+import { z } from 'zod';
 import { ConversationNotFoundError, type AgentEvent } from '../../temporal/support-client';
 import {
   mapConversationEvent,
@@ -136,5 +137,18 @@ export function createTwilioWebhookRouter(options: TwilioWebhookOptions): Router
     await signalOnce(res, mapped.workflowId, mapped.dedupeKey, mapped.event, ok);
   });
 
+  // `flexcord doctor` calls this through PUBLIC_BASE_URL, signed like a Twilio webhook: an answer carrying its nonce
+  // proves the public URL reaches this server and that it checks signatures with the same auth token.
+  router.post('/doctor', (req: Request, res: Response) => {
+    const nonce = doctorNonce.safeParse((req.body as Record<string, unknown>).Nonce);
+    if (!nonce.success) {
+      res.status(400).json({ error: 'bad_nonce' });
+      return;
+    }
+    res.json({ service: 'flexcord-webhooks', nonce: nonce.data });
+  });
+
   return router;
 }
+
+const doctorNonce = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);

@@ -9,9 +9,18 @@ const ui = {
   channelByPerson: {},
   agent: undefined,
   chat: undefined,
+  /** A chat the agent just accepted: opened as soon as the state lists it as theirs. */
+  acceptedChat: undefined,
   dismissedModals: new Set(),
   memberFiles: [],
   agentFiles: [],
+  /** The member's message being edited in the composer: { channelId, messageId }. */
+  memberEditing: undefined,
+  /** The agent's message being edited in the agent composer: { conversationSid, messageSid }. */
+  agentEditing: undefined,
+  /** The case whose notes the staff view shows. */
+  caseNumber: undefined,
+  statsAt: 0,
 };
 
 // ---- talking to the sandbox ----
@@ -201,6 +210,8 @@ function messageNode(m, person) {
         m.author.bot ? el('span', { class: 'badge' }, 'BOT') : null,
       ),
       el('span', { class: 'time' }, time(m.at)),
+      m.edited ? el('span', { class: 'time edited' }, '(edited)') : null,
+      m.author.id === person.id && !m.ephemeral ? ownMessageActions(m, person) : null,
     ),
     m.content ? el('div', { class: 'body', html: markdown(m.content) }) : null,
     ...m.embeds.map((e) =>
@@ -259,9 +270,48 @@ function messageNode(m, person) {
   );
 }
 
+/** Discord lets people edit and delete their own messages; the edit happens in the composer. */
+function ownMessageActions(m, person) {
+  return el(
+    'span',
+    { class: 'msg-actions' },
+    el(
+      'button',
+      {
+        type: 'button',
+        class: 'link',
+        'data-action': 'edit-message',
+        onclick: () => {
+          ui.memberEditing = { channelId: m.channelId, messageId: m.id, personId: person.id };
+          $('composer-text').value = m.content;
+          $('composer-text').focus();
+          renderEditing();
+        },
+      },
+      'edit',
+    ),
+    el(
+      'button',
+      {
+        type: 'button',
+        class: 'link',
+        'data-action': 'delete-message',
+        onclick: () => post('member/delete', { userId: person.id, channelId: m.channelId, messageId: m.id }),
+      },
+      'delete',
+    ),
+  );
+}
+
+function renderEditing() {
+  $('composer-editing').hidden = !ui.memberEditing;
+  $('agent-editing').hidden = !ui.agentEditing;
+}
+
 function renderMessages(person, channel) {
   $('channel-title').textContent = channel.kind === 'dm' ? `@ ${channel.name}` : `# ${channel.name}`;
   $('conversation-link').href = person.conversationUrl;
+  $('locale').value = person.locale;
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const key = `${person.id}:${channel.id}`;
@@ -315,7 +365,8 @@ function parseCommand(text) {
   const options = {};
   for (const match of remainder.matchAll(/(\w+):(.*?)(?=\s+\w+:|$)/g)) {
     const value = match[2].trim();
-    options[match[1]] = /^\d+$/.test(value)
+    // Snowflakes (a member's id for /case block) stay strings: they do not fit a JavaScript number.
+    options[match[1]] = /^\d{1,15}$/.test(value)
       ? Number(value)
       : value === 'true'
         ? true
@@ -376,8 +427,19 @@ function taskCard(task, actions) {
         ? [' · ', el('a', { href: task.workflowUrl, target: '_blank', rel: 'noopener' }, 'workflow')]
         : null,
     ),
-    task.summary ? el('div', {}, task.summary) : null,
+    task.language ? el('span', { class: 'pill lang', 'data-language': task.language }, task.language) : null,
+    task.summary ? el('span', {}, ` ${task.summary}`) : null,
     task.excerpt ? el('div', { class: 'excerpt' }, task.excerpt) : null,
+    task.staffNotes.length
+      ? el(
+          'div',
+          { class: 'staff-notes small' },
+          el('b', {}, 'Staff notes'),
+          ...task.staffNotes.map((n) =>
+            el('div', { 'data-note': n.caseNumber }, `#${n.caseNumber} · ${n.author}: ${n.text}`),
+          ),
+        )
+      : null,
     actions,
   );
 }
@@ -385,9 +447,10 @@ function taskCard(task, actions) {
 function renderDesk() {
   const tasks = ui.state.tasks;
   const queue = tasks.filter((t) => t.status === 'pending' || t.status === 'reserved');
-  const mine = tasks.filter(
-    (t) => t.agent === ui.agent && (t.status === 'assigned' || t.status === 'wrapping'),
-  );
+  // Live chats first, then those waiting for wrap-up.
+  const mine = tasks
+    .filter((t) => t.agent === ui.agent && (t.status === 'assigned' || t.status === 'wrapping'))
+    .sort((a, b) => (a.status === 'assigned' ? 0 : 1) - (b.status === 'assigned' ? 0 : 1));
   $('queue').replaceChildren(
     ...(queue.length
       ? queue.map((t) =>
@@ -403,8 +466,9 @@ function renderDesk() {
                   class: 'primary',
                   'data-action': 'accept',
                   onclick: async () => {
+                    // Opened once the state shows the task as this agent's.
+                    ui.acceptedChat = t.conversationSid;
                     await post('agent/accept', { conversationSid: t.conversationSid, agent: ui.agent });
-                    ui.chat = t.conversationSid;
                   },
                 },
                 'Accept',
@@ -414,6 +478,10 @@ function renderDesk() {
         )
       : [el('p', { class: 'muted small' }, 'No tasks waiting.')]),
   );
+  if (ui.acceptedChat && mine.some((t) => t.conversationSid === ui.acceptedChat)) {
+    ui.chat = ui.acceptedChat;
+    ui.acceptedChat = undefined;
+  }
   if (!mine.some((t) => t.conversationSid === ui.chat)) ui.chat = mine[0]?.conversationSid;
   $('my-chats').replaceChildren(
     ...(mine.length
@@ -439,7 +507,7 @@ function renderDesk() {
     ...(conversation?.messages ?? []).map((m) =>
       el(
         'div',
-        { class: 'msg' },
+        { class: 'msg', 'data-message': m.sid },
         el(
           'div',
           {},
@@ -449,6 +517,43 @@ function renderDesk() {
             m.author.startsWith('discord') ? (task.customer ?? 'customer') : agentName(m.author),
           ),
           el('span', { class: 'time' }, time(m.at)),
+          m.edited ? el('span', { class: 'time edited' }, '(edited)') : null,
+          m.author === ui.agent && task.status === 'assigned'
+            ? el(
+                'span',
+                { class: 'msg-actions' },
+                el(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link',
+                    'data-action': 'edit-reply',
+                    onclick: () => {
+                      ui.agentEditing = { conversationSid: task.conversationSid, messageSid: m.sid };
+                      $('agent-text').value = m.body;
+                      $('agent-text').focus();
+                      renderEditing();
+                    },
+                  },
+                  'edit',
+                ),
+                el(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link',
+                    'data-action': 'remove-reply',
+                    onclick: () =>
+                      post('agent/remove', {
+                        conversationSid: task.conversationSid,
+                        agent: ui.agent,
+                        messageSid: m.sid,
+                      }),
+                  },
+                  'remove',
+                ),
+              )
+            : null,
         ),
         el('div', { class: 'body', html: markdown(m.body) }),
         ...m.media.map((f) =>
@@ -485,7 +590,16 @@ function renderCases() {
           ...cases.map((c) =>
             el(
               'tr',
-              { 'data-case': c.number },
+              {
+                'data-case': c.number,
+                class: c.number === ui.caseNumber ? 'selected' : undefined,
+                onclick: (e) => {
+                  if (e.target.closest('a')) return;
+                  ui.caseNumber = c.number;
+                  renderCases();
+                  void loadCase();
+                },
+              },
               el(
                 'td',
                 {},
@@ -520,6 +634,7 @@ function renderCases() {
           ),
         ),
   );
+  renderBlocks();
   $('feed').replaceChildren(
     ...[...ui.state.feed]
       .reverse()
@@ -531,6 +646,167 @@ function renderCases() {
           el('span', { class: 'muted' }, ` · ${new Date(f.publishedAt).toLocaleDateString()}`),
         ),
       ),
+  );
+}
+
+/** The selected case with its notes, read through GET /api/cases/:number (the list carries no notes). */
+async function loadCase() {
+  const number = ui.caseNumber;
+  if (!number) return;
+  const res = await fetch(`/sandbox/api/staff/cases/${number}`);
+  const answer = await res.json().catch(() => ({}));
+  if (number !== ui.caseNumber) return;
+  if (!res.ok) {
+    toast(answer.error || `case #${number} could not be read`);
+    return;
+  }
+  const c = answer.case;
+  $('case-detail').hidden = false;
+  $('case-title').textContent = `Case #${c.number} · ${c.type} · ${c.title}`;
+  $('case-notes').replaceChildren(
+    ...(c.notes.length
+      ? c.notes.map((n) =>
+          el(
+            'li',
+            { 'data-note': 'true' },
+            n.text,
+            el('span', { class: 'muted' }, ` · ${n.author} · ${time(n.at)}`),
+          ),
+        )
+      : [el('li', { class: 'muted' }, 'No notes yet.')]),
+  );
+}
+
+function renderBlocks() {
+  const { blocks, blocksError, people } = ui.state;
+  const select = $('block-user');
+  const chosen = select.value;
+  select.replaceChildren(
+    ...people.map((p) => el('option', { value: p.id }, `${p.name}${p.staff ? ' (staff)' : ''}`)),
+  );
+  if (chosen) select.value = chosen;
+  if (blocksError) {
+    $('blocks').replaceChildren(el('p', { class: 'muted' }, blocksError));
+    return;
+  }
+  $('blocks').replaceChildren(
+    blocks.length === 0
+      ? el('p', { class: 'muted' }, 'Nobody is blocked.')
+      : el(
+          'table',
+          {},
+          el('tr', {}, el('th', {}, 'member'), el('th', {}, 'reason'), el('th', {}, 'until'), el('th', {})),
+          ...blocks.map((b) =>
+            el(
+              'tr',
+              { 'data-block-user': b.userName ?? b.userId },
+              el('td', {}, b.userName ?? b.userId),
+              el('td', {}, b.reason, el('div', { class: 'muted' }, `by ${b.blockedBy}`)),
+              el('td', {}, b.expiresAt ? new Date(b.expiresAt).toLocaleString() : 'until unblocked'),
+              el(
+                'td',
+                {},
+                el(
+                  'button',
+                  {
+                    type: 'button',
+                    'data-action': 'unblock',
+                    onclick: () => post('staff/unblock', { userId: b.userId }),
+                  },
+                  'Unblock',
+                ),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+const duration = (seconds) => {
+  if (seconds === null || seconds === undefined) return '-';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+};
+const durations = (d) =>
+  d.count === 0 ? '-' : `median ${duration(d.medianSeconds)} · p90 ${duration(d.p90Seconds)} (${d.count})`;
+const ages = (a) => (a.count === 0 ? 'none' : `${a.count}, oldest ${duration(a.oldestAgeSeconds)}`);
+
+/** Support analytics for the period picked, through GET /api/stats (what `flexcord stats --json` prints). */
+async function loadStats() {
+  ui.statsAt = Date.now();
+  const since = $('stats-period').value;
+  const res = await fetch(`/sandbox/api/staff/stats?since=${encodeURIComponent(since)}`);
+  const stats = await res.json().catch(() => ({}));
+  if (since !== $('stats-period').value) return;
+  if (!res.ok) {
+    $('stats').replaceChildren(el('p', { class: 'muted' }, stats.error || `stats failed (${res.status})`));
+    return;
+  }
+  const period = el(
+    'div',
+    { class: 'muted', 'data-period': since, 'data-from': stats.from, 'data-to': stats.to },
+    `${new Date(stats.from).toLocaleString()} – ${new Date(stats.to).toLocaleString()}`,
+  );
+  if (stats.guilds.length === 0) {
+    $('stats').replaceChildren(period, el('p', { class: 'muted' }, 'Nothing recorded in this period.'));
+    return;
+  }
+  $('stats').replaceChildren(
+    period,
+    ...stats.guilds.map((g) => {
+      const c = g.conversations;
+      const s = g.satisfaction;
+      const r = g.reports;
+      const share = c.answeredByKnowledgeBaseShare;
+      const rows = [
+        ['conversations', c.total, `${c.total}`],
+        [
+          'knowledge base alone',
+          c.answeredByKnowledgeBase,
+          `${c.answeredByKnowledgeBase}${share === null ? '' : ` (${Math.round(share * 100)}%)`}`,
+        ],
+        ['asked for a person', c.handedToHuman, `${c.handedToHuman}`],
+        ['reached an agent', c.reachedAgent, `${c.reachedAgent}`],
+        ['time to agent', null, durations(g.timeToAgent)],
+        ['first agent response', null, durations(g.firstAgentResponse)],
+        ['handle time', null, durations(g.handleTime)],
+        [
+          'satisfaction',
+          s.count,
+          s.count === 0
+            ? '-'
+            : `${s.average} (${s.count}) · ${['1', '2', '3', '4', '5'].map((k) => `${k}★ ${s.distribution[k]}`).join(' ')}`,
+        ],
+        [
+          'reports',
+          r.opened,
+          `opened ${r.opened} · triaged ${r.triaged} · resolved ${r.resolved} · declined ${r.declined}`,
+        ],
+        ['time to triage', null, durations(r.timeToTriage)],
+        ['waiting untriaged', null, ages(r.waiting.untriaged)],
+        ['waiting triaged', null, ages(r.waiting.triaged)],
+      ];
+      return el(
+        'table',
+        { 'data-guild': g.guildId },
+        el(
+          'tr',
+          {},
+          el('th', { colspan: 2 }, g.guildId === ui.state.guild.id ? ui.state.guild.name : g.guildId),
+        ),
+        ...rows.map(([label, count, text]) =>
+          el(
+            'tr',
+            { 'data-stat': label },
+            el('td', {}, label),
+            el('td', { 'data-count': count ?? undefined }, text),
+          ),
+        ),
+      );
+    }),
   );
 }
 
@@ -548,6 +824,10 @@ function render() {
   renderAgents();
   renderDesk();
   renderCases();
+  renderEditing();
+  // The staff's reads that are not in the pushed state: the open case's notes, and the stats (at most every 3 s).
+  if (ui.caseNumber) void loadCase();
+  if (Date.now() - ui.statsAt > 3000) void loadStats();
 }
 
 // ---- wiring the static controls ----
@@ -558,7 +838,17 @@ $('composer').addEventListener('submit', async (e) => {
   const text = input.value.trim();
   const person = currentPerson();
   const channel = currentChannel(person);
-  if (text.startsWith('/')) {
+  const editing = ui.memberEditing;
+  if (editing && editing.personId === person.id) {
+    await post('member/edit', {
+      userId: person.id,
+      channelId: editing.channelId,
+      messageId: editing.messageId,
+      text,
+    });
+    ui.memberEditing = undefined;
+    renderEditing();
+  } else if (text.startsWith('/')) {
     await runCommand(text);
   } else {
     if (!text && ui.memberFiles.length === 0) return;
@@ -569,6 +859,22 @@ $('composer').addEventListener('submit', async (e) => {
   $('composer-file').value = '';
   $('composer-files').textContent = '';
 });
+
+$('composer-cancel-edit').addEventListener('click', () => {
+  ui.memberEditing = undefined;
+  $('composer-text').value = '';
+  renderEditing();
+});
+
+$('agent-cancel-edit').addEventListener('click', () => {
+  ui.agentEditing = undefined;
+  $('agent-text').value = '';
+  renderEditing();
+});
+
+$('locale').addEventListener('change', (e) =>
+  post('member/locale', { userId: currentPerson().id, locale: e.target.value }),
+);
 
 $('composer-file').addEventListener('change', async (e) => {
   ui.memberFiles = await readFiles(e.target);
@@ -609,6 +915,14 @@ $('agent-composer').addEventListener('submit', async (e) => {
   const input = $('agent-text');
   const text = input.value.trim();
   if (!ui.chat || (!text && ui.agentFiles.length === 0)) return;
+  const editing = ui.agentEditing;
+  if (editing && editing.conversationSid === ui.chat) {
+    await post('agent/edit', { ...editing, agent: ui.agent, text });
+    ui.agentEditing = undefined;
+    renderEditing();
+    input.value = '';
+    return;
+  }
   await post('agent/reply', { conversationSid: ui.chat, agent: ui.agent, text, files: ui.agentFiles });
   input.value = '';
   ui.agentFiles = [];
@@ -633,5 +947,28 @@ $('feed-form').addEventListener('submit', async (e) => {
   await post('feed/publish', { title });
   $('feed-title').value = '';
 });
+
+$('note-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const note = $('note-text').value.trim();
+  if (!ui.caseNumber || !note) return;
+  await post('staff/note', { caseNumber: ui.caseNumber, note });
+  $('note-text').value = '';
+  await loadCase();
+});
+
+$('block-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const days = $('block-days').value;
+  await post('staff/block', {
+    userId: $('block-user').value,
+    reason: $('block-reason').value,
+    ...(days ? { days: Number(days) } : {}),
+  });
+  $('block-reason').value = '';
+  $('block-days').value = '';
+});
+
+$('stats-period').addEventListener('change', () => void loadStats());
 
 connect();
