@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Router } from 'express';
 import pino from 'pino';
 import { REST } from '@discordjs/rest';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -294,6 +295,38 @@ describe('flexcord doctor', function () {
       assertOnlyFailed(results, ['publicUrl']);
       assert.match(check(results, 'publicUrl').detail, /does not answer/);
       assert.match(check(results, 'publicUrl').fix!, /--role webhooks/);
+    });
+
+    it('a URL with a proxy password passes it as Basic auth, and signs the URL as configured', async () => {
+      const port = await freePort();
+      const publicBaseUrl = `http://proxy-user:proxy-password-0123@127.0.0.1:${port}`;
+      const logger = pino({ level: 'silent' });
+      const config = configFrom({ PUBLIC_BASE_URL: publicBaseUrl, HTTP_PORT: String(port) });
+      // A proxy in front of the webhook server that lets only its own user through.
+      const expected = `Basic ${Buffer.from('proxy-user:proxy-password-0123').toString('base64')}`;
+      const proxyGate = Router().use((req, res, next) => {
+        if (req.get('authorization') === expected) next();
+        else res.status(401).json({ error: 'proxy_auth' });
+      });
+      const behindProxy = await listen(
+        createWebhookApp({
+          logger,
+          readiness: async () => undefined,
+          routers: [
+            { path: '/', router: proxyGate },
+            ...twilioWebhookRouters({ config, logger, client: testEnv().client }),
+          ],
+        }),
+        port,
+        '127.0.0.1',
+      );
+      try {
+        const results = await doctorWithWorker({ PUBLIC_BASE_URL: publicBaseUrl, HTTP_PORT: String(port) });
+        assert.equal(check(results, 'publicUrl').status, 'pass', formatReport(results));
+        assert.doesNotMatch(JSON.stringify(results), /proxy-password-0123/);
+      } finally {
+        await behindProxy.close();
+      }
     });
 
     it('a URL reaching a flexcord with another auth token fails on the signature', async () => {

@@ -12,6 +12,8 @@ import { createTwilioActivities } from '../src/activities/twilio/activities';
 import { buildFlexPort } from '../src/activities/twilio/build-flex-port';
 import { openCaseStore } from '../src/cases';
 import { loadConfig } from '../src/config';
+import { formatReport, jsonReport } from '../src/doctor/report';
+import { runDoctor } from '../src/doctor/run-doctor';
 import { createLogger } from '../src/logging/logger';
 import { PinoTemporalLogger } from '../src/logging/temporal-logger';
 import { MediaLinks } from '../src/media/media-links';
@@ -444,6 +446,56 @@ describe('no credential in any log or history', function () {
     assert.notEqual(code, 0);
     assert.match(flexcord.output, /ECONNREFUSED|connect/);
     assertNoCanary(flexcord.output, 'the start-up failure');
+  });
+
+  it('flexcord doctor with every check failing: no credential in its report, as text or JSON', async () => {
+    // Discord and Twilio that know other credentials (401 each), a database and a public URL that do not answer.
+    const discord = await new FakeDiscord({ token: 'another-discord-token' }).start();
+    const twilio = await new FakeTwilio({ authToken: 'another-auth-token-0123456789' }).start();
+    const closedPort = await freePort();
+    const env = {
+      ...CANARY_ENV,
+      NODE_ENV: 'development',
+      FLEXCORD_DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: testEnv().address,
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('canary-doctor'),
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      TWILIO_API_BASE_URL: twilio.url,
+      TWILIO_FLEX_WORKSPACE_SID: twilio.workspaceSid,
+      TWILIO_FLEX_WORKFLOW_SID: twilio.workflowSid,
+      DATABASE_URL: `postgres://flexcord:${CANARY.dbPassword}@127.0.0.1:${closedPort}/flexcord`,
+      // A proxy's basic-auth credentials in the public URL (undici refuses such a URL, quoting it).
+      PUBLIC_BASE_URL: `http://flexcord:${CANARY.apiSecret}@127.0.0.1:${closedPort}`,
+      KB_DIR: path.join(dataDir, 'no-knowledge-base'),
+    };
+    try {
+      // The checks' own words, before the report's last line of defence blanks configured secrets.
+      const { results } = await runDoctor(() => loadConfig(env, { dotenvPath: false }), {
+        timeoutMs: 3000,
+        workerTimeoutMs: 3000,
+      });
+      const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
+      for (const id of ['discord.token', 'twilio.credentials', 'caseStore', 'publicUrl', 'temporal.worker'])
+        assert.ok(failed.includes(id), `${id} fails (failed: ${failed.join(', ')})`);
+      assertNoCanary(formatReport(results) + jsonReport(results), 'the doctor report');
+
+      // The command as an operator runs it, with an API key instead of the auth token.
+      const flexcord = new FlexcordProcess(['doctor', '--json', '--check-timeout', '3', '--timeout', '3'], {
+        ...env,
+        TWILIO_API_KEY: CANARY.apiKey,
+        TWILIO_API_SECRET: CANARY.apiSecret,
+      });
+      assert.equal(await flexcord.exited, 1);
+      // The output holds stdout and stderr; the report is the JSON document in it.
+      const json = flexcord.output.slice(flexcord.output.indexOf('{'), flexcord.output.lastIndexOf('}') + 1);
+      const report = JSON.parse(json) as { checks: { id: string; status: string }[] };
+      assert.equal(report.checks.find((c) => c.id === 'twilio.credentials')?.status, 'fail');
+      assertNoCanary(flexcord.output, 'the doctor command');
+    } finally {
+      await discord.stop();
+      await twilio.stop();
+    }
   });
 
   it('bad configuration names the variables, never their values', async () => {

@@ -24,11 +24,14 @@ export async function publicUrlReachesWebhooks(ctx: DoctorContext): Promise<Chec
     `port ${ctx.config.http.port} (your tunnel, load balancer or reverse proxy)`;
   let response: Response;
   try {
-    response = await fetch(url, {
+    // Signed over the URL as configured, as the webhook server checks it; credentials in it go as Basic auth.
+    const { target, authorization } = splitUserInfo(url);
+    response = await fetch(target, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-twilio-signature': getExpectedTwilioSignature(authToken, url, params),
+        ...(authorization ? { authorization } : {}),
       },
       body: new URLSearchParams(params).toString(),
       redirect: 'manual',
@@ -55,6 +58,16 @@ export async function publicUrlReachesWebhooks(ctx: DoctorContext): Promise<Chec
 /** fetch fails with "fetch failed" and puts the reason (ECONNREFUSED, a timeout) in `cause`. */
 function causeOf(err: unknown): unknown {
   return err instanceof Error && err.message === 'fetch failed' && err.cause ? err.cause : err;
+}
+
+/** fetch refuses a URL with credentials: they travel as an Authorization header instead. */
+function splitUserInfo(url: string): { target: string; authorization?: string } {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return { target: url };
+  const user = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { target: parsed.toString(), authorization: `Basic ${Buffer.from(user).toString('base64')}` };
 }
 
 /** PUBLIC_BASE_URL may carry basic-auth credentials for a proxy in front of flexcord: never shown. */
