@@ -96,7 +96,7 @@ async function main() {
       route429,
       discordRequests: requests,
       discordRequestsByRoute: byRoute,
-      postsPerSecond: perSecond.map((n) => n ?? 0),
+      postsPerSecond: Array.from(perSecond, (n) => n ?? 0),
       latencyMs: { last: Math.max(0, ...latenciesMs) },
       stats,
       aim: `≥ ${AIM_SHARE * 100}% of ${GLOBAL_LIMIT}/s sustained, ≤ ${STORM} global 429s, 0 lost, 0 duplicated`,

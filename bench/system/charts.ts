@@ -22,7 +22,7 @@ interface RelayJson {
 
 interface ThroughputJson {
   workers: number;
-  postsPerSecond: number[];
+  postsPerSecond: (number | null)[];
 }
 
 interface ChaosJson {
@@ -35,7 +35,7 @@ const DIRECTIONS: Record<string, string> = {
 };
 
 export function chartsFor(name: string, json: unknown): Record<string, string> {
-  if (name === 'relay') return relayCharts(json as RelayJson);
+  if (name === 'relay' || name.startsWith('relay-')) return relayCharts(json as RelayJson);
   if (name === 'discord-throughput') return throughputCharts(json as ThroughputJson);
   if (name === 'chaos') return chaosCharts(json as ChaosJson);
   return {};
@@ -84,7 +84,12 @@ function throughputCharts(json: ThroughputJson): Record<string, string> {
   return {
     rate: lineChartSvg({
       title: `Discord posts per second, ${json.workers} worker processes`,
-      series: [{ name: 'posts that reached Discord', points: json.postsPerSecond.map((y, x) => ({ x, y })) }],
+      series: [
+        {
+          name: 'posts that reached Discord',
+          points: Array.from(json.postsPerSecond, (y, x) => ({ x, y: y ?? 0 })),
+        },
+      ],
       xLabel: 'seconds since the first post',
       unit: 'posts per second',
       guides: [{ y: 50, label: "Discord's global limit, 50/s" }],

@@ -3,7 +3,7 @@ import express from 'express';
 import { Events } from 'discord.js';
 import { Routes } from 'discord-api-types/v10';
 import { createDiscordClient } from '../../src/bot/create-client';
-import { createDiscordRest } from '../../src/activities/discord/discord-rest-port';
+import { REST } from '@discordjs/rest';
 import { createTwilioClient } from '../../src/activities/twilio/twilio-client';
 import { requireTwilioSignature } from '../../src/webhooks/twilio/twilio-signature';
 
@@ -14,7 +14,8 @@ import { requireTwilioSignature } from '../../src/webhooks/twilio/twilio-signatu
  * rebasing HTTP client, @discordjs/rest), same signature check, same fakes. Run as its own process by the harness.
  *
  * Environment: DISCORD_API_URL, DISCORD_TOKEN, TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
- * HTTP_PORT, PUBLIC_BASE_URL, ROUTES_FILE (JSON: [{ userId, dmChannelId, conversationSid, identity }]).
+ * HTTP_PORT, PUBLIC_BASE_URL, ROUTES_FILE (JSON: [{ userId, dmChannelId, conversationSid, identity }]),
+ * DISCORD_GLOBAL_RATE_LIMIT (the bot's global limit, as flexcord is told it; default 50).
  */
 interface Route {
   userId: string;
@@ -39,7 +40,12 @@ async function main() {
     authToken: need('TWILIO_AUTH_TOKEN'),
     apiBaseUrl: need('TWILIO_API_BASE_URL'),
   });
-  const rest = createDiscordRest({ token: need('DISCORD_TOKEN'), apiUrl: need('DISCORD_API_URL') });
+  // As a forwarder without a durable retry would use discord.js: its REST client waits out a rate limit (and
+  // retries a failed request a few times) instead of refusing, at the same raised global limit flexcord gets.
+  const rest = new REST({
+    api: need('DISCORD_API_URL'),
+    globalRequestsPerSecond: Number(process.env.DISCORD_GLOBAL_RATE_LIMIT ?? 50),
+  }).setToken(need('DISCORD_TOKEN'));
 
   const app = express();
   app.post(

@@ -14,7 +14,7 @@ import { AGENTS, type Fakes, inPool } from './world';
 export async function directForwarder(
   fakes: Fakes,
   users: string[],
-  options: { logDir: string; firstIndex: number },
+  options: { logDir: string; firstIndex: number; discordGlobalRateLimit?: number },
 ): Promise<{ process: RoleProcess; conversations: BenchConversation[] }> {
   const port = await freePort();
   const publicBaseUrl = `http://127.0.0.1:${port}`;
@@ -73,6 +73,7 @@ export async function directForwarder(
       HTTP_PORT: String(port),
       PUBLIC_BASE_URL: publicBaseUrl,
       ROUTES_FILE: routesFile,
+      DISCORD_GLOBAL_RATE_LIMIT: String(options.discordGlobalRateLimit ?? 50),
     },
     ready: (p) => until(() => p.logContains('direct forwarder ready'), 'the direct forwarder'),
   });
