@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { type createTwilioActivities } from '../src/activities/twilio/activities';
 import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { WEBHOOK_URL, flexActivities } from './support/flex-adapter';
@@ -95,6 +96,31 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     assert.equal(messages[0]!.author, `discord:${user.userId}`);
     assert.equal(messages[0]!.body, 'I still cannot log in\nshot.png: https://cdn.discordapp.com/a/shot.png');
     assert.deepEqual(JSON.parse(messages[0]!.attributes), { discordMessageId: '1539998180459020288' });
+  });
+
+  it("posts a customer message with one request on the activity's first attempt, and looks first on a retry", async () => {
+    const ref = await ensure();
+    const input = {
+      conversation: ref,
+      text: 'Still broken',
+      attachments: [],
+      dedupeKey: '1539998180459020299',
+    };
+    const messagesPath = `/Conversations/${ref.conversationSid}/Messages`;
+    const requests = () => fake.requests.filter((r) => r.path.endsWith(messagesPath)).map((r) => r.method);
+    const first = await new MockActivityEnvironment({ attempt: 1 }).run(
+      activities.postCustomerMessage,
+      input,
+    );
+    assert.deepEqual(requests(), ['POST'], 'a first attempt cannot have posted: no look-up');
+    // The answer was lost and the activity runs again: it finds its post instead of posting twice.
+    const retry = await new MockActivityEnvironment({ attempt: 2 }).run(
+      activities.postCustomerMessage,
+      input,
+    );
+    assert.deepEqual(requests(), ['POST', 'GET']);
+    assert.equal(retry.messageSid, first.messageSid);
+    assert.equal(fake.conversation(ref.conversationSid).messages.length, 1);
   });
 
   it('hands the conversation to Flex with routing and task attributes, and reuses a live handoff', async () => {

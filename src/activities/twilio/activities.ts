@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { type FlexPort } from './port';
 import { toActivityFailure } from './retry-policy';
 
@@ -10,7 +11,9 @@ export function createTwilioActivities(port: FlexPort) {
     ensureFlexConversation: (input: Parameters<FlexPort['ensureConversation']>[0]) =>
       mapped('ensureFlexConversation', () => port.ensureConversation(input)),
     postCustomerMessage: (input: Parameters<FlexPort['postCustomerMessage']>[0]) =>
-      mapped('postCustomerMessage', () => port.postCustomerMessage(input)),
+      mapped('postCustomerMessage', () =>
+        port.postCustomerMessage(firstAttempt() ? { ...input, firstAttempt: true } : input),
+      ),
     handToFlex: (input: Parameters<FlexPort['handToFlex']>[0]) =>
       mapped('handToFlex', () => port.handToFlex(input)),
     escalateFlexTask: (input: Parameters<FlexPort['escalate']>[0]) =>
@@ -27,6 +30,15 @@ export function createTwilioActivities(port: FlexPort) {
 }
 
 export type TwilioActivities = ReturnType<typeof createTwilioActivities>;
+
+/** Whether this is an activity's first attempt; outside an activity (the adapter's tests) it counts as a retry. */
+function firstAttempt(): boolean {
+  try {
+    return Context.current().info.attempt <= 1;
+  } catch {
+    return false;
+  }
+}
 
 async function mapped<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {

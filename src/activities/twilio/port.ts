@@ -91,6 +91,11 @@ export interface FlexPort {
     attachments: Attachment[];
     /** The Discord message id, stored in the message attributes so a retry can find and skip it. */
     dedupeKey: string;
+    /**
+     * True on an activity's first attempt: nothing can have posted this message yet, so the look-up a retry needs
+     * is skipped (one Twilio request per message instead of two).
+     */
+    firstAttempt?: boolean;
   }): Promise<{ messageSid: string; /** Its index in the conversation. */ index?: number }>;
   handToFlex(input: {
     conversation: FlexConversationRef;

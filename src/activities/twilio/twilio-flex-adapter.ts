@@ -96,10 +96,13 @@ export class TwilioFlexAdapter implements FlexPort {
     input: Parameters<FlexPort['postCustomerMessage']>[0],
   ): Promise<{ messageSid: string; index?: number }> {
     const messages = this.conversation(input.conversation.conversationSid).messages;
-    // A retried activity may have posted already: look for the Discord message id among the latest messages.
-    const recent = await messages.list({ order: 'desc', limit: 30 });
-    const already = recent.find((m) => parseAttributes(m.attributes).discordMessageId === input.dedupeKey);
-    if (already) return { messageSid: already.sid, index: already.index };
+    // A retried activity may have posted already (its answer lost): look for the Discord message id among the
+    // latest messages. A first attempt has nothing to find.
+    if (!input.firstAttempt) {
+      const recent = await messages.list({ order: 'desc', limit: 30 });
+      const already = recent.find((m) => parseAttributes(m.attributes).discordMessageId === input.dedupeKey);
+      if (already) return { messageSid: already.sid, index: already.index };
+    }
     const created = await messages.create({
       author: input.conversation.customerIdentity,
       body: messageBody(input.text, input.attachments),
