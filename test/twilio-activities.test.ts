@@ -108,16 +108,16 @@ describe('Twilio Flex activities against the local Twilio fake', () => {
     };
     const messagesPath = `/Conversations/${ref.conversationSid}/Messages`;
     const requests = () => fake.requests.filter((r) => r.path.endsWith(messagesPath)).map((r) => r.method);
-    const first = await new MockActivityEnvironment({ attempt: 1 }).run(
+    const first = (await new MockActivityEnvironment({ attempt: 1 }).run(
       activities.postCustomerMessage,
       input,
-    );
+    )) as { messageSid: string };
     assert.deepEqual(requests(), ['POST'], 'a first attempt cannot have posted: no look-up');
     // The answer was lost and the activity runs again: it finds its post instead of posting twice.
-    const retry = await new MockActivityEnvironment({ attempt: 2 }).run(
+    const retry = (await new MockActivityEnvironment({ attempt: 2 }).run(
       activities.postCustomerMessage,
       input,
-    );
+    )) as { messageSid: string };
     assert.deepEqual(requests(), ['POST', 'GET']);
     assert.equal(retry.messageSid, first.messageSid);
     assert.equal(fake.conversation(ref.conversationSid).messages.length, 1);
