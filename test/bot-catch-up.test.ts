@@ -87,4 +87,51 @@ describe('nothing lost while the bot is down', function () {
       'after the reconnect',
     ]);
   });
+
+  // Found by `npm run chaos`: with the bot killed under load, its catch-up took longer than live messages wait for
+  // it; a live message moved the conversation's Discord cursor past the missed ones, and the catch-up (or its retry)
+  // then read after the new cursor and never found them.
+  it('relays what was written while the bot was down even when a live message goes first because the catch-up failed', async () => {
+    discord = await new FakeDiscord().start();
+    const acme = discord.addGuild('Acme');
+    const ana = discord.addUser('ana').id;
+    discord.addMember(acme.guild.id, ana);
+    system = await startFlexcordSystem(discord);
+    const { twilio, ctx } = system;
+    const workflowId = supportWorkflowId(acme.guild.id, ana);
+    await discord.waitForReply(discord.runSlashCommand(ana, acme.supportChannel.id, 'helpme'));
+    discord.userSendsDm(ana, 'I want to talk to a human please');
+    const task = await eventually(() => {
+      const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
+      assert.ok(t, 'a Flex task for the workflow');
+      return t;
+    });
+    const conversation = twilio.conversation(task.attributes.conversationSid as string);
+    await eventually(async () =>
+      assert.equal((await getConversationState(ctx.client, workflowId)).phase, 'waiting_for_agent'),
+    );
+    const fromUser = () => conversation.messages.filter((m) => m.author === customer(ana)).map((m) => m.body);
+
+    await system.stopBot();
+    discord.userSendsDm(ana, 'written while the bot was down');
+    // The worker is down too when the bot comes back: the catch-up cannot ask the conversation where it stopped.
+    await system.stopWorker();
+    await system.startBot();
+    // The catch-up fails (its queries time out after 10 s) and is tried again after 5 s; a live message waits for
+    // the second try, which fails too, then goes to the conversation (a signal needs no worker), before the third.
+    await new Promise((r) => setTimeout(r, 16_000));
+    discord.userSendsDm(ana, 'written after the bot came back');
+    await new Promise((r) => setTimeout(r, 14_000));
+    await system.startWorker();
+    await eventually(
+      () =>
+        assert.deepEqual(fromUser().sort(), [
+          'written after the bot came back',
+          'written while the bot was down',
+        ]),
+      60_000,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(fromUser().length, 2, 'each once');
+  });
 });

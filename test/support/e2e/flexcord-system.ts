@@ -28,6 +28,9 @@ export interface FlexcordSystem {
   stopBot(): Promise<void>;
   /** Starts the bot role again, as a restart or a new deployment does. */
   startBot(): Promise<void>;
+  /** Stops the worker role alone: signals still reach Temporal, but nothing runs or answers queries. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,15 +110,22 @@ export async function startFlexcordSystem(
     const bot = roles.findIndex((r) => r.name === 'bot');
     if (bot >= 0) await roles.splice(bot, 1)[0]!.stop();
   };
-  try {
+  const startWorker = async () => {
     roles.push(await startWorkerRole({ ...ctx, logger: logger.child({ role: 'worker' }) }));
+  };
+  const stopWorker = async () => {
+    const worker = roles.findIndex((r) => r.name === 'worker');
+    if (worker >= 0) await roles.splice(worker, 1)[0]!.stop();
+  };
+  try {
+    await startWorker();
     roles.push(await startWebhooksRole({ ...ctx, logger: logger.child({ role: 'webhooks' }) }));
     await startBot();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { config, twilio, ctx, stopBot, startBot, stop };
+  return { config, twilio, ctx, stopBot, startBot, stopWorker, startWorker, stop };
 }
 
 export { eventually } from '../conversation-helpers';
