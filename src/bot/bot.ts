@@ -25,10 +25,10 @@ export async function startBot(client: Client, deps: BotDeps, token: string): Pr
     void dispatchInteraction(interaction, ctx);
   });
   const recent = new RecentMessages();
-  const route = async (message: Message) => {
+  const route = async (message: Message, options: { fromCatchUp?: boolean } = {}) => {
     if (!recent.add(message.id)) return;
     try {
-      await routeMessage(message, ctx);
+      await routeMessage(message, ctx, options);
     } catch (err) {
       // The message stays in Discord; the user can repeat it. Logged with ids only, never the content.
       log.error({ err, messageId: message.id, channelId: message.channelId }, 'could not route a message');
@@ -43,7 +43,8 @@ export async function startBot(client: Client, deps: BotDeps, token: string): Pr
   const runCatchUp = async (attempt: number): Promise<void> => {
     if (stopped) return;
     try {
-      const done = await catchUp(ctx, route);
+      const done = await catchUp(ctx, (message) => route(message, { fromCatchUp: true }));
+      ctx.caughtUp = true;
       log.info(done, 'caught up on messages sent while the bot was away');
     } catch (err) {
       // Temporal or the worker is not answering yet: live messages go on, the catch-up is tried again.
@@ -56,6 +57,7 @@ export async function startBot(client: Client, deps: BotDeps, token: string): Pr
   };
   client.on(Events.ShardReady, () => {
     clearTimeout(retry);
+    ctx.caughtUp = false;
     catchingUp = catchingUp.then(() => runCatchUp(0));
   });
   client.on(Events.MessageCreate, (message) => {

@@ -15,7 +15,11 @@ export type RouteOutcome = 'routed' | 'ignored' | 'no_guild' | 'asked' | 'refuse
  * own messages, other bots, staff writing in a thread, ordinary channels) is ignored. A DM from a user with
  * conversations in several servers is not guessed: the bot asks which server, with a select menu.
  */
-export async function routeMessage(message: Message, ctx: BotContext): Promise<RouteOutcome> {
+export async function routeMessage(
+  message: Message,
+  ctx: BotContext,
+  options: { fromCatchUp?: boolean } = {},
+): Promise<RouteOutcome> {
   if (message.author.bot || message.system) return 'ignored';
   if (message.channel.type === ChannelType.DM) {
     const guilds = await guildsForDm(ctx.client, ctx.deps, message.author.id);
@@ -28,10 +32,10 @@ export async function routeMessage(message: Message, ctx: BotContext): Promise<R
       await askWhichGuild(message, guilds, ctx);
       return 'asked';
     }
-    return routeToGuild(message, guilds[0]!, ctx);
+    return routeToGuild(message, guilds[0]!, ctx, options);
   }
   if (message.channel.type === ChannelType.PrivateThread && isUsersSupportThread(message))
-    return routeToGuild(message, message.guildId!, ctx);
+    return routeToGuild(message, message.guildId!, ctx, options);
   return 'ignored';
 }
 
@@ -40,6 +44,7 @@ export async function routeToGuild(
   message: Message,
   guildId: string,
   ctx: BotContext,
+  options: { fromCatchUp?: boolean } = {},
 ): Promise<RouteOutcome> {
   const channel: DiscordChannelRef = {
     channelId: message.channelId,
@@ -78,6 +83,8 @@ export async function routeToGuild(
       size: a.size,
     })),
     sentAt: message.createdAt.toISOString(),
+    // The catch-up reads in order after the cursor; a live message before it is done must leave the cursor alone.
+    ...(ctx.caughtUp === false && !options.fromCatchUp ? { beforeCatchUp: true } : {}),
   };
   await ctx.deps.conversations.userMessage(input, event);
   return 'routed';

@@ -12,6 +12,11 @@ import { type BotDeps } from './bot-deps';
 export interface BotContext {
   deps: BotDeps;
   client: Client;
+  /**
+   * False from the start of a new gateway session until its catch-up has read back what was missed: messages routed
+   * meanwhile say so (`beforeCatchUp`), so they do not move a conversation's Discord cursor past the missed ones.
+   */
+  caughtUp?: boolean;
 }
 
 /** One slash command: its registration JSON and its handler (thin: it calls shared operations). */

@@ -93,6 +93,11 @@ export interface UserMessageEvent {
   text: string;
   attachments: Attachment[];
   sentAt: string;
+  /**
+   * Routed live before the bot's new gateway session had read back what it missed: the conversation must not move
+   * its Discord cursor past it, or the catch-up (or its retry) would start after messages it never read.
+   */
+  beforeCatchUp?: boolean;
 }
 
 export interface UserActionEvent {

@@ -199,7 +199,7 @@ export class ConversationModel {
     const id = `${item.kind}:${item.event.eventId}`;
     if (this.seen.has(id)) return false;
     this.seen.add(id);
-    if (item.kind === 'user_message') this.sawDiscordMessage(item.event.eventId);
+    if (item.kind === 'user_message' && !item.event.beforeCatchUp) this.sawDiscordMessage(item.event.eventId);
     this.state.seenEventIds.push(id);
     if (this.state.seenEventIds.length > MAX_SEEN_EVENT_IDS) {
       const dropped = this.state.seenEventIds.shift();
