@@ -6,6 +6,8 @@ import { Router } from 'express';
 import pino from 'pino';
 import { REST } from '@discordjs/rest';
 import { msToTs } from '@temporalio/common/lib/time';
+import { Worker } from '@temporalio/worker';
+import { workflowTracingSinks } from '../src/observability/workflow-tracing';
 import { createDiagnosticsActivities } from '../src/activities/diagnostics';
 import { setupChannels } from '../src/bot/setup-channels';
 import { openCaseDatabase, openCaseStore } from '../src/cases';
@@ -26,7 +28,7 @@ import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
 import { twilioWebhookRouters } from '../src/webhooks/twilio/mount';
 import { freePort } from './support/free-port';
-import { testEnv } from './support/global-fixtures';
+import { testEnv, workflowBundle } from './support/global-fixtures';
 import { uniqueTaskQueue, withWorker } from './support/worker';
 
 /*
@@ -378,6 +380,23 @@ describe('flexcord doctor', function () {
       assert.match(
         check(results, 'temporal.worker').detail,
         /no worker ran a self-test workflow .* within 2 s \(recently seen: /,
+      );
+    });
+
+    it('a worker that does not serve the Discord send queue fails, since nothing it posts would reach Discord', async () => {
+      const queue = uniqueTaskQueue('doctor-no-sends');
+      const worker = await Worker.create({
+        connection: testEnv().nativeConnection,
+        taskQueue: queue,
+        workflowBundle: await workflowBundle(),
+        activities: createDiagnosticsActivities({ workerIdentity: 'half-a-worker' }),
+        sinks: workflowTracingSinks(),
+      });
+      const results = await worker.runUntil(doctor({ TEMPORAL_TASK_QUEUE: queue }));
+      assertOnlyFailed(results, ['temporal.worker']);
+      assert.match(
+        check(results, 'temporal.worker').detail,
+        /no worker polls the Discord send queue .*-discord-sends/,
       );
     });
 
