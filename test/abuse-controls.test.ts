@@ -307,7 +307,7 @@ describe('abuse controls in the Discord bot (real discord.js against the Discord
 });
 
 describe('blocks through the API and the CLI', function () {
-  this.timeout(60_000);
+  this.timeout(120_000); // starts `flexcord` several times, each seconds of start-up on a loaded machine
 
   it('blocks, lists and unblocks within the token’s servers', async () => {
     const opened = await tempCaseStore();

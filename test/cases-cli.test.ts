@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '..', 'bin', 'flexcord.js');
 
 describe('flexcord cases (CLI)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000); // each test starts `flexcord` several times, each seconds of start-up on a loaded machine
   let dir: string;
   let store: SqlCaseStore;
   let close: () => Promise<void>;

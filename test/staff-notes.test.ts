@@ -74,7 +74,7 @@ describeOnEachDialect('staff notes in the case store', (open) => {
 });
 
 describe('staff notes', function () {
-  this.timeout(60_000);
+  this.timeout(120_000); // the CLI tests start `flexcord` several times, each seconds of start-up on a loaded machine
 
   it('are added through the API to support cases and reports, shown with the case, and never DM the reporter', async () => {
     const opened = await tempCaseStore();
