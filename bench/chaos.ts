@@ -1,6 +1,6 @@
 import { startBenchSystem } from './system/bench-system';
 import { type ChaosPhase, type ChaosResult, runChaos, sleep } from './system/chaos-run';
-import { markdownTable, ms, runContext, writeResults } from './system/report';
+import { endContext, markdownTable, ms, runContext, writeResults } from './system/report';
 import { addUsers, bringToAgents } from './system/world';
 
 /*
@@ -101,10 +101,10 @@ async function main() {
     await bench.stop({ keep: failed || process.env.BENCH_KEEP === '1' });
   }
   if (!result) process.exit(2);
-  report(context, result, failedStarts);
+  await report(context, result, failedStarts);
 }
 
-function report(context: Record<string, unknown>, result: ChaosResult, failedStarts: string[]) {
+async function report(context: Record<string, unknown>, result: ChaosResult, failedStarts: string[]) {
   const rows = [...result.rows, result.total].map((r) => [
     r.fault,
     r.messages,
@@ -137,12 +137,22 @@ function report(context: Record<string, unknown>, result: ChaosResult, failedSta
       `inconsistent cases.`,
     ...(result.total.orderExamples.length > 0 ? ['', 'Out of order, for example:'] : []),
     ...result.total.orderExamples.slice(0, 10).map((e) => `- ${e}`),
+    ...(result.total.lostExamples.length > 0 ? ['', 'Lost:'] : []),
+    ...result.total.lostExamples.slice(0, 10).map((e) => `- ${e}`),
     ...result.wrongPhase.slice(0, 10).map((w) => `- ${w}`),
     ...result.inconsistentCases.slice(0, 10).map((c) => `- ${c}`),
   ].join('\n');
-  const files = writeResults(
+  const files = await writeResults(
     'chaos',
-    { context, conversations: CONVERSATIONS, messages: MESSAGES, seed: SEED, ...result, failedStarts, met },
+    {
+      context: { ...context, ...endContext() },
+      conversations: CONVERSATIONS,
+      messages: MESSAGES,
+      seed: SEED,
+      ...result,
+      failedStarts,
+      met,
+    },
     markdown,
   );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);

@@ -1,7 +1,7 @@
 import { startBenchSystem } from './system/bench-system';
 import { drain, driveLoad } from './system/load';
 import { RelayLedger } from './system/relay-ledger';
-import { barChartSvg, markdownTable, ms, runContext, writeResults } from './system/report';
+import { endContext, markdownTable, ms, runContext, writeResults } from './system/report';
 import { StatsWindow } from './system/window-stats';
 import { addUsers, bringToAgents } from './system/world';
 
@@ -29,7 +29,6 @@ async function main() {
   const { fakes } = bench;
   let result: Record<string, unknown> | undefined;
   let markdown = '';
-  const charts: Record<string, string> = {};
   try {
     const setupStart = Date.now();
     const users = addUsers(fakes, CONVERSATIONS, 'throughput-user-');
@@ -147,16 +146,14 @@ async function main() {
           .join(', ') +
         '.',
     ].join('\n');
-    charts.rate = barChartSvg({
-      title: `Discord posts per second (${WORKERS} workers, limit ${GLOBAL_LIMIT}/s)`,
-      categories: perSecond.map((_, i) => String(i)),
-      series: [{ name: 'posts per second', values: perSecond.map((n) => n ?? 0) }],
-      unit: 'posts/s',
-    });
   } finally {
     await bench.stop();
   }
-  const files = writeResults('discord-throughput', result, markdown, charts);
+  const files = await writeResults(
+    'discord-throughput',
+    { ...result, context: { ...context, ...endContext() } },
+    markdown,
+  );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);
   process.exitCode = result?.met ? 0 : 1;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { FakeDiscord } from '../src/sandbox/discord';
 import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
-import { markdownTable, runContext, writeResults } from './system/report';
+import { endContext, markdownTable, runContext, writeResults } from './system/report';
 
 /*
  * `npm run bench -- fakes`: the Discord and Twilio fakes alone, driven as hard as they go, so the other benchmarks
@@ -175,7 +175,11 @@ async function main() {
       ]),
     ),
   ].join('\n');
-  const files = writeResults('fakes', { context, seconds: SECONDS, rows }, markdown);
+  const files = await writeResults(
+    'fakes',
+    { context: { ...context, ...endContext() }, seconds: SECONDS, rows },
+    markdown,
+  );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);
 }
 

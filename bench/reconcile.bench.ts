@@ -12,6 +12,7 @@ import {
   stableUnit,
   type ReconcileClock,
 } from '../src/workflows/support/reconcile-policy';
+import { endContext, markdownTable, runContext, writeResults } from './system/report';
 
 /*
  * Goal (issue 9 item 11): reconciliation's Twilio requests per minute per 1,000 conversations with an agent, the
@@ -80,6 +81,7 @@ function seeded(seed: number): () => number {
 }
 
 async function main(): Promise<void> {
+  const context = runContext();
   const fake = await new FakeTwilio().start();
   // Nobody listens for webhooks here: the scenario decides which ones "arrived".
   fake.dropWebhooks(Number.MAX_SAFE_INTEGER);
@@ -247,7 +249,67 @@ async function main(): Promise<void> {
     const foundAll = after.found >= findable;
     const boundS = MAX_SECONDS * 1.2;
     const withinBound = after.latenciesS.every((s) => s <= boundS);
-    if (ratio > AIM_RATIO || !foundAll || !withinBound || fake.specViolations.length > 0) {
+    const met = ratio <= AIM_RATIO && foundAll && withinBound && fake.specViolations.length === 0;
+    const rows = POLICIES.map((p) => {
+      const t = tallies.get(p)!;
+      return {
+        policy: p,
+        requestsPerMinutePer1000: Math.round(perThousand(t)),
+        reads: t.reads,
+        requestsPerRead: Number((t.requests / Math.max(1, t.reads)).toFixed(2)),
+        lostFound: t.found,
+        findAfterMeanS: Math.round(
+          t.latenciesS.reduce((a, b) => a + b, 0) / Math.max(1, t.latenciesS.length),
+        ),
+        findAfterMaxS: Math.round(Math.max(0, ...t.latenciesS)),
+      };
+    });
+    const markdown = [
+      `Reconciliation: ${CONVERSATIONS} conversations with an agent, ${MINUTES} simulated minutes, ${messageEvents} ` +
+        `agent messages, ${lostCount} webhooks lost (${LOSS * 100}%); fixed interval ${BASE_SECONDS} s, adaptive up to ` +
+        `${MAX_SECONDS} s (${String(context.date)}, load average at start ${(context.loadAverageAtStart as number[]).join(' ')}).`,
+      '',
+      markdownTable(
+        [
+          'policy',
+          'Twilio requests/min per 1,000',
+          'reads',
+          'requests per read',
+          'lost webhooks found',
+          'found after: mean',
+          'max',
+        ],
+        rows.map((r) => [
+          r.policy,
+          r.requestsPerMinutePer1000,
+          r.reads,
+          r.requestsPerRead,
+          `${r.lostFound}/${lostCount}`,
+          `${r.findAfterMeanS} s`,
+          `${r.findAfterMaxS} s`,
+        ]),
+      ),
+      '',
+      `Adaptive ÷ fixed requests: ${ratio.toFixed(3)} (aim ≤ ${AIM_RATIO}); lost webhooks found by the adaptive ` +
+        `schedule: ${after.found} of the ${findable} findable within the hour, all within ${boundS} s: ${withinBound}; ` +
+        `spec violations at the fake: ${fake.specViolations.length}: ${met ? 'met' : 'missed'}.`,
+    ].join('\n');
+    await writeResults(
+      'reconcile',
+      {
+        context: { ...context, ...endContext() },
+        conversations: CONVERSATIONS,
+        minutes: MINUTES,
+        messageEvents,
+        lostWebhooks: lostCount,
+        rows,
+        ratio,
+        findable,
+        met,
+      },
+      markdown,
+    );
+    if (!met) {
       console.log(
         `MISSED AIM: ratio ${ratio.toFixed(3)}, found ${after.found} of ${findable} findable lost webhooks, all within ${boundS} s: ${withinBound}, spec violations: ${fake.specViolations.length}`,
       );

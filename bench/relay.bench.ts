@@ -3,7 +3,7 @@ import { directForwarder } from './system/direct-world';
 import { startBenchSystem } from './system/bench-system';
 import { drain, driveLoad, type LoadResult } from './system/load';
 import { type BenchConversation, type DeliveryCount, percentile, RelayLedger } from './system/relay-ledger';
-import { barChartSvg, markdownTable, ms, runContext, writeResults, type ChartSeries } from './system/report';
+import { endContext, markdownTable, ms, runContext, writeResults } from './system/report';
 import { type RoleProcess } from './system/role-process';
 import { StatsWindow, type WindowStats } from './system/window-stats';
 import { addUsers, bringToAgents } from './system/world';
@@ -28,11 +28,21 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
  */
 const DISCORD_GLOBAL_LIMIT = 400;
 const AIM_RATIO = 2;
+const DISTRIBUTION_POINTS = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97, 98, 99, 99.5, 99.9, 100];
 
 interface StepResult {
   design: 'flexcord' | 'direct';
   load: LoadResult;
-  directions: Record<string, Omit<DeliveryCount, 'latenciesMs'> & { p50: number; p95: number; p99: number }>;
+  directions: Record<
+    string,
+    Omit<DeliveryCount, 'latenciesMs'> & {
+      p50: number;
+      p95: number;
+      p99: number;
+      /** [percentile, ms]: the latency distribution, for the chart. */
+      distribution: [number, number][];
+    }
+  >;
   stats: WindowStats;
 }
 
@@ -102,6 +112,7 @@ async function main() {
           p50: percentile(latenciesMs, 50),
           p95: percentile(latenciesMs, 95),
           p99: percentile(latenciesMs, 99),
+          distribution: DISTRIBUTION_POINTS.map((p) => [p, percentile(latenciesMs, p)]),
         };
       }
       const step = { design, load, directions, stats };
@@ -122,10 +133,10 @@ async function main() {
     await direct?.kill();
     await stop();
   }
-  report(context, steps);
+  await report({ ...context, ...endContext() }, steps);
 }
 
-function report(context: Record<string, unknown>, steps: StepResult[]) {
+async function report(context: Record<string, unknown>, steps: StepResult[]) {
   const rows: (string | number)[][] = [];
   for (const s of steps) {
     for (const [direction, d] of Object.entries(s.directions)) {
@@ -222,34 +233,10 @@ function report(context: Record<string, unknown>, steps: StepResult[]) {
       cpuRows,
     ),
   ].join('\n');
-  const charts: Record<string, string> = {};
-  for (const direction of ['user_to_agent', 'agent_to_user']) {
-    const series: ChartSeries[] = [];
-    for (const design of ['direct', 'flexcord'] as const) {
-      for (const p of ['p50', 'p99'] as const) {
-        series.push({
-          name: `${design} ${p}`,
-          values: RATES.map(
-            (rate) =>
-              steps.find((s) => s.design === design && s.load.targetRate === rate)?.directions[direction]?.[
-                p
-              ] ?? 0,
-          ),
-        });
-      }
-    }
-    charts[direction] = barChartSvg({
-      title: `Relay latency, ${direction.replace(/_/g, ' ')} (${USERS} users)`,
-      categories: RATES.map((r) => `${r} msg/s`),
-      series,
-      unit: 'ms',
-    });
-  }
-  const files = writeResults(
+  const files = await writeResults(
     'relay',
     { context, users: USERS, seconds: SECONDS, steps, verdicts, aimMet },
     markdown,
-    charts,
   );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);
   process.exitCode = aimMet ? 0 : 1;

@@ -1,7 +1,7 @@
 import { type BenchSystem, startBenchSystem } from './system/bench-system';
 import { drain, driveLoad } from './system/load';
 import { percentile, RelayLedger } from './system/relay-ledger';
-import { markdownTable, mib, ms, runContext, writeResults } from './system/report';
+import { endContext, markdownTable, mib, ms, runContext, writeResults } from './system/report';
 import { StatsWindow, type WindowStats } from './system/window-stats';
 import { addUsers, bringToAgents, poll } from './system/world';
 
@@ -132,7 +132,7 @@ async function main() {
   } finally {
     await bench.stop();
   }
-  report(context, agents, bots, stages, relay);
+  await report(context, agents, bots, stages, relay);
 }
 
 /** Users ask at OPEN_RATE per second; resolves when every one has the bot's answer in their DM. */
@@ -178,7 +178,7 @@ function log(stage: Stage) {
   console.log(JSON.stringify(stage));
 }
 
-function report(
+async function report(
   context: Record<string, unknown>,
   agents: number,
   bots: number,
@@ -242,7 +242,11 @@ function report(
         )
       : '',
   ].join('\n');
-  const files = writeResults('scale', { context, agents, bots, stages, relay }, markdown);
+  const files = await writeResults(
+    'scale',
+    { context: { ...context, ...endContext() }, agents, bots, stages, relay },
+    markdown,
+  );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);
 }
 

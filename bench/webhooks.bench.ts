@@ -7,7 +7,7 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { SUPPORT_WORKFLOW_TYPE } from '../src/shared/support-messages';
 import type { StartSupportInput, SupportTimings } from '../src/shared/support-types';
 import { freePort } from '../test/support/free-port';
-import { markdownTable, runContext, writeResults } from './system/report';
+import { endContext, markdownTable, runContext, writeResults } from './system/report';
 import { RoleProcess, until } from './system/role-process';
 import { TemporalServer } from './system/temporal-server';
 import { StatsWindow } from './system/window-stats';
@@ -223,9 +223,9 @@ async function main() {
         .map(([p, c]) => `${p} ${c}`)
         .join(', ')}.`,
   ].join('\n');
-  const files = writeResults(
+  const files = await writeResults(
     'webhooks',
-    { context, rate: RATE, rounds, flexcordP99, bareP99, ratio, met, stats },
+    { context: { ...context, ...endContext() }, rate: RATE, rounds, flexcordP99, bareP99, ratio, met, stats },
     markdown,
   );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);

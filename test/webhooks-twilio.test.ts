@@ -142,6 +142,8 @@ describe('Twilio webhooks: POST /twilio/conversations and /twilio/taskrouter', (
           text: "Hi! I've reset your 2FA, please try logging in again.",
           attachments: [],
           sentAt: '2026-08-20T14:03:22.510Z',
+          // Its place in the conversation: one that skips a number makes the workflow look for a lost message.
+          index: 4,
         },
       },
     ]);

@@ -28,6 +28,7 @@ export interface ChaosRow {
   worstDelayMs: number;
   p99Ms: number;
   orderExamples: string[];
+  lostExamples: string[];
 }
 
 export interface ChaosResult {
@@ -118,6 +119,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       worstDelayMs: Math.max(0, ...counts.map((c) => c.worstDelayMs)),
       p99Ms: percentile(latencies, 99),
       orderExamples: counts.flatMap((c) => c.orderExamples),
+      lostExamples: counts.flatMap((c) => c.lostExamples),
     };
   };
   const rows = phases.map((p) => row(p.fault, (label) => label === p.fault));

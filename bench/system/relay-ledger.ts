@@ -40,6 +40,8 @@ export interface DeliveryCount {
   worstDelayMs: number;
   /** A few of the out-of-order arrivals, to say what went wrong: `<conversation>: seq 7 after seq 9 (...)`. */
   orderExamples: string[];
+  /** A few of the lost messages: direction, conversation, seq, phase and when it was sent. */
+  lostExamples: string[];
 }
 
 const TOKEN = /\[m:([a-z0-9-]+)\]/g;
@@ -122,6 +124,7 @@ export class RelayLedger {
       latenciesMs: [],
       worstDelayMs: 0,
       orderExamples: [],
+      lostExamples: [],
     };
     const byConversation = new Map<number, Arrival[]>();
     const copiesOf = new Map<string, Arrival[]>();
@@ -142,6 +145,10 @@ export class RelayLedger {
       const copies = copiesOf.get(s.token) ?? [];
       if (copies.length === 0) {
         result.lost += 1;
+        if (result.lostExamples.length < 10)
+          result.lostExamples.push(
+            `${direction} #${s.conversation}: seq ${s.seq} [m:${s.token}] (${s.label}, sent ${new Date(s.sentAt).toISOString()})`,
+          );
         continue;
       }
       result.delivered += 1;

@@ -34,7 +34,9 @@ export interface SupportActivities {
 
   // Twilio Flex
   ensureFlexConversation(input: FlexInput<'ensureConversation'>): Promise<FlexConversationRef>;
-  postCustomerMessage(input: FlexInput<'postCustomerMessage'>): Promise<{ messageSid: string }>;
+  postCustomerMessage(
+    input: FlexInput<'postCustomerMessage'>,
+  ): Promise<{ messageSid: string; index?: number }>;
   handToFlex(input: FlexInput<'handToFlex'>): Promise<FlexHandoffRef>;
   escalateFlexTask(input: FlexInput<'escalate'>): Promise<void>;
   /** What the webhooks may have missed: agent messages after the cursor, agents present, conversation state. */

@@ -131,6 +131,11 @@ export interface AgentMessageEvent {
   text: string;
   attachments: Attachment[];
   sentAt: string;
+  /**
+   * The message's Index in the Twilio conversation, from the webhook: one the workflow has not reached yet says an
+   * earlier message may be missing (its webhook lost). Absent in signals from before it was sent.
+   */
+  index?: number;
 }
 
 export interface FlexClosedEvent extends FlexEventOrigin {

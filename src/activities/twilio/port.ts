@@ -91,7 +91,7 @@ export interface FlexPort {
     attachments: Attachment[];
     /** The Discord message id, stored in the message attributes so a retry can find and skip it. */
     dedupeKey: string;
-  }): Promise<{ messageSid: string }>;
+  }): Promise<{ messageSid: string; /** Its index in the conversation. */ index?: number }>;
   handToFlex(input: {
     conversation: FlexConversationRef;
     workflowId: string;

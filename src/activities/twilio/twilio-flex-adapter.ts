@@ -94,18 +94,18 @@ export class TwilioFlexAdapter implements FlexPort {
 
   async postCustomerMessage(
     input: Parameters<FlexPort['postCustomerMessage']>[0],
-  ): Promise<{ messageSid: string }> {
+  ): Promise<{ messageSid: string; index?: number }> {
     const messages = this.conversation(input.conversation.conversationSid).messages;
     // A retried activity may have posted already: look for the Discord message id among the latest messages.
     const recent = await messages.list({ order: 'desc', limit: 30 });
     const already = recent.find((m) => parseAttributes(m.attributes).discordMessageId === input.dedupeKey);
-    if (already) return { messageSid: already.sid };
+    if (already) return { messageSid: already.sid, index: already.index };
     const created = await messages.create({
       author: input.conversation.customerIdentity,
       body: messageBody(input.text, input.attachments),
       attributes: JSON.stringify({ discordMessageId: input.dedupeKey }),
     });
-    return { messageSid: created.sid };
+    return { messageSid: created.sid, index: created.index };
   }
 
   async handToFlex(input: Parameters<FlexPort['handToFlex']>[0]): Promise<FlexHandoffRef> {

@@ -21,6 +21,8 @@ export const conversationEventSchema = z.discriminatedUnion('EventType', [
     Author: z.string().default(''),
     Body: z.string().default(''),
     DateCreated: z.string().optional(),
+    // Optional like ChatServiceSid: a missing one only costs the check for an earlier lost message.
+    Index: z.coerce.number().int().nonnegative().optional(),
     Attributes: jsonText,
     Media: jsonText,
   }),
@@ -99,6 +101,7 @@ export function mapConversationEvent(
           text,
           attachments,
           sentAt: normaliseDate(event.DateCreated),
+          ...(event.Index !== undefined ? { index: event.Index } : {}),
         },
       };
     }

@@ -75,6 +75,11 @@ const FLEX_TRANSFERS = 'flex-transfers';
 const AGENT_ONCE = 'agent-once';
 /** New Flex conversations name the customer by an HMAC of the Discord user id, not the id. */
 const OPAQUE_IDENTITY = 'twilio-opaque-identity';
+/**
+ * An agent's message whose Index skips one the workflow has not reached makes it read Flex first and relay the
+ * missing messages (lost webhooks) before it; before, they went out after it, at the next reconciliation.
+ */
+const FLEX_MESSAGE_ORDER = 'flex-message-order';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -316,13 +321,15 @@ export class ConversationActions {
     await this.appendTranscript([entry]);
     if (!conversation) return;
     try {
-      const { messageSid } = await flex.postCustomerMessage({
+      const { messageSid, index } = await flex.postCustomerMessage({
         conversation,
         text: event.text,
         attachments: event.attachments,
         dedupeKey: event.eventId,
       });
       this.revisions.rememberToFlex(event.eventId, { text: messageSid, files: [] });
+      // The customer's messages take their places among the indexes too: the next agent message follows on.
+      if (index !== undefined && patched(FLEX_MESSAGE_ORDER)) this.reachedFlexIndex(index);
     } catch (err) {
       log.warn('could not relay a user message to Flex', { eventId: event.eventId, error: String(err) });
     }
@@ -612,6 +619,60 @@ export class ConversationActions {
       log.warn('agent message for a conversation that has no open case', { eventId: event.eventId });
       return;
     }
+    const { index, ...message } = event;
+    // Only webhooks carry the index (reconciliation's finds are already in order), and signals from before it none.
+    if (index === undefined || !patched(FLEX_MESSAGE_ORDER)) return this.relayAgentMessage(message);
+    await this.relayMissedBefore(index);
+    await this.relayAgentMessage(message);
+    this.reachedFlexIndex(index);
+  }
+
+  /**
+   * Twilio numbers a conversation's messages in the order it received them. A message whose index is past the next
+   * one the workflow knows of may have a predecessor whose webhook was lost (or the numbers merely skip, which
+   * Twilio allows): read Flex from the cursor and relay what is missing first, oldest first, so the user reads the
+   * agent's messages in the order they were written. A failed read leaves them to reconciliation, as before.
+   */
+  private async relayMissedBefore(index: number): Promise<void> {
+    const conversation = this.s.flexConversation;
+    const cursor = this.s.flexMessageCursor;
+    // Nothing read yet (the cursor is unknown): read, as reconciliation's first read would, and the cursor is set.
+    if (!conversation || (cursor !== undefined && index <= cursor + 1)) return;
+    let updates: Awaited<ReturnType<typeof flexReconcile.fetchFlexUpdates>>;
+    try {
+      // Only the messages matter here: what the workflow knows spares the reads that could tell nothing new.
+      updates = await flexReconcile.fetchFlexUpdates({
+        conversation,
+        afterMessageIndex: cursor,
+        known: { agentKeys: this.announcedAgents() },
+      });
+    } catch (err) {
+      log.warn('could not read the Flex conversation for messages before this one', { error: String(err) });
+      return;
+    }
+    if (this.s.flexConversation?.conversationSid !== conversation.conversationSid) return;
+    for (const { index: found, ...missed } of updates.messages) {
+      if (found >= index) break;
+      const known = sameAgent(this.s.agent?.identity, missed.agentIdentity) ? this.s.agent!.name : undefined;
+      const item = {
+        kind: 'agent_message' as const,
+        event: { ...missed, agentName: known ?? missed.agentName },
+      };
+      if (!this.model.markSeen(item)) continue;
+      log.info('found a message whose webhook was lost, before the next one', { eventId: missed.eventId });
+      await this.relayAgentMessage(item.event);
+    }
+    // Everything before `index` has been read now; later messages are left to their webhooks and reconciliation.
+    this.s.flexMessageCursor = Math.max(this.s.flexMessageCursor ?? -1, index - 1);
+  }
+
+  /** Moves the cursor over a message handled in order: the next one along, or one a read already passed. */
+  private reachedFlexIndex(index: number): void {
+    const cursor = this.s.flexMessageCursor;
+    if (cursor !== undefined && index === cursor + 1) this.s.flexMessageCursor = index;
+  }
+
+  private async relayAgentMessage(event: AgentMessageEvent): Promise<void> {
     // Webhooks can arrive out of order: a message from an agent means the agent is here. Someone already
     // introduced (an agent and a supervisor taking turns) is not introduced again.
     const unannounced = patched(AGENT_ONCE)

@@ -185,6 +185,17 @@ export class ConversationModel {
 
   /** Queues an event unless its idempotency key was seen before; returns whether it was new. */
   receive(item: InboxItem): boolean {
+    if (!this.markSeen(item)) return false;
+    this.inbox.push(item);
+    this.eventsThisRun += 1;
+    return true;
+  }
+
+  /**
+   * Records an event's idempotency key without queueing it, for one the main loop handles at once (a message read
+   * from Flex that must go out before the one being handled); returns whether it was new.
+   */
+  markSeen(item: InboxItem): boolean {
     const id = `${item.kind}:${item.event.eventId}`;
     if (this.seen.has(id)) return false;
     this.seen.add(id);
@@ -194,8 +205,6 @@ export class ConversationModel {
       const dropped = this.state.seenEventIds.shift();
       if (dropped !== undefined) this.seen.delete(dropped);
     }
-    this.inbox.push(item);
-    this.eventsThisRun += 1;
     return true;
   }
 

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createTwilioActivities } from '../src/activities/twilio/activities';
+import type { StartSupportInput } from '../src/shared/support-types';
+import {
+  getConversationState,
+  openSupportConversation,
+  sendUserAction,
+  sendUserMessage,
+} from '../src/temporal/support-client';
+import { type FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
+import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import { recordHistory } from './support/histories';
+import { testEnv } from './support/global-fixtures';
+import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
+import { withWorker } from './support/worker';
+
+/*
+ * Found by `npm run chaos`: an agent's reply whose webhook Twilio lost reached Discord after the replies that came
+ * after it, once reconciliation found it. Twilio numbers a conversation's messages (Index), so a reply whose
+ * number skips one the workflow has not seen says that one is missing: it must be read and relayed first.
+ */
+const AUTH_TOKEN = 'ord0c0ffee0c0ffee0c0ffee0c0ffee0';
+
+describe('agent replies reach Discord in the order the agent wrote them', function () {
+  this.timeout(90_000);
+  let twilio: TwilioHarness;
+  let fake: FakeTwilio;
+
+  beforeEach(async () => {
+    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
+    fake = twilio.fake;
+  });
+
+  afterEach(() => twilio.stop());
+
+  it('relays a reply whose webhook was lost before the reply after it, once each', async () => {
+    const client = testEnv().client;
+    const { activities: others, discord } = nonTwilioStandIns();
+    const suffix = randomUUID().slice(0, 8);
+    const input: StartSupportInput = {
+      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
+      // Reconciliation would find the lost reply within seconds, but only after the next one went out.
+      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 3, flexReconcileMaxSeconds: 3 },
+      preferThread: false,
+    };
+    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
+    const agentTexts = () => discord.filter((m) => m.kind === 'agent_message').map((m) => m.text);
+
+    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
+      await openSupportConversation(client, { taskQueue, input });
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'requestHuman',
+        event: { eventId: `rh-${suffix}` },
+      });
+      const conversationSid = await eventually(() => {
+        const task = [...fake.tasks.values()][0];
+        assert.ok(task, 'a Flex task exists');
+        return task.attributes.conversationSid as string;
+      }, 20_000);
+      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
+      await eventually(async () =>
+        assert.equal((await getConversationState(client, workflowId)).phase, 'with_agent'),
+      );
+
+      // Customer and agent take turns, as in any conversation, before the webhook is lost.
+      await sendUserMessage(client, {
+        taskQueue,
+        input,
+        event: {
+          eventId: `m1-${suffix}`,
+          text: 'The launcher crashes.',
+          attachments: [],
+          sentAt: new Date().toISOString(),
+        },
+      });
+      await eventually(() =>
+        assert.ok(
+          fake.conversation(conversationSid).messages.some((m) => m.body === 'The launcher crashes.'),
+        ),
+      );
+      await fake.agentReplies(conversationSid, 'Which version?');
+      await eventually(() => assert.deepEqual(agentTexts(), ['Which version?']));
+
+      fake.dropWebhooks(1);
+      const lost = await fake.agentReplies(conversationSid, 'Please reinstall the graphics driver.');
+      assert.equal(fake.deliveries.find((d) => d.params.MessageSid === lost.sid)?.outcome, 'dropped');
+      await fake.agentReplies(conversationSid, 'Then restart the launcher.');
+
+      await eventually(() => assert.equal(agentTexts().length, 3), 20_000);
+      assert.deepEqual(agentTexts(), [
+        'Which version?',
+        'Please reinstall the graphics driver.',
+        'Then restart the launcher.',
+      ]);
+      // Reconciliation reads again afterwards and finds nothing to relay twice.
+      const reads = () =>
+        fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`${conversationSid}/Messages`))
+          .length;
+      const readsBefore = reads();
+      await eventually(
+        () => assert.ok(reads() >= readsBefore + 1, 'another read of the conversation'),
+        20_000,
+      );
+      assert.equal(agentTexts().length, 3, 'nothing relayed twice');
+      await recordHistory(client, workflowId, 'support-flex-message-order-v1');
+    });
+  });
+});
