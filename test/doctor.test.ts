@@ -6,10 +6,14 @@ import { Router } from 'express';
 import pino from 'pino';
 import { REST } from '@discordjs/rest';
 import { msToTs } from '@temporalio/common/lib/time';
+import { Worker } from '@temporalio/worker';
+import { workflowTracingSinks } from '../src/observability/workflow-tracing';
 import { createDiagnosticsActivities } from '../src/activities/diagnostics';
 import { setupChannels } from '../src/bot/setup-channels';
 import { openCaseDatabase, openCaseStore } from '../src/cases';
 import { migrateCases } from '../src/cases/migrations';
+import { migrateFeedLedger } from '../src/activities/feeds/feed-migrations';
+import { migrateModeration } from '../src/moderation/migrations';
 import { type Config, loadConfig } from '../src/config';
 import { type CheckResult } from '../src/doctor/check';
 import {
@@ -26,7 +30,7 @@ import { createWebhookApp } from '../src/webhooks/app';
 import { listen, type RunningHttpServer } from '../src/webhooks/http-server';
 import { twilioWebhookRouters } from '../src/webhooks/twilio/mount';
 import { freePort } from './support/free-port';
-import { testEnv } from './support/global-fixtures';
+import { testEnv, workflowBundle } from './support/global-fixtures';
 import { uniqueTaskQueue, withWorker } from './support/worker';
 
 /*
@@ -129,8 +133,11 @@ describe('flexcord doctor', function () {
       TWILIO_API_BASE_URL: twilio.url,
     };
     const config = configFrom();
-    // The case store as a role leaves it: created and migrated.
-    await (await openCaseStore(config)).close();
+    // The case store as the roles leave it: created, and the cases', abuse controls' and feed ledger's tables migrated.
+    const store = await openCaseStore(config);
+    await migrateModeration(store.database.db);
+    await migrateFeedLedger(store.database.db);
+    await store.close();
     // The webhooks role's Twilio routes, mounted as the role mounts them, behind PUBLIC_BASE_URL.
     const logger = pino({ level: 'silent' });
     const app = createWebhookApp({
@@ -166,7 +173,7 @@ describe('flexcord doctor', function () {
     assert.match(check(results, 'discord.token').detail, /flexcord-bot/);
     assert.match(check(results, 'discord.servers').detail, /Acme/);
     assert.match(check(results, 'knowledgeBase').detail, /^\d+ articles/);
-    assert.match(check(results, 'caseStore').detail, /all 4 migrations applied/);
+    assert.match(check(results, 'caseStore').detail, /all 6 migrations applied/);
     assert.match(check(results, 'temporal.worker').detail, /doctor-test-worker/);
     assert.ok(check(results, `discord.channels.${guildId}`));
   });
@@ -381,6 +388,23 @@ describe('flexcord doctor', function () {
       );
     });
 
+    it('a worker that does not serve the Discord send queue fails, since nothing it posts would reach Discord', async () => {
+      const queue = uniqueTaskQueue('doctor-no-sends');
+      const worker = await Worker.create({
+        connection: testEnv().nativeConnection,
+        taskQueue: queue,
+        workflowBundle: await workflowBundle(),
+        activities: createDiagnosticsActivities({ workerIdentity: 'half-a-worker' }),
+        sinks: workflowTracingSinks(),
+      });
+      const results = await worker.runUntil(doctor({ TEMPORAL_TASK_QUEUE: queue }));
+      assertOnlyFailed(results, ['temporal.worker']);
+      assert.match(
+        check(results, 'temporal.worker').detail,
+        /no worker polls the Discord send queue .*-discord-sends/,
+      );
+    });
+
     it('a namespace without flexcord search attributes fails with the command that creates them', async () => {
       const namespace = `doctor-bare-${Date.now()}`;
       await testEnv().client.connection.workflowService.registerNamespace({
@@ -445,7 +469,7 @@ describe('flexcord doctor', function () {
         assertOnlyFailed(results, ['caseStore']);
         assert.match(
           check(results, 'caseStore').detail,
-          /2 of 4 migrations applied, pending: 0003_transcript_revisions, 0004_support_conversations/,
+          /2 of 6 migrations applied, pending: cases 0003_transcript_revisions, cases 0004_support_conversations, moderation 0001_blocks_and_rate_limits, feeds 0001_feed_items/,
         );
         const again = await doctorWithWorker({ FLEXCORD_DATA_DIR: behind });
         assert.equal(check(again, 'caseStore').status, 'fail', 'doctor did not migrate the store itself');

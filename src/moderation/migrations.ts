@@ -41,14 +41,19 @@ class InCodeModerationMigrations implements MigrationProvider {
   }
 }
 
-/** Brings the abuse-control tables up to date; throws naming the migration that failed. */
-export async function migrateModeration<DB>(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({
-    db: db as unknown as Kysely<unknown>,
+/** The migrator of these tables (on their own migration table), for migrating and for `flexcord doctor` to read. */
+export function moderationMigrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({
+    db,
     provider: new InCodeModerationMigrations(),
     migrationTableName: 'flexcord_moderation_migrations',
     migrationLockTableName: 'flexcord_moderation_migrations_lock',
   });
+}
+
+/** Brings the abuse-control tables up to date; throws naming the migration that failed. */
+export async function migrateModeration<DB>(db: Kysely<DB>): Promise<void> {
+  const migrator = moderationMigrator(db as unknown as Kysely<unknown>);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -29,14 +29,19 @@ class InCodeFeedMigrations implements MigrationProvider {
   }
 }
 
-/** Brings the feed ledger's tables up to date; throws naming the migration that failed. */
-export async function migrateFeedLedger<DB>(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({
-    db: db as unknown as Kysely<unknown>,
+/** The migrator of these tables (on their own migration table), for migrating and for `flexcord doctor` to read. */
+export function feedLedgerMigrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({
+    db,
     provider: new InCodeFeedMigrations(),
     migrationTableName: 'flexcord_feed_migrations',
     migrationLockTableName: 'flexcord_feed_migrations_lock',
   });
+}
+
+/** Brings the feed ledger's tables up to date; throws naming the migration that failed. */
+export async function migrateFeedLedger<DB>(db: Kysely<DB>): Promise<void> {
+  const migrator = feedLedgerMigrator(db as unknown as Kysely<unknown>);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

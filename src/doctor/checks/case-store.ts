@@ -3,6 +3,8 @@ import { type Kysely } from 'kysely';
 import { defaultSqliteFile, openCaseDatabase } from '../../cases';
 import { redactUrl } from '../../cases/database';
 import { caseMigrator } from '../../cases/migrations';
+import { feedLedgerMigrator } from '../../activities/feeds/feed-migrations';
+import { moderationMigrator } from '../../moderation/migrations';
 import { type CheckOutcome, fail, pass } from '../check';
 import { type DoctorContext } from '../context';
 import { errorSummary } from '../report';
@@ -28,16 +30,29 @@ export async function caseStore(ctx: DoctorContext): Promise<CheckOutcome> {
     return fail(`cannot open ${where}: ${errorSummary(err)}`, openFix(databaseUrl));
   }
   try {
-    let migrations;
+    const db = database.db as unknown as Kysely<unknown>;
+    // Each part keeps its own migration history in the one database; a role migrates the parts it uses.
+    const sets = [
+      { part: 'cases', migrator: caseMigrator(db, database.dialect) },
+      { part: 'moderation', migrator: moderationMigrator(db) },
+      { part: 'feeds', migrator: feedLedgerMigrator(db) },
+    ];
+    let migrations: { part: string; name: string; applied: boolean }[];
     try {
-      migrations = await caseMigrator(
-        database.db as unknown as Kysely<unknown>,
-        database.dialect,
-      ).getMigrations();
+      const listed = await Promise.all(
+        sets.map(async ({ part, migrator }) =>
+          (await migrator.getMigrations()).map((m) => ({
+            part,
+            name: m.name,
+            applied: m.executedAt !== undefined,
+          })),
+        ),
+      );
+      migrations = listed.flat();
     } catch (err) {
       return fail(`cannot read ${where}: ${errorSummary(err)}`, openFix(databaseUrl));
     }
-    const pending = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+    const pending = migrations.filter((m) => !m.applied).map((m) => `${m.part} ${m.name}`);
     const applied = migrations.length - pending.length;
     if (pending.length > 0) {
       return fail(

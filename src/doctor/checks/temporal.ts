@@ -2,6 +2,7 @@ import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { TimeoutFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES } from '../../shared/search-attributes';
+import { discordSendTaskQueue } from '../../shared/task-queue';
 import {
   commandLineTarget,
   connectClient,
@@ -153,7 +154,22 @@ async function workerServes(client: Client, ctx: DoctorContext): Promise<CheckOu
       startWorkerFix(ctx),
     );
   }
-  return pass(`${result.workerIdentity} ran a self-test workflow on task queue ${taskQueue}`);
+  // Every post to Discord goes through the send queue's own worker (the worker role runs both).
+  const sendQueue = discordSendTaskQueue(taskQueue);
+  const senders = await client.connection.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: sendQueue },
+    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  });
+  if ((senders.pollers ?? []).length === 0) {
+    return fail(
+      `${result.workerIdentity} serves task queue ${taskQueue}, but no worker polls the Discord send queue ${sendQueue}, so nothing reaches Discord`,
+      startWorkerFix(ctx),
+    );
+  }
+  return pass(
+    `${result.workerIdentity} ran a self-test workflow on task queue ${taskQueue}; ${sendQueue} served`,
+  );
 }
 
 function startWorkerFix(ctx: DoctorContext): string {
