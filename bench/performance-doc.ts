@@ -8,7 +8,7 @@ import { RESULTS_DIR } from './system/report';
  * hand-written and the figures are always the ones the last run wrote.
  */
 const DOC = path.resolve(__dirname, '../docs/PERFORMANCE.md');
-const MARKERS = /(<!-- perf:([a-z-]+) -->\n)[\s\S]*?(<!-- \/perf:\2 -->)/g;
+const MARKERS = /(<!-- perf:([a-z0-9-]+) -->\n)[\s\S]*?(<!-- \/perf:\2 -->)/g;
 
 const doc = fs.readFileSync(DOC, 'utf8');
 const updated = doc.replace(MARKERS, (whole, open: string, name: string, close: string) => {
