@@ -153,6 +153,7 @@ describe('agent replies reach Discord in the order the agent wrote them', functi
         'Please reinstall the graphics driver.',
         'Then restart the launcher.',
       ]);
+      await recordHistory(client, workflowId, 'support-flex-reconcile-order-v1');
     });
   });
 });
