@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type Duration } from '@temporalio/common';
 import { safeCause } from '../../logging/safe-error';
 import { SUPPORT_FAILURE_TYPES } from '../../shared/support-failures';
 import { TwilioApiError } from './twilio-api-error';
@@ -48,8 +48,8 @@ export function toActivityFailure(err: unknown, operation: string): ApplicationF
  * Twilio's Retry-After as the next delay. A zero one is left to the retry policy's backoff: with a next-retry delay of
  * 0s the dev server did not retry the activity at all, and the user's message was given up.
  */
-function retryDelay(retryAfterSeconds: number | undefined): number | undefined {
-  return retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
+function retryDelay(retryAfterSeconds: number | undefined): Duration | undefined {
+  return retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? `${retryAfterSeconds}s` : undefined;
 }
 
 export function isRetryable(err: TwilioApiError): boolean {
