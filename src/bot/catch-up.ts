@@ -1,4 +1,4 @@
-import { type Collection, type Message } from 'discord.js';
+import { type Collection, DiscordAPIError, type Message } from 'discord.js';
 import { compareSnowflakes, isAfter } from '../shared/discord-snowflake';
 import { type BotContext } from './types';
 
@@ -52,6 +52,7 @@ export async function catchUp(
     if (known === undefined || isAfter(c.discordCursor, known)) channels.set(c.channelId, c.discordCursor);
   }
   let messages = 0;
+  let failed = 0;
   for (const [channelId, cursor] of channels) {
     try {
       for (const message of await messagesAfter(ctx, channelId, cursor)) {
@@ -59,11 +60,21 @@ export async function catchUp(
         await route(message);
       }
     } catch (err) {
-      // One channel the bot cannot read (deleted, permissions) must not keep the others from catching up.
+      // One channel the bot cannot read must not keep the others from catching up. A channel that is gone or
+      // closed to the bot (Discord says so) never will be; any other failure (a lost connection, a 5xx) fails
+      // the catch-up once the others are done, so it is tried again and this channel is read after all.
       ctx.deps.logger.warn({ err, channelId }, 'could not catch up on a support channel');
+      if (!unreadableForGood(err)) failed += 1;
     }
   }
+  if (failed > 0)
+    throw new Error(`could not read ${failed} of ${channels.size} support channels; trying again`);
   return { channels: channels.size, messages };
+}
+
+/** Discord's answer that the channel is gone (404) or closed to the bot (403): reading again will not help. */
+function unreadableForGood(err: unknown): boolean {
+  return err instanceof DiscordAPIError && (err.status === 403 || err.status === 404);
 }
 
 /** The channel's messages after `cursor`, oldest first, page by page. */
