@@ -107,4 +107,53 @@ describe('agent replies reach Discord in the order the agent wrote them', functi
       await recordHistory(client, workflowId, 'support-flex-message-order-v1');
     });
   });
+
+  it('relays a reply found by reconciliation before the reply whose webhook arrived during that read', async () => {
+    const client = testEnv().client;
+    const { activities: others, discord } = nonTwilioStandIns();
+    const suffix = randomUUID().slice(0, 8);
+    const input: StartSupportInput = {
+      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
+      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 2, flexReconcileMaxSeconds: 2 },
+      preferThread: false,
+    };
+    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
+    const agentTexts = () => discord.filter((m) => m.kind === 'agent_message').map((m) => m.text);
+
+    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
+      await openSupportConversation(client, { taskQueue, input });
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'requestHuman',
+        event: { eventId: `rh-${suffix}` },
+      });
+      const conversationSid = await eventually(() => {
+        const task = [...fake.tasks.values()][0];
+        assert.ok(task, 'a Flex task exists');
+        return task.attributes.conversationSid as string;
+      }, 20_000);
+      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
+      await fake.agentReplies(conversationSid, 'Which version?');
+      await eventually(() => assert.deepEqual(agentTexts(), ['Which version?']), 20_000);
+
+      // A reply whose webhook is lost; then the next periodic read is slow, and while it is in flight the agent
+      // writes again and that webhook arrives: the read finds both.
+      fake.dropWebhooks(1);
+      await fake.agentReplies(conversationSid, 'Please reinstall the graphics driver.');
+      fake.fail({ match: { method: 'GET', path: /\/Messages$/ }, delayMs: 3000 });
+      await eventually(
+        () => assert.equal(fake.faults.pending, 0, 'a read of the messages is in flight'),
+        20_000,
+      );
+      await fake.agentReplies(conversationSid, 'Then restart the launcher.');
+
+      await eventually(() => assert.equal(agentTexts().length, 3), 20_000);
+      assert.deepEqual(agentTexts(), [
+        'Which version?',
+        'Please reinstall the graphics driver.',
+        'Then restart the launcher.',
+      ]);
+      await recordHistory(client, workflowId, 'support-flex-reconcile-order-v1');
+    });
+  });
 });

@@ -32,6 +32,11 @@ export class FaultQueue {
     this.faults.length = 0;
   }
 
+  /** How many faults are still waiting for a request to hit (a test can tell its fault has been reached). */
+  get pending(): number {
+    return this.faults.length;
+  }
+
   /** The first pending fault matching the request, used up by one. */
   take(method: string, path: string): Fault | undefined {
     const index = this.faults.findIndex(

@@ -80,6 +80,11 @@ const OPAQUE_IDENTITY = 'twilio-opaque-identity';
  * missing messages (lost webhooks) before it; before, they went out after it, at the next reconciliation.
  */
 const FLEX_MESSAGE_ORDER = 'flex-message-order';
+/**
+ * What a reconciliation read finds is queued in Flex's order among the agent messages whose webhooks arrived while
+ * the read was in flight; before, it went behind them.
+ */
+const FLEX_RECONCILE_ORDER = 'flex-reconcile-order';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -265,11 +270,17 @@ export class ConversationActions {
         },
       });
     }
-    for (const { index: _index, ...message } of updates.messages) {
+    const inFlexOrder = patched(FLEX_RECONCILE_ORDER);
+    for (const { index, ...message } of updates.messages) {
       // The name TaskRouter gave when the agent joined beats the one read from the identity.
       const known = sameAgent(this.s.agent?.identity, message.agentIdentity) ? this.s.agent!.name : undefined;
-      queue({ kind: 'agent_message', event: { ...message, agentName: known ?? message.agentName } });
+      queue({
+        kind: 'agent_message',
+        event: { ...message, agentName: known ?? message.agentName, ...(inFlexOrder ? { index } : {}) },
+      });
     }
+    // A webhook that arrived during the read is queued already; what the read found may come before it.
+    if (inFlexOrder) this.model.orderAgentMessagesByIndex();
     if (updates.state === 'closed') {
       queue({
         kind: 'flex_closed',

@@ -192,6 +192,22 @@ export class ConversationModel {
   }
 
   /**
+   * Puts the queued agent messages that carry their Flex index into index order, in the places agent messages hold
+   * in the queue (everything else keeps its place): what reconciliation found goes before later webhooks' messages.
+   */
+  orderAgentMessagesByIndex(): void {
+    const places: number[] = [];
+    const messages: Extract<InboxItem, { kind: 'agent_message' }>[] = [];
+    this.inbox.forEach((item, place) => {
+      if (item.kind !== 'agent_message' || item.event.index === undefined) return;
+      places.push(place);
+      messages.push(item);
+    });
+    messages.sort((a, b) => a.event.index! - b.event.index!);
+    places.forEach((place, k) => (this.inbox[place] = messages[k]!));
+  }
+
+  /**
    * Records an event's idempotency key without queueing it, for one the main loop handles at once (a message read
    * from Flex that must go out before the one being handled); returns whether it was new.
    */
