@@ -23,7 +23,7 @@ import { withWorker } from './support/worker';
 const AUTH_TOKEN = 'rec0c0ffee0c0ffee0c0ffee0c0ffee0';
 
 describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let twilio: TwilioHarness;
   let fake: FakeTwilio;
 
@@ -99,7 +99,8 @@ describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', 
       await eventually(async () => {
         assert.equal((await getConversationState(client, workflowId)).phase, 'closed');
         assert.ok(caseChanges.some((c) => c.status === 'closed' && c.closeReason === 'agent_closed'));
-      }, 20_000);
+        // Reads back off to 8 s (+20% jitter) while they find nothing; a loaded CI machine needed more than 20 s.
+      }, 45_000);
       await eventually(() =>
         assert.ok(
           discord.some((m) => m.kind === 'rating_prompt'),
