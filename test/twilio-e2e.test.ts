@@ -69,6 +69,24 @@ function otherActivities() {
   return { activities, discord, caseChanges };
 }
 
+/** A conversation of its own user, with timers too long to fire during a test. */
+function newConversationInput(): { suffix: string; input: StartSupportInput } {
+  const suffix = randomUUID().slice(0, 8);
+  return {
+    suffix,
+    input: {
+      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
+      timings: {
+        inactivitySeconds: 3600,
+        inactivityReminderSeconds: 3000,
+        agentSlaSeconds: 3600,
+        ratingWindowSeconds: 3600,
+      } as SupportTimings,
+      preferThread: false,
+    },
+  };
+}
+
 describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', function () {
   this.timeout(60_000);
   let twilio: TwilioHarness;
@@ -86,17 +104,7 @@ describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', fun
     const others = otherActivities();
     const adapter = twilio.adapter;
     const activities = { ...others.activities, ...createTwilioActivities(adapter) };
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: {
-        inactivitySeconds: 3600,
-        inactivityReminderSeconds: 3000,
-        agentSlaSeconds: 3600,
-        ratingWindowSeconds: 3600,
-      } as SupportTimings,
-      preferThread: false,
-    };
+    const { suffix, input } = newConversationInput();
 
     await withWorker(activities, async (taskQueue) => {
       await openSupportConversation(client, { taskQueue, input });
@@ -197,17 +205,7 @@ describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', fun
   it("retries the user's message after a 429 whose Retry-After is 0, instead of giving it up", async () => {
     const client = testEnv().client;
     const activities = { ...otherActivities().activities, ...createTwilioActivities(twilio.adapter) };
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: {
-        inactivitySeconds: 3600,
-        inactivityReminderSeconds: 3000,
-        agentSlaSeconds: 3600,
-        ratingWindowSeconds: 3600,
-      } as SupportTimings,
-      preferThread: false,
-    };
+    const { suffix, input } = newConversationInput();
     await withWorker(activities, async (taskQueue) => {
       await openSupportConversation(client, { taskQueue, input });
       const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
