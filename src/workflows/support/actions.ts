@@ -23,6 +23,7 @@ import {
   isDmClosed,
   isSetupFailure,
   kb,
+  localTranscript,
   stats,
 } from './activities';
 import { agentKey, sameAgent } from '../../shared/agent-identity';
@@ -85,6 +86,11 @@ const FLEX_MESSAGE_ORDER = 'flex-message-order';
  * the read was in flight; before, it went behind them.
  */
 const FLEX_RECONCILE_ORDER = 'flex-reconcile-order';
+/**
+ * Transcript lines are written by a local activity inside the workflow task that has them: a relayed message costs
+ * one activity and one workflow task less. Runs before it scheduled `appendTranscript` as an activity.
+ */
+const TRANSCRIPT_LOCAL = 'transcript-local-activity';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -932,7 +938,8 @@ export class ConversationActions {
     const caseNumber = this.s.caseNumber;
     if (caseNumber === undefined) return;
     try {
-      await cases.appendTranscript({ caseNumber, entries });
+      if (patched(TRANSCRIPT_LOCAL)) await localTranscript.appendTranscript({ caseNumber, entries });
+      else await cases.appendTranscript({ caseNumber, entries });
     } catch (err) {
       log.error('could not append to the case transcript', { caseNumber, error: String(err) });
     }
