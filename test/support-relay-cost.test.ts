@@ -125,4 +125,39 @@ describe('support relay cost per message', function () {
       await recordHistory(client, workflowId, 'support-transcript-local-v1');
     });
   });
+
+  it('keeps its timer while messages only move the deadlines later', async () => {
+    const world = new FakeSupportWorld();
+    // The deadlines (reminder, close, reconciliation) are minutes away: each message moves them later.
+    const input = newSupportInput({ inactivityReminderSeconds: 300, inactivitySeconds: 600 });
+    await withWorker(world.activities(), async (taskQueue) => {
+      const count = 4;
+      const { workflowId, relayEvents } = await relayBothWays(world, taskQueue, input, count);
+      const timers = relayEvents.filter((e) => e.timerStartedEventAttributes).length;
+      const cancelled = relayEvents.filter((e) => e.timerCanceledEventAttributes).length;
+      assert.equal(timers, 0, `${timers} timers started for ${2 * count} messages`);
+      assert.equal(cancelled, 0, `${cancelled} timers cancelled for ${2 * count} messages`);
+      await recordHistory(client, workflowId, 'support-kept-loop-timer-v1');
+    });
+  });
+
+  it('replaces its timer when a deadline comes earlier: a short rating window after a close', async () => {
+    const world = new FakeSupportWorld();
+    const input = newSupportInput({ ratingWindowSeconds: 2 });
+    await withWorker(world.activities(), async (taskQueue) => {
+      const workflowId = idOf(input);
+      await openSupportConversation(client, { taskQueue, input });
+      await sendUserMessage(client, { taskQueue, input, event: userMessage('talk to a human please') });
+      await eventually(() => assert.equal(world.handoffs.length, 1));
+      const closedAt = Date.now();
+      await signalAgentEvent(client, {
+        workflowId,
+        event: { kind: 'closed', eventId: 'EV-cost-close', reason: 'agent_closed' },
+      });
+      // The hour-long deadlines' timer gives way to the rating window's: the run ends when the window does.
+      await client.workflow.getHandle(workflowId).result();
+      const elapsed = Date.now() - closedAt;
+      assert.ok(elapsed >= 1500 && elapsed < 15_000, `ended ${elapsed} ms after the close`);
+    });
+  });
 });
