@@ -156,4 +156,52 @@ describe('agent replies reach Discord in the order the agent wrote them', functi
       await recordHistory(client, workflowId, 'support-flex-reconcile-order-v1');
     });
   });
+
+  // Found by `npm run chaos` (20% of Twilio requests failing): the read for a lost reply failed three quick times,
+  // the reply after it went out first, and reconciliation brought the lost one later.
+  it('relays a reply whose webhook was lost before the next one even when reading Flex fails three times', async () => {
+    const client = testEnv().client;
+    const { activities: others, discord } = nonTwilioStandIns();
+    const suffix = randomUUID().slice(0, 8);
+    const input: StartSupportInput = {
+      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
+      // No periodic read during the test: only the read for the gap can find the lost reply in time.
+      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 60, flexReconcileMaxSeconds: 60 },
+      preferThread: false,
+    };
+    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
+    const agentTexts = () => discord.filter((m) => m.kind === 'agent_message').map((m) => m.text);
+
+    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
+      await openSupportConversation(client, { taskQueue, input });
+      await sendUserAction(client, {
+        workflowId,
+        signal: 'requestHuman',
+        event: { eventId: `rh-${suffix}` },
+      });
+      const conversationSid = await eventually(() => {
+        const task = [...fake.tasks.values()][0];
+        assert.ok(task, 'a Flex task exists');
+        return task.attributes.conversationSid as string;
+      }, 20_000);
+      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
+      await fake.agentReplies(conversationSid, 'Which version?');
+      await eventually(() => assert.deepEqual(agentTexts(), ['Which version?']), 20_000);
+
+      fake.dropWebhooks(1);
+      await fake.agentReplies(conversationSid, 'Please reinstall the graphics driver.');
+      // Twilio answers the next three reads of the messages with a server error, as under heavy failure rates.
+      fake.fail({ match: { method: 'GET', path: /\/Messages$/ }, status: 503, times: 3 });
+      await fake.agentReplies(conversationSid, 'Then restart the launcher.');
+
+      await eventually(() => assert.ok(agentTexts().includes('Then restart the launcher.')), 40_000);
+      assert.equal(fake.faults.pending, 0, 'all three failing reads happened');
+      assert.deepEqual(agentTexts(), [
+        'Which version?',
+        'Please reinstall the graphics driver.',
+        'Then restart the launcher.',
+      ]);
+      await recordHistory(client, workflowId, 'support-flex-gap-read-v1');
+    });
+  });
 });

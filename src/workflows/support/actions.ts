@@ -18,6 +18,7 @@ import {
   failureMessage,
   flex,
   flexEstimate,
+  flexGapRead,
   flexReconcile,
   flexTasks,
   isDmClosed,
@@ -91,6 +92,11 @@ const FLEX_RECONCILE_ORDER = 'flex-reconcile-order';
  * one activity and one workflow task less. Runs before it scheduled `appendTranscript` as an activity.
  */
 const TRANSCRIPT_LOCAL = 'transcript-local-activity';
+/**
+ * The read for a lost reply's gap retries for about a minute (`flexGapRead`) instead of three quick tries, so a
+ * struggling Twilio does not let the next reply go out first.
+ */
+const FLEX_GAP_READ = 'flex-gap-read';
 
 /**
  * Whether Flex ended the handoff while the conversation stayed open: its newest task finished (with the same event
@@ -648,7 +654,8 @@ export class ConversationActions {
    * Twilio numbers a conversation's messages in the order it received them. A message whose index is past the next
    * one the workflow knows of may have a predecessor whose webhook was lost (or the numbers merely skip, which
    * Twilio allows): read Flex from the cursor and relay what is missing first, oldest first, so the user reads the
-   * agent's messages in the order they were written. A failed read leaves them to reconciliation, as before.
+   * agent's messages in the order they were written. The read tries for about a minute (patch `flex-gap-read`);
+   * one that still fails leaves them to reconciliation, as before.
    */
   private async relayMissedBefore(index: number): Promise<void> {
     const conversation = this.s.flexConversation;
@@ -658,7 +665,7 @@ export class ConversationActions {
     let updates: Awaited<ReturnType<typeof flexReconcile.fetchFlexUpdates>>;
     try {
       // Only the messages matter here: what the workflow knows spares the reads that could tell nothing new.
-      updates = await flexReconcile.fetchFlexUpdates({
+      updates = await (patched(FLEX_GAP_READ) ? flexGapRead : flexReconcile).fetchFlexUpdates({
         conversation,
         afterMessageIndex: cursor,
         known: { agentKeys: this.announcedAgents() },

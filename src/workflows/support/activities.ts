@@ -92,6 +92,24 @@ export const flexReconcile = proxyActivities<Pick<SupportActivities, 'fetchFlexU
 });
 
 /**
+ * The read for a reply whose webhook was lost, made before the reply after it goes out (the conversation's later
+ * messages wait meanwhile). Three quick tries failed too often under a struggling Twilio (at 20% failing requests,
+ * a third of the reads), so this one keeps trying for about a minute; after that the newer reply goes out and
+ * reconciliation brings the lost one later, out of order but not lost.
+ */
+export const flexGapRead = proxyActivities<Pick<SupportActivities, 'fetchFlexUpdates'>>({
+  startToCloseTimeout: '20 seconds',
+  scheduleToCloseTimeout: '90 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes,
+  },
+});
+
+/**
  * Before a TaskRouter close is believed, the channel's tasks are read (a transfer leaves a newer live task): a few
  * quick tries, so a close is not held up for long when Twilio is slow.
  */
