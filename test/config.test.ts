@@ -55,6 +55,25 @@ describe('configuration', () => {
     assert.equal(config.temporal.taskQueue, 'from-env');
   });
 
+  it('caches 2,000 workflows per worker unless WORKER_MAX_CACHED_WORKFLOWS says otherwise', () => {
+    assert.equal(loadConfig({}, noDotenv).temporal.maxCachedWorkflows, 2000);
+    assert.equal(
+      loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '12000' }, noDotenv).temporal.maxCachedWorkflows,
+      12000,
+    );
+  });
+
+  it('refuses a workflow cache size that is not a whole number of at least 2', () => {
+    // The SDK itself would quietly turn 1 into 2; 0 would turn the cache off, replaying every history on each task.
+    for (const value of ['0', '1', '2.5', 'lots', '-5']) {
+      assert.throws(
+        () => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: value }, noDotenv),
+        (err: unknown) => err instanceof ConfigError && /WORKER_MAX_CACHED_WORKFLOWS/.test(err.message),
+        value,
+      );
+    }
+  });
+
   it('splits the feed list and drops blanks', () => {
     const config = loadConfig({ FEED_URLS: 'https://a.example/rss, ,https://b.example/atom' }, noDotenv);
     assert.deepEqual(config.feeds.urls, ['https://a.example/rss', 'https://b.example/atom']);

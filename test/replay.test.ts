@@ -15,16 +15,20 @@ describe('replay of saved workflow histories', function () {
     assert.ok(loadSavedHistories().length > 0, 'test/replay/histories is empty');
   });
 
-  it('replays every saved history without nondeterminism', async () => {
-    const histories = loadSavedHistories();
-    const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories(
-      // The bundle's tracing interceptor exports workflow spans through this sink (none while replaying).
-      { workflowBundle: await workflowBundle(), sinks: workflowTracingSinks() },
-      histories,
-    )) {
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-    }
-    assert.deepEqual(failures, []);
-  });
+  // A worker's bundle has the tracing interceptor only when its process traces, and tracing can be turned on or off
+  // while conversations run: every history must replay on both bundles, whichever recorded it.
+  for (const traced of [true, false]) {
+    it(`replays every saved history without nondeterminism, ${traced ? 'with' : 'without'} the tracing interceptor`, async () => {
+      const histories = loadSavedHistories();
+      const failures: string[] = [];
+      for await (const result of Worker.runReplayHistories(
+        // The bundle's tracing interceptor exports workflow spans through this sink (none while replaying).
+        { workflowBundle: await workflowBundle({ traced }), sinks: workflowTracingSinks() },
+        histories,
+      )) {
+        if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
 });

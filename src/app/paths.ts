@@ -17,6 +17,7 @@ export function runningFromBuild(): boolean {
   return __filename.endsWith('.js');
 }
 
-export function workflowBundlePath(): string {
-  return path.join(projectRoot(), 'dist', 'workflow-bundle.js');
+/** The prebuilt workflow bundle; `traced`: the one with the tracing interceptor, for a worker that traces. */
+export function workflowBundlePath(traced = false): string {
+  return path.join(projectRoot(), 'dist', traced ? 'workflow-bundle-traced.js' : 'workflow-bundle.js');
 }

@@ -16,6 +16,8 @@ export interface Config {
     cliPath?: string;
     devPort: number;
     devUiPort: number;
+    /** Workflow executions each worker process keeps cached (the rest are replayed when they next have work). */
+    maxCachedWorkflows: number;
   };
   /** `host`: the address the webhook server binds (the offline sandbox keeps it on 127.0.0.1). */
   http: { port: number; host: string; publicBaseUrl?: string; bodyLimit: string };
@@ -132,6 +134,7 @@ export function toConfig(env: Env): Config {
       cliPath: env.TEMPORAL_CLI_PATH,
       devPort: env.TEMPORAL_DEV_PORT,
       devUiPort: env.TEMPORAL_DEV_UI_PORT,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     },
     http: {
       port: env.HTTP_PORT,

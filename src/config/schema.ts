@@ -32,6 +32,11 @@ export const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_DEV_UI_PORT: port(8233),
+  /**
+   * Workflow executions a worker keeps in memory; the least recently used beyond it are evicted and replayed from
+   * their history when they next have work. About 0.5 MiB of worker memory each (docs/PERFORMANCE.md, Scale).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(1_000_000).default(2000),
 
   HTTP_PORT: port(3000),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),

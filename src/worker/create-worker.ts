@@ -11,7 +11,7 @@ import {
 import { type DataConverter } from '@temporalio/common';
 import { type Sinks } from '@temporalio/workflow';
 import { type Logger } from 'pino';
-import { WORKFLOW_INTERCEPTOR_MODULES, workflowTracingSinks } from '../observability/workflow-tracing';
+import { workflowInterceptorModules, workflowTracingSinks } from '../observability/workflow-tracing';
 import { quietBundlerLogger } from '../logging/temporal-logger';
 import { safeActivityFailures } from './safe-activity-failures';
 
@@ -30,6 +30,13 @@ export interface WorkerOptions {
   sinks?: InjectedSinks<Sinks>;
   /** The payload codec (encryption), the same as every client's: from the target (`TemporalTarget.dataConverter`). */
   dataConverter?: DataConverter;
+  /**
+   * Whether this process traces: only then does the workflow bundle carry the tracing interceptor (see
+   * `WORKFLOW_INTERCEPTOR_MODULES` for what it costs per cached workflow), and a prebuilt bundle is the traced one.
+   */
+  traced?: boolean;
+  /** How many workflow executions stay cached in memory (`WORKER_MAX_CACHED_WORKFLOWS`); others are replayed. */
+  maxCachedWorkflows?: number;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -39,12 +46,15 @@ export function defaultWorkerIdentity(): string {
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const traced = options.traced ?? false;
   const bundlePath = options.workflowBundlePath;
   const useBundle = bundlePath !== undefined && fs.existsSync(bundlePath);
   options.logger?.info(
     {
       taskQueue: options.taskQueue,
       workflows: useBundle ? bundlePath : 'bundled at start from src/workflows',
+      traced,
+      maxCachedWorkflows: options.maxCachedWorkflows,
     },
     'starting worker',
   );
@@ -53,7 +63,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ? { codePath: bundlePath }
     : await bundleWorkflowCode({
         workflowsPath: WORKFLOWS_PATH,
-        workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+        workflowInterceptorModules: workflowInterceptorModules(traced),
         ...(options.logger ? { logger: quietBundlerLogger(options.logger) } : {}),
       });
   return Worker.create({
@@ -66,15 +76,19 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     interceptors: { activity: [safeActivityFailures, ...(options.activityInterceptors ?? [])] },
     sinks: options.sinks ?? workflowTracingSinks(),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     workflowBundle,
   });
 }
 
-/** Writes the workflow bundle for production start (`npm run build`). */
-export async function writeWorkflowBundle(outFile: string): Promise<void> {
+/** Writes a workflow bundle for production start (`npm run build` writes both: with and without tracing). */
+export async function writeWorkflowBundle(
+  outFile: string,
+  options: { traced?: boolean } = {},
+): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    workflowInterceptorModules: workflowInterceptorModules(options.traced ?? false),
   });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);

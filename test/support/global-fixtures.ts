@@ -19,7 +19,7 @@ import { freePort } from './free-port';
  * first (`flexcord temporal ensure`). Workflow code is bundled once and shared by every test worker.
  */
 let env: TestWorkflowEnvironment | undefined;
-let bundle: Promise<WorkflowBundle> | undefined;
+const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 let sdkMetrics: string | undefined;
 
 export async function mochaGlobalSetup(): Promise<void> {
@@ -71,13 +71,20 @@ export function sdkMetricsUrl(): string {
   return sdkMetrics;
 }
 
-/** The project's workflow code, bundled once per run. */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  // With the tracing interceptor, as production bundles it: replaying saved histories proves it is safe.
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: new DefaultLogger('WARN'),
-  });
+/**
+ * The project's workflow code, bundled once per run and variant. By default with the tracing interceptor, as a
+ * worker that traces bundles it; `traced: false` is the bundle of a worker that does not (the default in production).
+ */
+export function workflowBundle(options: { traced?: boolean } = {}): Promise<WorkflowBundle> {
+  const traced = options.traced ?? true;
+  let bundle = bundles.get(traced);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      workflowInterceptorModules: traced ? WORKFLOW_INTERCEPTOR_MODULES : [],
+      logger: new DefaultLogger('WARN'),
+    });
+    bundles.set(traced, bundle);
+  }
   return bundle;
 }

@@ -17,13 +17,13 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 export async function withWorker<T>(
   activities: object,
   fn: (taskQueue: string) => Promise<T>,
-  options: { taskQueue?: string; dataConverter?: DataConverter } = {},
+  options: { taskQueue?: string; dataConverter?: DataConverter; traced?: boolean } = {},
 ): Promise<T> {
   const taskQueue = options.taskQueue ?? uniqueTaskQueue();
   const worker = await Worker.create({
     connection: testEnv().nativeConnection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle({ traced: options.traced }),
     activities,
     // The bundle's tracing interceptor exports workflow spans through this sink (dropped here).
     sinks: workflowTracingSinks(),

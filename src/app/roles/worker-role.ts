@@ -14,6 +14,7 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
   const identity = defaultWorkerIdentity();
   const built = await buildActivityDeps(ctx.config, ctx.logger, identity, ctx.observability);
   const activities = createActivities(built.deps);
+  const traced = ctx.observability?.tracing !== undefined;
   const worker = await createWorker({
     connection,
     namespace: ctx.target.namespace,
@@ -21,7 +22,9 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     identity,
     activities,
     // Only the built app uses the prebundled code; from sources we bundle fresh so edits are never stale.
-    workflowBundlePath: runningFromBuild() ? workflowBundlePath() : undefined,
+    workflowBundlePath: runningFromBuild() ? workflowBundlePath(traced) : undefined,
+    traced,
+    maxCachedWorkflows: ctx.config.temporal.maxCachedWorkflows,
     logger: ctx.logger,
     activityInterceptors: ctx.observability?.activityInterceptors,
     sinks: ctx.observability?.workflowSinks,
