@@ -17,13 +17,14 @@ const USER_FACING_ERRORS = new Set([
   'SandboxMismatchError',
 ]);
 
-export function buildProgram(): Command {
+/** The CLI; with `argv`, only the command it names is loaded (see registerCommands). */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('flexcord')
     .description('Discord support conversations as durable Temporal workflows, handed to Twilio Flex')
     .version(packageVersion(), '-V, --version', 'print the flexcord version')
     .showHelpAfterError()
     .exitOverride();
-  registerCommands(program);
+  registerCommands(program, argv);
   return program;
 }
 
@@ -37,7 +38,7 @@ export function packageVersion(): string {
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(argv).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
     // Expected failures (bad config, missing binary) get one clear line, not a stack trace.

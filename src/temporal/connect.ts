@@ -1,7 +1,6 @@
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { type DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
 import { type Config } from '../config';
 import { payloadDataConverter } from './data-converter';
 
@@ -99,14 +98,6 @@ export async function connectClient(
       ...(target.dataConverter ? { dataConverter: target.dataConverter } : {}),
     });
     return { client, connection };
-  } catch (err) {
-    throw new TemporalUnreachableError(target, err);
-  }
-}
-
-export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
-  try {
-    return await NativeConnection.connect(target.connectionOptions);
   } catch (err) {
     throw new TemporalUnreachableError(target, err);
   }

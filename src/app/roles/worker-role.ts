@@ -1,7 +1,7 @@
 import { createActivities } from '../../activities';
 import { temporalPhaseCounter } from '../../observability/conversation-count';
 import { buildActivityDeps } from '../dependencies';
-import { connectWorker } from '../../temporal/connect';
+import { connectWorker } from '../../temporal/connect-worker';
 import { feedScheduleSettings, syncFeedSchedule } from '../../temporal/feed-schedule';
 import { createWorker, defaultWorkerIdentity } from '../../worker/create-worker';
 import { createDiscordSendWorker } from '../../worker/discord-send-worker';
