@@ -23,6 +23,15 @@ export interface FlexcordProcessesOptions {
 }
 
 /**
+ * BENCH_CPU_PROF=1: the worker runs under V8's sampling profiler and writes a .cpuprofile when it stops (into
+ * `profiles/` beside the logs; keep them with BENCH_KEEP=1), to see where its CPU per message goes.
+ */
+function cpuProfileArgs(logDir: string): string[] {
+  if (process.env.BENCH_CPU_PROF !== '1') return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, '..', 'profiles')}`];
+}
+
+/**
  * flexcord as an operator runs it: one OS process per role (`flexcord start --role worker|bot|webhooks`), configured
  * only by environment variables that point at the local fakes and at a Temporal server the harness owns.
  */
@@ -38,6 +47,7 @@ export class FlexcordProcesses {
         role: 'worker',
         name: options.workers && options.workers > 1 ? `worker-${i + 1}` : 'worker',
         env,
+        nodeArgs: cpuProfileArgs(options.logDir),
         logDir: options.logDir,
         ready: (p) => until(() => p.logContains('"worker polling"'), `${p.name} polling`, 180_000),
       });

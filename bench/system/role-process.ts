@@ -17,6 +17,8 @@ export interface RoleProcessOptions {
   ready: (proc: RoleProcess) => Promise<void>;
   /** Run this TypeScript file (tsx) instead of `flexcord start`. */
   script?: string;
+  /** Options for node itself, before the script (`--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -54,9 +56,12 @@ export class RoleProcess {
     this.starts += 1;
     fs.mkdirSync(this.options.logDir, { recursive: true });
     const out = fs.openSync(this.logFile, 'w');
-    const args = this.options.script
-      ? ['--import', 'tsx', this.options.script]
-      : [FLEXCORD_BIN, 'start', '--role', this.options.role];
+    const args = [
+      ...(this.options.nodeArgs ?? []),
+      ...(this.options.script
+        ? ['--import', 'tsx', this.options.script]
+        : [FLEXCORD_BIN, 'start', '--role', this.options.role]),
+    ];
     const child = spawn(process.execPath, args, {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.options.env },
       stdio: ['ignore', out, out],

@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SupportActivities } from '../../activities/support-activity-types';
@@ -142,6 +143,24 @@ export const cases = proxyActivities<
   Pick<SupportActivities, 'openCase' | 'appendTranscript' | 'updateCase' | 'getCaseTranscript'>
 >({
   startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes,
+  },
+});
+
+/**
+ * The transcript write as a local activity: the case store is the worker's own database, so the line is written by
+ * the worker that runs the workflow task, inside that task, and history keeps one marker instead of an activity's
+ * three events plus a workflow task to hear its result. The write is idempotent by entry id, which a local activity
+ * needs (it runs again if its workflow task is lost). Same retries as `cases`; backoffs over 10 s wait in a timer.
+ */
+export const localTranscript = proxyLocalActivities<Pick<SupportActivities, 'appendTranscript'>>({
+  startToCloseTimeout: '20 seconds',
+  localRetryThreshold: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -1,11 +1,13 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   log,
   patched,
   setHandler,
+  sleep,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -47,6 +49,12 @@ const HELPME_SETUP_ERRORS = 'helpme-setup-errors';
 const FLEX_RECONCILE = 'flex-reconcile';
 /** Reconciliation backs off, holds off while webhooks arrive and reads only what it must (reconcile-policy.ts). */
 const FLEX_RECONCILE_ADAPTIVE = 'flex-reconcile-adaptive';
+/**
+ * The loop's timer stays while the next deadline only moves later (every message moves the inactivity deadline):
+ * it fires early, the loop finds nothing due and sets the next one. Runs before it cancelled and started a timer
+ * on every turn of the loop, two commands and two history events per message.
+ */
+const KEPT_LOOP_TIMER = 'kept-loop-timer';
 
 export interface SupportOutcome {
   caseNumber?: number;
@@ -88,6 +96,8 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     workflowInfo().continueAsNewSuggested ||
     (input.continueAsNewAfterEvents !== undefined && model.eventsThisRun >= input.continueAsNewAfterEvents);
 
+  // Decided once per run: a run recorded before the patch keeps a timer per turn throughout.
+  const loopTimer = patched(KEPT_LOOP_TIMER) ? new LoopTimer() : undefined;
   for (;;) {
     // Asked only once Flex has the conversation, so the marker lands where the behaviour starts.
     if (!model.reconcileEnabled && model.wantsReconcile() && patched(FLEX_RECONCILE))
@@ -98,7 +108,8 @@ export async function supportConversationWorkflow(input: SupportWorkflowInput): 
     const deadline = model.nextDeadline();
     const hasWork = () =>
       model.inbox.length > 0 || model.greetingPending || model.isFinished() || continueAsNewDue();
-    if (deadline === undefined) await condition(hasWork);
+    if (loopTimer) await loopTimer.waitFor(hasWork, deadline);
+    else if (deadline === undefined) await condition(hasWork);
     // At least 1 ms: `condition(fn, 0)` would record a patch marker for an SDK compatibility path.
     else await condition(hasWork, Math.max(1, deadline - Date.now()));
 
@@ -195,4 +206,37 @@ function registerHandlers(model: ConversationModel): void {
       throw ApplicationFailure.nonRetryable(model.fatal ?? 'no channel', 'NoSupportChannel');
     return { channel: model.state.channel, phase: model.phase, created };
   });
+}
+
+/**
+ * The main loop's one durable timer. A deadline that moved later keeps the timer (it fires early, harmlessly: the
+ * loop acts only on what is due); one that moved earlier replaces it. So a busy conversation does not cancel and
+ * start a timer per message, and a quiet one still wakes when something is due.
+ */
+class LoopTimer {
+  private timer?: { at: number; scope: CancellationScope; fired: boolean };
+
+  /** Waits until there is work or the timer fires. */
+  async waitFor(hasWork: () => boolean, deadline: number | undefined): Promise<void> {
+    const timer = this.timerFor(deadline);
+    await condition(() => hasWork() || timer?.fired === true);
+  }
+
+  private timerFor(deadline: number | undefined): LoopTimer['timer'] {
+    const current = this.timer;
+    if (deadline === undefined) return current && !current.fired ? current : undefined;
+    if (current && !current.fired && current.at <= deadline) return current;
+    if (current && !current.fired) current.scope.cancel();
+    const scope = new CancellationScope();
+    const timer = { at: deadline, scope, fired: false };
+    // At least 1 ms, as `condition` needs: a deadline already passed fires at once.
+    scope
+      .run(() => sleep(Math.max(1, deadline - Date.now())))
+      .then(
+        () => (timer.fired = true),
+        () => undefined, // cancelled: an earlier deadline took its place
+      );
+    this.timer = timer;
+    return timer;
+  }
 }
