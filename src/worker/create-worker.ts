@@ -14,6 +14,8 @@ import { type Logger } from 'pino';
 import { workflowInterceptorModules, workflowTracingSinks } from '../observability/workflow-tracing';
 import { quietBundlerLogger } from '../logging/temporal-logger';
 import { safeActivityFailures } from './safe-activity-failures';
+import { cachedWorkflowBundle } from './workflow-bundle-cache';
+import { projectRoot } from '../app/paths';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   activities: object;
   /** Prebuilt bundle from `npm run build`; without it the worker bundles src/workflows at start (slower). */
   workflowBundlePath?: string;
+  /** Without a prebuilt bundle: where bundles of the sources are kept and reused while the sources are unchanged. */
+  bundleCacheDir?: string;
   identity?: string;
   logger?: Logger;
   /** Around every activity call (metrics, traces). */
@@ -59,13 +63,18 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     'starting worker',
   );
   // Bundling here rather than through `workflowsPath` lets us pass the bundler a quiet logger.
+  const bundleSources = () =>
+    bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      workflowInterceptorModules: workflowInterceptorModules(traced),
+      ...(options.logger ? { logger: quietBundlerLogger(options.logger) } : {}),
+    });
+  const cacheDir = options.bundleCacheDir;
   const workflowBundle = useBundle
     ? { codePath: bundlePath }
-    : await bundleWorkflowCode({
-        workflowsPath: WORKFLOWS_PATH,
-        workflowInterceptorModules: workflowInterceptorModules(traced),
-        ...(options.logger ? { logger: quietBundlerLogger(options.logger) } : {}),
-      });
+    : cacheDir !== undefined
+      ? await cachedBundle(cacheDir, traced, bundleSources, options.logger)
+      : await bundleSources();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -79,6 +88,25 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     workflowBundle,
   });
+}
+
+async function cachedBundle(
+  dir: string,
+  traced: boolean,
+  build: () => Promise<{ code: string }>,
+  logger: Logger | undefined,
+): Promise<{ codePath: string }> {
+  const { codePath, reused } = await cachedWorkflowBundle({
+    dir,
+    projectRoot: projectRoot(),
+    traced,
+    build: async () => (await build()).code,
+  });
+  logger?.info(
+    { codePath, reused },
+    reused ? 'reusing the workflow bundle of these sources' : 'workflow bundle cached',
+  );
+  return { codePath };
 }
 
 /** Writes a workflow bundle for production start (`npm run build` writes both: with and without tracing). */

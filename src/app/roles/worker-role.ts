@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { createActivities } from '../../activities';
 import { temporalPhaseCounter } from '../../observability/conversation-count';
 import { buildActivityDeps } from '../dependencies';
 import { connectWorker } from '../../temporal/connect-worker';
+import { defaultCacheDir } from '../../temporal/cli-provision';
 import { feedScheduleSettings, syncFeedSchedule } from '../../temporal/feed-schedule';
 import { createWorker, defaultWorkerIdentity } from '../../worker/create-worker';
 import { createDiscordSendWorker } from '../../worker/discord-send-worker';
@@ -21,8 +23,10 @@ export const startWorkerRole: RoleStarter = async (ctx) => {
     taskQueue: ctx.config.temporal.taskQueue,
     identity,
     activities,
-    // Only the built app uses the prebundled code; from sources we bundle fresh so edits are never stale.
+    // Only the built app uses the prebundled code; from sources the bundle is keyed by a hash of the sources, so
+    // an edit is never stale and an unchanged tree does not pay webpack again at every start.
     workflowBundlePath: runningFromBuild() ? workflowBundlePath(traced) : undefined,
+    bundleCacheDir: path.join(defaultCacheDir(), 'workflow-bundles'),
     traced,
     maxCachedWorkflows: ctx.config.temporal.maxCachedWorkflows,
     logger: ctx.logger,
