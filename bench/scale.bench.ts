@@ -16,8 +16,14 @@ import { addUsers, bringToAgents, poll } from './system/world';
  * Discord's global limit is raised for the run (as Discord does for large bots on request): at 50/s, opening
  * 10,000 conversations would measure Discord's limit (discord-throughput does that), not flexcord.
  *
+ * The worker's workflow cache is sized to hold every open conversation (WORKER_MAX_CACHED_WORKFLOWS, default here:
+ * the number of conversations), so the worker's memory is what open conversations cost, not what evictions save;
+ * its V8 heap limit is raised to match (the workflow thread's heap is sized like the main one's).
+ *
  * Settings: SCALE_CONVERSATIONS (10000), SCALE_AGENT_SHARE (0.3), SCALE_OPEN_RATE (new bot conversations per
- * second, 40), SCALE_IDLE_SECONDS (180), SCALE_RELAY_RATE (20 msg/s), SCALE_RELAY_SECONDS (60).
+ * second, 40), SCALE_IDLE_SECONDS (180), SCALE_RELAY_RATE (20 msg/s), SCALE_RELAY_SECONDS (60),
+ * SCALE_CACHED_WORKFLOWS (the worker's cache, SCALE_CONVERSATIONS + 100), SCALE_HEAP_MIB (the worker's V8 heap
+ * limit, 8192).
  */
 const TOTAL = Number(process.env.SCALE_CONVERSATIONS ?? 10_000);
 const AGENT_SHARE = Number(process.env.SCALE_AGENT_SHARE ?? 0.3);
@@ -25,11 +31,15 @@ const OPEN_RATE = Number(process.env.SCALE_OPEN_RATE ?? 40);
 const IDLE_SECONDS = Number(process.env.SCALE_IDLE_SECONDS ?? 180);
 const RELAY_RATE = Number(process.env.SCALE_RELAY_RATE ?? 20);
 const RELAY_SECONDS = Number(process.env.SCALE_RELAY_SECONDS ?? 60);
+const CACHED_WORKFLOWS = Number(process.env.SCALE_CACHED_WORKFLOWS ?? TOTAL + 100);
+const HEAP_MIB = Number(process.env.SCALE_HEAP_MIB ?? 8192);
 const DISCORD_GLOBAL_LIMIT = 1000;
 
 interface Stage {
   name: string;
   conversations?: number;
+  /** Conversations open at the end of the stage. */
+  open?: number;
   ms: number;
   stats: WindowStats;
   extra?: Record<string, unknown>;
@@ -42,7 +52,11 @@ async function main() {
   const bench = await startBenchSystem({
     name: 'scale',
     discord: { globalRateLimit: { limit: DISCORD_GLOBAL_LIMIT, windowMs: 1000 } },
-    env: { DISCORD_GLOBAL_RATE_LIMIT: String(DISCORD_GLOBAL_LIMIT) },
+    env: {
+      DISCORD_GLOBAL_RATE_LIMIT: String(DISCORD_GLOBAL_LIMIT),
+      WORKER_MAX_CACHED_WORKFLOWS: String(CACHED_WORKFLOWS),
+      NODE_OPTIONS: `--max-old-space-size=${HEAP_MIB}`,
+    },
   });
   const { fakes } = bench;
   const stages: Stage[] = [];
@@ -57,6 +71,7 @@ async function main() {
     stages.push({
       name: `open ${bots} bot conversations`,
       conversations: bots,
+      open: bots,
       ms: Date.now() - start,
       stats: w.end(),
     });
@@ -70,6 +85,7 @@ async function main() {
     stages.push({
       name: `open ${agents} agent conversations`,
       conversations: agents,
+      open: TOTAL,
       ms: Date.now() - start,
       stats: w.end(),
     });
@@ -188,7 +204,8 @@ async function report(
   const procs = ['worker', 'temporal', 'bot', 'webhooks', 'harness'];
   const markdown = [
     `Scale: ${bots + agents} open conversations (${bots} with the bot, ${agents} with an agent), Discord's global limit ` +
-      `raised to ${DISCORD_GLOBAL_LIMIT}/s (${String(context.date)}, load average at start ` +
+      `raised to ${DISCORD_GLOBAL_LIMIT}/s, the worker's workflow cache ${CACHED_WORKFLOWS} and V8 heap limit ` +
+      `${HEAP_MIB} MiB (${String(context.date)}, load average at start ` +
       `${(context.loadAverageAtStart as number[]).join(' ')}).`,
     '',
     markdownTable(
@@ -198,6 +215,7 @@ async function report(
         'conversations/s',
         ...procs.map((p) => `${p} CPU (cores)`),
         'worker memory',
+        'per open conversation',
         'Temporal memory',
       ],
       stages.map((s) => [
@@ -206,6 +224,7 @@ async function report(
         s.conversations ? ((s.conversations * 1000) / s.ms).toFixed(1) : '',
         ...procs.map((p) => (s.stats.cpuCores[p] ?? 0).toFixed(2)),
         mib((s.stats.rssMiB.worker ?? 0) * 2 ** 20),
+        `${(((s.stats.rssMiB.worker ?? 0) * 1024) / (s.open ?? TOTAL)).toFixed(0)} KiB`,
         mib((s.stats.rssMiB.temporal ?? 0) * 2 ** 20),
       ]),
     ),
@@ -244,7 +263,15 @@ async function report(
   ].join('\n');
   const files = await writeResults(
     'scale',
-    { context: { ...context, ...endContext() }, agents, bots, stages, relay },
+    {
+      context: { ...context, ...endContext() },
+      agents,
+      bots,
+      cachedWorkflows: CACHED_WORKFLOWS,
+      heapMiB: HEAP_MIB,
+      stages,
+      relay,
+    },
     markdown,
   );
   console.log(`\n${markdown}\n\n${files.join('\n')}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type FakeDiscordOptions } from '../../src/sandbox/discord';
 import { freePort } from '../../test/support/free-port';
 import { FlexcordProcesses } from './flexcord-processes';
+import { type BenchDatabase, startBenchDatabase } from './postgres';
 import { TemporalServer } from './temporal-server';
 import { type Fakes, startFakes } from './world';
 
@@ -29,8 +30,12 @@ export async function startBenchSystem(options: {
   temporalDb?: boolean;
   /** Start the roles now (default true). */
   start?: boolean;
+  /** The case store: SQLite in the data folder (default), or PostgreSQL (see bench/system/postgres.ts). */
+  caseStore?: 'sqlite' | 'postgres';
 }): Promise<BenchSystem> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `flexcord-${options.name}-`));
+  const database: BenchDatabase | undefined =
+    options.caseStore === 'postgres' ? await startBenchDatabase(options.name) : undefined;
   const temporal = await TemporalServer.create(path.join(dir, 'temporal'), {
     inMemory: !options.temporalDb,
   });
@@ -49,12 +54,13 @@ export async function startBenchSystem(options: {
     httpPort,
     taskQueue: `bench-${options.name}`,
     workers: options.workers,
-    env: options.env,
+    env: { ...(database ? { DATABASE_URL: database.url } : {}), ...options.env },
   });
   const stop = async (stopOptions: { keep?: boolean } = {}) => {
     await flexcord.stop().catch(() => flexcord.kill());
     await fakes.stop();
     await temporal.stop();
+    await database?.stop();
     if (stopOptions.keep || process.env.BENCH_KEEP === '1') console.log(`logs kept in ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   };

@@ -2,6 +2,7 @@ import { type Logger } from 'pino';
 import { type CaseOperations } from '../cases/report-client';
 import { type Config } from '../config';
 import { type Moderation } from '../moderation';
+import { type FlexcordMetrics } from '../observability/metrics';
 import { type ConversationCursor } from './catch-up';
 import type { FileReportInput } from '../shared/report-types';
 import type {
@@ -48,4 +49,6 @@ export interface BotDeps {
   cases: Pick<CaseOperations, 'listForUser' | 'listForGuild' | 'show' | 'close' | 'triage' | 'note'>;
   /** Blocks and rate limits; without it nobody is stopped (routing tests that do not need it). */
   moderation?: Moderation;
+  /** Where the bot counts what it does (live messages held for the catch-up); absent without metrics. */
+  metrics?: Pick<FlexcordMetrics, 'catchUpWaits'>;
 }

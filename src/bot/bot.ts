@@ -1,6 +1,8 @@
 import { type Client, Events, type Message } from 'discord.js';
 import { type BotDeps } from './bot-deps';
 import { catchUp, RecentMessages } from './catch-up';
+import { CatchUpGate } from './catch-up-gate';
+import { ChannelOrder } from './channel-order';
 import { dispatchInteraction } from './dispatch-interaction';
 import { routeMessage } from './route-message';
 import { routeMessageChange } from './route-message-change';
@@ -9,8 +11,8 @@ import { type BotContext } from './types';
 /** First wait before a failed catch-up is tried again; it doubles up to the maximum. */
 const CATCH_UP_RETRY_MS = 5_000;
 const CATCH_UP_MAX_RETRY_MS = 5 * 60_000;
-/** How long a live message waits for a catch-up in progress, so it follows the older messages it finds. */
-const MAX_WAIT_FOR_CATCH_UP_MS = 15_000;
+/** The longest a live message waits for its channel's catch-up (DISCORD_CATCH_UP_HOLD_SECONDS). */
+const DEFAULT_CATCH_UP_HOLD_SECONDS = 60;
 
 export interface RunningBot {
   client: Client;
@@ -36,34 +38,47 @@ export async function startBot(client: Client, deps: BotDeps, token: string): Pr
   };
 
   // Discord does not replay what was sent while no session was open: each new session (not a resume) starts with
-  // a catch-up, and messages arriving meanwhile wait for it, so they follow the older ones it finds.
+  // a catch-up, and a live message waits for its own channel's part of it, so it follows the older ones found there.
+  const gate = new CatchUpGate();
+  ctx.catchUp = gate;
+  const holdMs = (deps.discord.catchUpHoldSeconds ?? DEFAULT_CATCH_UP_HOLD_SECONDS) * 1000;
+  const inChannelOrder = new ChannelOrder();
   let catchingUp: Promise<void> = Promise.resolve();
   let retry: NodeJS.Timeout | undefined;
   let stopped = false;
-  const runCatchUp = async (attempt: number): Promise<void> => {
+  const runCatchUp = async (session: number, attempt: number): Promise<void> => {
     if (stopped) return;
     try {
-      const done = await catchUp(ctx, (message) => route(message, { fromCatchUp: true }));
-      ctx.caughtUp = true;
+      const done = await catchUp(ctx, (message) => route(message, { fromCatchUp: true }), gate, session);
       log.info(done, 'caught up on messages sent while the bot was away');
     } catch (err) {
-      // Temporal or the worker is not answering yet: live messages go on, the catch-up is tried again.
+      // Temporal or the worker is not answering yet, or a channel could not be read: the catch-up is tried again
+      // (channels already read back are not read twice); live messages of the channels left wait, within bounds.
       const delay = Math.min(CATCH_UP_RETRY_MS * 2 ** attempt, CATCH_UP_MAX_RETRY_MS);
       log.warn({ err, retryInMs: delay }, 'could not catch up on missed messages; trying again');
       retry = setTimeout(() => {
-        catchingUp = catchingUp.then(() => runCatchUp(attempt + 1));
+        catchingUp = catchingUp.then(() => runCatchUp(session, attempt + 1));
       }, delay);
     }
   };
   client.on(Events.ShardReady, () => {
     clearTimeout(retry);
-    ctx.caughtUp = false;
-    catchingUp = catchingUp.then(() => runCatchUp(0));
+    const session = gate.begin();
+    catchingUp = catchingUp.then(() => runCatchUp(session, 0));
   });
   client.on(Events.MessageCreate, (message) => {
-    // Never held for long: a catch-up stuck on Temporal delays order, it must not delay delivery.
-    const waited = new Promise<void>((resolve) => setTimeout(resolve, MAX_WAIT_FOR_CATCH_UP_MS).unref());
-    void Promise.race([catchingUp, waited]).then(() => route(message));
+    void inChannelOrder.run(message.channelId, async () => {
+      const waited = await gate.waitFor(message.channelId, holdMs);
+      if (waited !== 'not_held') deps.metrics?.catchUpWaits.inc({ outcome: waited });
+      // Bounded: a channel whose read keeps failing delays its messages' order, never their delivery. They go
+      // marked as before the catch-up, so the conversation's cursor stays and the missed ones still come.
+      if (waited === 'gave_up')
+        log.warn(
+          { messageId: message.id, channelId: message.channelId, heldMs: holdMs },
+          'live message sent before its channel was read back after a new gateway session',
+        );
+      await route(message);
+    });
   });
   client.on(Events.MessageUpdate, (_old, message) => {
     routeMessageChange({ kind: 'edited', message }, ctx).catch((err: unknown) =>

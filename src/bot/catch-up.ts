@@ -1,5 +1,6 @@
 import { type Collection, DiscordAPIError, type Message } from 'discord.js';
 import { compareSnowflakes, isAfter } from '../shared/discord-snowflake';
+import { type CatchUpGate } from './catch-up-gate';
 import { type BotContext } from './types';
 
 /** What the bot needs to know of an open conversation to read back what it missed. */
@@ -31,45 +32,81 @@ export class RecentMessages {
   }
 }
 
+/** Channels read back at once: a slow channel does not keep the others (and their live messages) waiting. */
+const READERS = 4;
+/** Tries per channel within one catch-up, a second apart and then two: a failing read is common under load. */
+const CHANNEL_TRIES = 3;
+const CHANNEL_RETRY_MS = 1_000;
+
 /**
  * Discord does not replay MESSAGE_CREATE into a new gateway session, so after every session that was not resumed
  * (the first one included) the bot reads each open conversation's channel after the last message the conversation
  * saw, oldest first, and routes what it finds exactly as if it had just arrived: in order, once (the workflow
  * drops a message id it has seen). One DM channel may serve conversations of several servers: it is read once,
- * after the newest message any of them saw.
+ * after the newest message any of them saw. The gate learns which channels are to be read and when each is done,
+ * so a live message waits for its own channel only; channels a live message waits for are read first.
  */
 export async function catchUp(
   ctx: BotContext,
   route: (message: Message) => Promise<void>,
+  gate: CatchUpGate,
+  session: number,
 ): Promise<{ channels: number; messages: number }> {
   const list = ctx.deps.conversations.openConversationCursors;
-  if (!list) return { channels: 0, messages: 0 };
+  if (!list) {
+    gate.finished(session);
+    return { channels: 0, messages: 0 };
+  }
   const served = (guildId: string) => ctx.client.guilds.cache.has(guildId);
-  const channels = new Map<string, string>();
+  const cursors = new Map<string, string>();
   for (const c of await list()) {
     if (!served(c.guildId)) continue;
-    const known = channels.get(c.channelId);
-    if (known === undefined || isAfter(c.discordCursor, known)) channels.set(c.channelId, c.discordCursor);
+    const known = cursors.get(c.channelId);
+    if (known === undefined || isAfter(c.discordCursor, known)) cursors.set(c.channelId, c.discordCursor);
   }
+  // A retry in the same session skips the channels already read back.
+  const queue = gate.listed(session, cursors.keys());
   let messages = 0;
   let failed = 0;
-  for (const [channelId, cursor] of channels) {
-    try {
-      for (const message of await messagesAfter(ctx, channelId, cursor)) {
-        messages += 1;
-        await route(message);
+  const readBack = async (channelId: string) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        for (const message of await messagesAfter(ctx, channelId, cursors.get(channelId)!)) {
+          messages += 1;
+          await route(message);
+        }
+        return gate.readBack(session, channelId);
+      } catch (err) {
+        // A channel that is gone or closed to the bot (Discord says so) never will be readable: its live messages
+        // need not wait. Any other failure (a lost connection, a 5xx) is tried again a few times, then fails the
+        // catch-up once the others are done, so it is tried again later and this channel is read after all.
+        if (unreadableForGood(err)) {
+          ctx.deps.logger.warn(
+            { err, channelId },
+            'support channel gone or closed to the bot; not caught up',
+          );
+          return gate.readBack(session, channelId);
+        }
+        if (attempt >= CHANNEL_TRIES) {
+          ctx.deps.logger.warn({ err, channelId }, 'could not catch up on a support channel');
+          failed += 1;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, CHANNEL_RETRY_MS * 2 ** (attempt - 1)));
       }
-    } catch (err) {
-      // One channel the bot cannot read must not keep the others from catching up. A channel that is gone or
-      // closed to the bot (Discord says so) never will be; any other failure (a lost connection, a 5xx) fails
-      // the catch-up once the others are done, so it is tried again and this channel is read after all.
-      ctx.deps.logger.warn({ err, channelId }, 'could not catch up on a support channel');
-      if (!unreadableForGood(err)) failed += 1;
     }
-  }
+  };
+  const reader = async () => {
+    while (queue.length > 0) {
+      const [channelId] = queue.splice(gate.firstWanted(queue), 1);
+      await readBack(channelId!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READERS, queue.length) }, reader));
   if (failed > 0)
-    throw new Error(`could not read ${failed} of ${channels.size} support channels; trying again`);
-  return { channels: channels.size, messages };
+    throw new Error(`could not read ${failed} of ${cursors.size} support channels; trying again`);
+  gate.finished(session);
+  return { channels: cursors.size, messages };
 }
 
 /** Discord's answer that the channel is gone (404) or closed to the bot (403): reading again will not help. */

@@ -83,8 +83,11 @@ export async function routeToGuild(
       size: a.size,
     })),
     sentAt: message.createdAt.toISOString(),
-    // The catch-up reads in order after the cursor; a live message before it is done must leave the cursor alone.
-    ...(ctx.caughtUp === false && !options.fromCatchUp ? { beforeCatchUp: true } : {}),
+    // The catch-up reads in order after the cursor; a live message before its channel is read back must leave the
+    // cursor alone.
+    ...(!options.fromCatchUp && ctx.catchUp && !ctx.catchUp.settled(message.channelId)
+      ? { beforeCatchUp: true }
+      : {}),
   };
   await ctx.deps.conversations.userMessage(input, event);
   return 'routed';

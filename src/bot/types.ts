@@ -8,15 +8,16 @@ import {
 } from 'discord.js';
 import { type CustomId } from '../shared/discord-custom-ids';
 import { type BotDeps } from './bot-deps';
+import { type CatchUpGate } from './catch-up-gate';
 
 export interface BotContext {
   deps: BotDeps;
   client: Client;
   /**
-   * False from the start of a new gateway session until its catch-up has read back what was missed: messages routed
-   * meanwhile say so (`beforeCatchUp`), so they do not move a conversation's Discord cursor past the missed ones.
+   * Where the catch-up of a new gateway session stands: a message routed before its channel has been read back says
+   * so (`beforeCatchUp`), so it does not move a conversation's Discord cursor past the missed ones.
    */
-  caughtUp?: boolean;
+  catchUp?: Pick<CatchUpGate, 'settled'>;
 }
 
 /** One slash command: its registration JSON and its handler (thin: it calls shared operations). */

@@ -58,6 +58,11 @@ export interface Config {
      * the loader; optional so configurations built by hand (tests) keep Discord's default.
      */
     globalRateLimit?: number;
+    /**
+     * The longest a live message waits for its channel to be read back after a new gateway session (what the user
+     * wrote while the bot was away goes first). Always set by the loader; optional for configurations built by hand.
+     */
+    catchUpHoldSeconds?: number;
   };
   twilio: {
     accountSid?: string;
@@ -165,6 +170,7 @@ export function toConfig(env: Env): Config {
         staff: env.DISCORD_STAFF_CHANNEL,
       },
       globalRateLimit: env.DISCORD_GLOBAL_RATE_LIMIT,
+      catchUpHoldSeconds: env.DISCORD_CATCH_UP_HOLD_SECONDS,
     },
     twilio: {
       accountSid: env.TWILIO_ACCOUNT_SID,

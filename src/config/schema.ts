@@ -57,6 +57,7 @@ export const envSchema = z.object({
   DISCORD_BUG_CHANNEL: z.string().min(1).default('bug-reports'),
   DISCORD_FEATURE_CHANNEL: z.string().min(1).default('feature-requests'),
   DISCORD_STAFF_CHANNEL: z.string().min(1).default('case-followup'),
+  DISCORD_CATCH_UP_HOLD_SECONDS: z.coerce.number().int().min(1).default(60),
   DISCORD_GLOBAL_RATE_LIMIT: z.coerce.number().int().min(2).default(DISCORD_DEFAULT_GLOBAL_RATE_LIMIT),
 
   TWILIO_ACCOUNT_SID: optionalString,

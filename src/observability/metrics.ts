@@ -46,6 +46,13 @@ export class FlexcordMetrics {
     registers: [this.registry],
   });
 
+  readonly catchUpWaits = new Counter({
+    name: 'flexcord_bot_catch_up_waits_total',
+    help: 'Live messages held by the bot for its catch-up after a new gateway session, by outcome (in_order: sent after their channel was read back; gave_up: sent before, after the longest wait)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly discordRequests = new Counter({
     name: 'flexcord_discord_requests_total',
     help: 'Discord REST responses, by method, route template and HTTP status',

@@ -37,6 +37,7 @@ export const startBotRole: RoleStarter = async (ctx) => {
         reports: temporalReports(ctx.client, taskQueue, reportFollowUp(ctx.config)),
         cases: createCaseOperations({ client: ctx.client, store: caseStore.store }),
         moderation,
+        ...(ctx.observability ? { metrics: ctx.observability.metrics } : {}),
       },
       ctx.config.discord.token!,
     );

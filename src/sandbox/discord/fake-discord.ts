@@ -137,6 +137,7 @@ export class FakeDiscord {
     path: RegExp;
     body?: (body: Record<string, unknown>) => boolean;
   }[] = [];
+  private readonly holds: { method: string; path: RegExp; reached(): void; released: Promise<void> }[] = [];
   private readonly gateway: FakeGateway;
   private server?: http.Server;
 
@@ -525,6 +526,38 @@ export class FakeDiscord {
     );
     if (i >= 0) this.lostAnswers.splice(i, 1);
     return i >= 0;
+  }
+
+  /**
+   * Every request matching `method` and `path` from now on waits, unanswered, until `release()` (a slow Discord, or
+   * one request stuck behind another). The client's own timeouts and retries are held too, so a test decides
+   * exactly when the answer comes. `reached` resolves when the first such request has arrived.
+   */
+  holdRequests(method: string, path: RegExp): { reached: Promise<void>; release(): void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const hold = {
+      method,
+      path,
+      reached: () => reached(),
+      released: new Promise<void>((resolve) => (release = resolve)),
+    };
+    this.holds.push(hold);
+    return {
+      reached: new Promise<void>((resolve) => (reached = resolve)),
+      release: () => {
+        this.holds.splice(this.holds.indexOf(hold), 1);
+        release();
+      },
+    };
+  }
+
+  /** Waits while a hold matches this request (see `holdRequests`). */
+  async waitForHolds(method: string, path: string): Promise<void> {
+    const hold = this.holds.find((h) => h.method === method && h.path.test(path));
+    if (!hold) return;
+    hold.reached();
+    await hold.released;
   }
 
   /** Takes a permission away from the bot in one channel (a member overwrite), as a server admin might. */

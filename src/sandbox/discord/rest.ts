@@ -48,6 +48,7 @@ export function createRestRouter(fake: FakeDiscord): express.Router {
         if (chaos === 'server_error')
           return sendError(res, method, template, 500, 0, 'Internal Server Error');
         if (chaos === 'no_answer') return res.socket?.destroy();
+        await fake.waitForHolds(method.toUpperCase(), req.path);
         const injected = fake.takeInjectedFailure(method.toUpperCase(), req.path);
         if (injected)
           return sendError(
