@@ -45,9 +45,10 @@ describe('the flexcord command line', function () {
     }
   });
 
-  it('loads only what the named command needs: `cases` loads neither discord.js, twilio nor the Temporal worker', async () => {
+  it('loads only what the named command needs: `cases` and `--version` load neither discord.js, twilio nor the Temporal worker', async () => {
     const heavy = ['discord.js', 'twilio', '@temporalio/worker', 'express'];
     assert.deepEqual(await packagesLoadedFor(['cases', 'list'], heavy), []);
+    assert.deepEqual(await packagesLoadedFor(['--version'], heavy), []);
     // The same check sees them when the command needs them.
     assert.deepEqual(await packagesLoadedFor(['start'], heavy), heavy);
   });

@@ -72,11 +72,13 @@ export function sdkMetricsUrl(): string {
 }
 
 /**
- * The project's workflow code, bundled once per run and variant. By default with the tracing interceptor, as a
- * worker that traces bundles it; `traced: false` is the bundle of a worker that does not (the default in production).
+ * The project's workflow code, bundled once per run and variant. By default without the tracing interceptor, as
+ * a worker that does not trace (the default in production) bundles it; `traced: true` is the bundle of a worker
+ * that traces. Not traced by default also because the interceptor's per-workflow AsyncLocalStorage makes every
+ * promise cost more with each cached workflow, and the whole run shares one workflow thread's cache.
  */
 export function workflowBundle(options: { traced?: boolean } = {}): Promise<WorkflowBundle> {
-  const traced = options.traced ?? true;
+  const traced = options.traced ?? false;
   let bundle = bundles.get(traced);
   if (!bundle) {
     bundle = bundleWorkflowCode({

@@ -36,11 +36,13 @@ function lazy(file: string, exportName: string): () => Register {
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
 /**
- * Registers the command `argv` names, or every command when it names none of them (help, a typo: commander's
- * help and its "did you mean" need them all).
+ * Registers the command `argv` names, none for `--version`, or every command when it names none of them (help, a
+ * typo: commander's help and its "did you mean" need them all).
  */
 export function registerCommands(program: Command, argv: readonly string[] = []): void {
   const named = argv[2];
+  // `flexcord --version` answers from package.json alone (scripts and `flexcord doctor` ask for it often).
+  if (argv.length === 3 && (named === '--version' || named === '-V')) return;
   const only = named !== undefined && Object.hasOwn(COMMANDS, named) ? named : undefined;
   for (const [name, load] of Object.entries(COMMANDS)) {
     if (only === undefined || name === only) load()(program);
