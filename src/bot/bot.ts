@@ -16,7 +16,8 @@ const DEFAULT_CATCH_UP_HOLD_SECONDS = 60;
 
 export interface RunningBot {
   client: Client;
-  stop(): Promise<void>;
+  /** Closes the gateway, then waits for what is being routed (at most `waitMs`, 10 s by default). */
+  stop(options?: { waitMs?: number }): Promise<void>;
 }
 
 /** Attaches flexcord's handlers to a discord.js client and logs in; resolves once the gateway says READY. */
