@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { supportWorkflowId } from '../src/shared/support-types';
 import { opaqueCustomerIdentity } from '../src/activities/twilio/identity';
-import { getConversationState } from '../src/temporal/support-client';
 import { createObservability } from '../src/observability';
-import { FakeDiscord } from '../src/sandbox/discord';
+import { type FakeDiscord } from '../src/sandbox/discord';
+import { E2E_IDENTITY_SECRET, eventually, type FlexcordSystem } from './support/e2e/flexcord-system';
 import {
-  E2E_IDENTITY_SECRET,
-  eventually,
-  type FlexcordSystem,
-  startFlexcordSystem,
-} from './support/e2e/flexcord-system';
+  acmeWithAna,
+  flexcordForEachTest,
+  handedToFlexThroughDiscord,
+} from './support/e2e/flexcord-per-test';
 
 const customer = opaqueCustomerIdentity(E2E_IDENTITY_SECRET);
 
@@ -20,19 +18,10 @@ async function handedToFlex(
   guild: { guild: { id: string }; supportChannel: { id: string } },
   userId: string,
 ): Promise<() => (string | null)[]> {
-  const { twilio, ctx } = system;
-  const workflowId = supportWorkflowId(guild.guild.id, userId);
-  await discord.waitForReply(discord.runSlashCommand(userId, guild.supportChannel.id, 'helpme'));
-  discord.userSendsDm(userId, 'I want to talk to a human please');
-  const task = await eventually(() => {
-    const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
-    assert.ok(t, 'a Flex task for the workflow');
-    return t;
+  const { conversationSid } = await handedToFlexThroughDiscord(discord, system, guild, userId, {
+    ask: 'I want to talk to a human please',
   });
-  const conversation = twilio.conversation(task.attributes.conversationSid as string);
-  await eventually(async () =>
-    assert.equal((await getConversationState(ctx.client, workflowId)).phase, 'waiting_for_agent'),
-  );
+  const conversation = system.twilio.conversation(conversationSid);
   return () => conversation.messages.filter((m) => m.author === customer(userId)).map((m) => m.body);
 }
 
@@ -46,39 +35,14 @@ const historyRead = (channelId: string) => new RegExp(`^/channels/${channelId}/m
  */
 describe('nothing lost while the bot is down', function () {
   this.timeout(120_000);
-  let discord: FakeDiscord;
-  let system: FlexcordSystem | undefined;
-
-  afterEach(async () => {
-    await system?.stop();
-    system = undefined;
-    assert.deepEqual(discord.checker.violations, []);
-    assert.deepEqual(discord.unhandled, []);
-    await discord.stop();
-  });
+  const flexcord = flexcordForEachTest();
 
   it('relays to Flex, once and in order, what the user wrote while the bot was stopped or reconnecting', async () => {
-    discord = await new FakeDiscord().start();
-    const acme = discord.addGuild('Acme');
-    const ana = discord.addUser('ana').id;
-    discord.addMember(acme.guild.id, ana);
-    system = await startFlexcordSystem(discord);
-    const { twilio, ctx } = system;
-    const workflowId = supportWorkflowId(acme.guild.id, ana);
-
+    const discord = await flexcord.startDiscord();
+    const { acme, ana } = acmeWithAna(discord);
+    const system = await flexcord.startSystem();
     // A conversation handed to Flex: what the user writes now goes to the agent.
-    await discord.waitForReply(discord.runSlashCommand(ana, acme.supportChannel.id, 'helpme'));
-    discord.userSendsDm(ana, 'I want to talk to a human please');
-    const task = await eventually(() => {
-      const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
-      assert.ok(t, 'a Flex task for the workflow');
-      return t;
-    });
-    const conversation = twilio.conversation(task.attributes.conversationSid as string);
-    await eventually(async () =>
-      assert.equal((await getConversationState(ctx.client, workflowId)).phase, 'waiting_for_agent'),
-    );
-    const fromUser = () => conversation.messages.filter((m) => m.author === customer(ana)).map((m) => m.body);
+    const fromUser = await handedToFlex(discord, system, acme, ana);
 
     // The bot role stops; the user writes three messages nobody hears; the bot starts again.
     await system.stopBot();
@@ -118,25 +82,10 @@ describe('nothing lost while the bot is down', function () {
   // Found by `npm run chaos` (20% of Discord requests failing): a channel whose read failed during the catch-up was
   // skipped for good, and what its user wrote while the bot was down never arrived.
   it('reads a channel again when reading it back failed during the catch-up', async () => {
-    discord = await new FakeDiscord().start();
-    const acme = discord.addGuild('Acme');
-    const ana = discord.addUser('ana').id;
-    discord.addMember(acme.guild.id, ana);
-    system = await startFlexcordSystem(discord);
-    const { twilio, ctx } = system;
-    const workflowId = supportWorkflowId(acme.guild.id, ana);
-    await discord.waitForReply(discord.runSlashCommand(ana, acme.supportChannel.id, 'helpme'));
-    discord.userSendsDm(ana, 'I want to talk to a human please');
-    const task = await eventually(() => {
-      const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
-      assert.ok(t, 'a Flex task for the workflow');
-      return t;
-    });
-    const conversation = twilio.conversation(task.attributes.conversationSid as string);
-    await eventually(async () =>
-      assert.equal((await getConversationState(ctx.client, workflowId)).phase, 'waiting_for_agent'),
-    );
-    const fromUser = () => conversation.messages.filter((m) => m.author === customer(ana)).map((m) => m.body);
+    const discord = await flexcord.startDiscord();
+    const { acme, ana } = acmeWithAna(discord);
+    const system = await flexcord.startSystem();
+    const fromUser = await handedToFlex(discord, system, acme, ana);
 
     await system.stopBot();
     discord.userSendsDm(ana, 'written while the bot was down');
@@ -149,11 +98,9 @@ describe('nothing lost while the bot is down', function () {
   // Found by `npm run chaos` (3 user messages out of order after the bot was killed): a live message waited at most
   // 15 s for the whole catch-up, then went ahead of the missed messages a slow catch-up had not read back yet.
   it('relays what was written while the bot was down before what is written after it came back, however slow the read back', async () => {
-    discord = await new FakeDiscord().start();
-    const acme = discord.addGuild('Acme');
-    const ana = discord.addUser('ana').id;
-    discord.addMember(acme.guild.id, ana);
-    system = await startFlexcordSystem(discord);
+    const discord = await flexcord.startDiscord();
+    const { acme, ana } = acmeWithAna(discord);
+    const system = await flexcord.startSystem();
     const fromUser = await handedToFlex(discord, system, acme, ana);
 
     await system.stopBot();
@@ -170,13 +117,11 @@ describe('nothing lost while the bot is down', function () {
   });
 
   it('does not hold up a channel that has been read back while another channel is still being read', async () => {
-    discord = await new FakeDiscord().start();
-    const acme = discord.addGuild('Acme');
-    const ana = discord.addUser('ana').id;
+    const discord = await flexcord.startDiscord();
+    const { acme, ana } = acmeWithAna(discord);
     const bob = discord.addUser('bob').id;
-    discord.addMember(acme.guild.id, ana);
     discord.addMember(acme.guild.id, bob);
-    system = await startFlexcordSystem(discord);
+    const system = await flexcord.startSystem();
     const fromAna = await handedToFlex(discord, system, acme, ana);
     const fromBob = await handedToFlex(discord, system, acme, bob);
 
@@ -198,12 +143,10 @@ describe('nothing lost while the bot is down', function () {
   });
 
   it('stops holding a live message when its channel cannot be read back in time, and relays the missed one later', async () => {
-    discord = await new FakeDiscord().start();
-    const acme = discord.addGuild('Acme');
-    const ana = discord.addUser('ana').id;
-    discord.addMember(acme.guild.id, ana);
+    const discord = await flexcord.startDiscord();
+    const { acme, ana } = acmeWithAna(discord);
     const observability = createObservability();
-    system = await startFlexcordSystem(discord, { DISCORD_CATCH_UP_HOLD_SECONDS: '3' }, observability);
+    const system = await flexcord.startSystem({ DISCORD_CATCH_UP_HOLD_SECONDS: '3' }, observability);
     const fromUser = await handedToFlex(discord, system, acme, ana);
     const waits = async (outcome: string) =>
       (await observability.metrics.catchUpWaits.get()).values.find((v) => v.labels.outcome === outcome)
@@ -233,12 +176,10 @@ describe('nothing lost while the bot is down', function () {
   // it; a live message moved the conversation's Discord cursor past the missed ones, and the catch-up (or its retry)
   // then read after the new cursor and never found them.
   it('relays what was written while the bot was down even when a live message goes first because the catch-up failed', async () => {
-    discord = await new FakeDiscord().start();
-    const acme = discord.addGuild('Acme');
-    const ana = discord.addUser('ana').id;
-    discord.addMember(acme.guild.id, ana);
+    const discord = await flexcord.startDiscord();
+    const { acme, ana } = acmeWithAna(discord);
     // A live message waits at most 10 s for the catch-up to say which channels it must read.
-    system = await startFlexcordSystem(discord, { DISCORD_CATCH_UP_HOLD_SECONDS: '10' });
+    const system = await flexcord.startSystem({ DISCORD_CATCH_UP_HOLD_SECONDS: '10' });
     const fromUser = await handedToFlex(discord, system, acme, ana);
 
     await system.stopBot();

@@ -26,6 +26,9 @@ class Recorder {
   running = new Set<string>();
   openFails = false;
   cases: CaseSummary[] = [];
+  /** While set, a routed message waits for it before it counts as delivered (a slow Temporal). */
+  hold?: Promise<void>;
+  routing = 0;
 }
 
 describe('Discord bot (real discord.js client against the local Discord fake)', function () {
@@ -85,6 +88,8 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
           };
         },
         async userMessage(input, event) {
+          rec.routing++;
+          await rec.hold;
           rec.messages.push({ input, event });
         },
         async action(workflowId, action) {
@@ -145,6 +150,34 @@ describe('Discord bot (real discord.js client against the local Discord fake)', 
       assert.equal(event.text, 'I cannot log in');
       assert.deepEqual(input.user, { guildId, userId: ana, userName: 'ana' });
       assert.deepEqual(input.channel, { channelId: sent.channel_id, kind: 'dm' });
+    });
+
+    it('stops gracefully only once the messages it is routing have reached their conversations', async () => {
+      // The bot role closes its case database right after stop(): a message still on its way then failed to route.
+      let release!: () => void;
+      rec.hold = new Promise((resolve) => (release = resolve));
+      discord.userSendsDm(ana, 'written as the bot stops');
+      await waitFor(() => rec.routing === 1, 5000, 'the DM on its way');
+      let stopped = false;
+      const stopping = bot.stop().then(() => (stopped = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(stopped, false, 'stop() waits for the message it is routing');
+      release();
+      await stopping;
+      assert.deepEqual(
+        rec.messages.map((m) => m.event.text),
+        ['written as the bot stops'],
+      );
+    });
+
+    it('stops within its bound when routing a message hangs', async () => {
+      rec.hold = new Promise(() => undefined);
+      discord.userSendsDm(ana, 'never answered');
+      await waitFor(() => rec.routing === 1, 5000, 'the DM on its way');
+      const started = Date.now();
+      await bot.stop({ waitMs: 500 });
+      assert.ok(Date.now() - started < 5000, 'stop() gave up waiting');
+      assert.deepEqual(rec.messages, []);
     });
 
     it("ignores the bot's own messages and ordinary channels", async () => {

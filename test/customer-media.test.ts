@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { openCaseStore } from '../src/cases';
 import { extensionOf, refusalFor } from '../src/activities/media/attachment-policy';
-import { supportWorkflowId } from '../src/shared/support-types';
 import { getConversationState } from '../src/temporal/support-client';
-import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
-import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { eventually } from './support/e2e/flexcord-system';
+import {
+  acmeWithAna,
+  botMessagesAfter,
+  flexcordForEachTest,
+  handedToFlexThroughDiscord,
+} from './support/e2e/flexcord-per-test';
 import { recordHistory } from './support/histories';
 
 const LIMITS = { maxBytes: 1000, extensions: ['png', 'pdf', 'txt'] };
@@ -22,46 +26,23 @@ describe("customers' files reach Flex as media", function () {
   });
 
   describe('end to end (Discord fake → worker → Twilio fake)', () => {
-    let discord: FakeDiscord;
-    let system: FlexcordSystem | undefined;
-
-    afterEach(async () => {
-      await system?.stop();
-      system = undefined;
-      assert.deepEqual(discord.checker.violations, []);
-      assert.deepEqual(discord.unhandled, []);
-      await discord.stop();
-    });
+    const flexcord = flexcordForEachTest();
 
     it('uploads each file to the Media Content Service and posts it as its own message after the text, keeps the Twilio reference in the transcript, and tells the user plainly about refused files', async () => {
-      discord = await new FakeDiscord().start();
-      const acme = discord.addGuild('Acme');
-      const ana = discord.addUser('ana').id;
-      discord.addMember(acme.guild.id, ana);
-      system = await startFlexcordSystem(discord, {
+      const discord = await flexcord.startDiscord();
+      const { acme, ana } = acmeWithAna(discord);
+      const system = await flexcord.startSystem({
         FLEX_MEDIA_MAX_BYTES: '2048',
         SUPPORT_AGENT_SLA_SECONDS: '3600',
       });
       const { twilio, ctx } = system;
-      const workflowId = supportWorkflowId(acme.guild.id, ana);
       const dm = discord.dmChannelFor(ana);
-      const fromBot = (after: FakeMessage) => (m: FakeMessage) =>
-        m.author.id === discord.botUser.id && BigInt(m.id) > BigInt(after.id);
+      const fromBot = botMessagesAfter(discord);
 
       // To an agent: /helpme, ask for a person, the agent accepts.
-      await discord.waitForReply(discord.runSlashCommand(ana, acme.supportChannel.id, 'helpme'));
-      const ask = discord.userSendsDm(ana, 'I want to talk to a human');
-      await discord.waitForMessage(dm.id, (m) => fromBot(ask)(m) && /Case #\d+ opened/.test(m.content));
-      const task = await eventually(() => {
-        const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
-        assert.ok(t);
-        return t;
+      const { workflowId, conversationSid } = await handedToFlexThroughDiscord(discord, system, acme, ana, {
+        agent: { identity: 'sam', name: 'Sam Agent' },
       });
-      const conversationSid = task.attributes.conversationSid as string;
-      await twilio.agentAccepts(conversationSid, { identity: 'sam', name: 'Sam Agent' });
-      await eventually(async () =>
-        assert.equal((await getConversationState(ctx.client, workflowId)).phase, 'with_agent'),
-      );
 
       // Text and two files in one Discord message: Flex gets the text, then one media message per file.
       const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { createDiscordActivities } from '../src/activities/discord/activities';
-import { createDiscordRest, DiscordRestPort } from '../src/activities/discord/discord-rest-port';
-import { supportWorkflowId, type StartSupportInput } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserMessage,
-  signalAgentEvent,
-} from '../src/temporal/support-client';
+import { signalAgentEvent } from '../src/temporal/support-client';
 import { FakeDiscord, waitFor } from '../src/sandbox/discord';
 import { FakeSupportWorld } from './fakes/support-activities';
-import { eventually, QUIET_TIMINGS, userMessage } from './support/conversation-helpers';
-import { testEnv } from './support/global-fixtures';
+import { eventually } from './support/conversation-helpers';
+import { danasMessage, stopCheckingTraffic, withDmWaitingForAgent } from './support/discord-conversation';
 import { recordHistory } from './support/histories';
-import { withWorker } from './support/worker';
 
 /*
  * Discord checks a message's nonce only for a few minutes, but relays retry for hours. The support workflow on the
@@ -27,51 +18,17 @@ describe('Discord sends: posted once, even after the nonce window', function () 
     discord = await new FakeDiscord({ rateLimits: [], nonceWindowMs: 1000 }).start();
   });
 
-  afterEach(async () => {
-    assert.deepEqual(discord.checker.violations, []);
-    assert.deepEqual(discord.unhandled, []);
-    await discord.stop();
-  });
+  afterEach(() => stopCheckingTraffic(discord));
 
   it('posts each part of a long agent message once when an answer is lost and Discord is down past the window', async () => {
-    const client = testEnv().client;
-    const guildId = discord.addGuild('Acme').guild.id;
-    const ana = discord.addUser('ana');
-    discord.addMember(guildId, ana.id);
-    const port = new DiscordRestPort(createDiscordRest({ token: discord.token, apiUrl: discord.apiUrl }));
-    const world = new FakeSupportWorld();
-    const activities = { ...world.activities(), ...createDiscordActivities(port) };
-    const input: StartSupportInput = {
-      user: { guildId, userId: ana.id, userName: 'ana' },
-      timings: QUIET_TIMINGS,
-      preferThread: false,
-    };
-    const workflowId = supportWorkflowId(guildId, ana.id);
-    const dm = discord.dmChannelFor(ana.id);
-
-    await withWorker(activities, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserMessage(client, { taskQueue, input, event: userMessage('talk to a human please') });
-      await eventually(async () =>
-        assert.equal((await getConversationState(client, workflowId)).phase, 'waiting_for_agent'),
-      );
-      await eventually(() => assert.ok(discord.messagesIn(dm.id).some((m) => /Case #1/.test(m.content))));
-
+    await withDmWaitingForAgent(discord, new FakeSupportWorld(), async ({ client, workflowId, dm }) => {
       // Three lines that Discord's 2000-character limit splits into three messages.
       const text = ['alpha', 'bravo', 'delta'].map((w) => Array(300).fill(w).join(' ')).join('\n');
       // The second part lands, but its answer is lost; then Discord is down for longer than the nonce window.
       discord.loseNextAnswer('POST', /\/messages$/, (body) => String(body.content).startsWith('bravo'));
       await signalAgentEvent(client, {
         workflowId,
-        event: {
-          kind: 'message',
-          eventId: 'IM0001',
-          agentIdentity: 'dana',
-          agentName: 'Dana',
-          text,
-          attachments: [],
-          sentAt: new Date().toISOString(),
-        },
+        event: danasMessage(text),
       });
       await waitFor(
         () => discord.messagesIn(dm.id).some((m) => m.content.startsWith('bravo')),

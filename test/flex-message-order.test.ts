@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { StartSupportInput } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-  sendUserMessage,
-} from '../src/temporal/support-client';
-import { type FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
-import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import { sendUserMessage } from '../src/temporal/support-client';
+import { eventually } from './support/conversation-helpers';
+import { ALICE, withConversationInFlex } from './support/flex-conversation';
 import { recordHistory } from './support/histories';
-import { testEnv } from './support/global-fixtures';
-import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
-import { withWorker } from './support/worker';
+import { twilioHarnessForEachTest } from './support/twilio-harness';
 
 /*
  * Found by `npm run chaos`: an agent's reply whose webhook Twilio lost reached Discord after the replies that came
@@ -24,45 +14,14 @@ const AUTH_TOKEN = 'ord0c0ffee0c0ffee0c0ffee0c0ffee0';
 
 describe('agent replies reach Discord in the order the agent wrote them', function () {
   this.timeout(90_000);
-  let twilio: TwilioHarness;
-  let fake: FakeTwilio;
-
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-    fake = twilio.fake;
-  });
-
-  afterEach(() => twilio.stop());
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
   it('relays a reply whose webhook was lost before the reply after it, once each', async () => {
-    const client = testEnv().client;
-    const { activities: others, discord } = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      // Reconciliation would find the lost reply within seconds, but only after the next one went out.
-      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 3, flexReconcileMaxSeconds: 3 },
-      preferThread: false,
-    };
-    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-    const agentTexts = () => discord.filter((m) => m.kind === 'agent_message').map((m) => m.text);
-
-    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserAction(client, {
-        workflowId,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
-      const conversationSid = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        return task.attributes.conversationSid as string;
-      }, 20_000);
-      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
-      await eventually(async () =>
-        assert.equal((await getConversationState(client, workflowId)).phase, 'with_agent'),
-      );
+    const { fake } = twilio;
+    // Reconciliation would find the lost reply within seconds, but only after the next one went out.
+    const timings = { flexReconcileSeconds: 3, flexReconcileMaxSeconds: 3 };
+    await withConversationInFlex(twilio, { timings, agent: ALICE }, async (conversation) => {
+      const { client, taskQueue, input, suffix, workflowId, conversationSid, agentTexts } = conversation;
 
       // Customer and agent take turns, as in any conversation, before the webhook is lost.
       await sendUserMessage(client, {
@@ -109,30 +68,10 @@ describe('agent replies reach Discord in the order the agent wrote them', functi
   });
 
   it('relays a reply found by reconciliation before the reply whose webhook arrived during that read', async () => {
-    const client = testEnv().client;
-    const { activities: others, discord } = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 2, flexReconcileMaxSeconds: 2 },
-      preferThread: false,
-    };
-    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-    const agentTexts = () => discord.filter((m) => m.kind === 'agent_message').map((m) => m.text);
-
-    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserAction(client, {
-        workflowId,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
-      const conversationSid = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        return task.attributes.conversationSid as string;
-      }, 20_000);
-      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
+    const { fake } = twilio;
+    const timings = { flexReconcileSeconds: 2, flexReconcileMaxSeconds: 2 };
+    await withConversationInFlex(twilio, { timings, agent: ALICE }, async (conversation) => {
+      const { client, workflowId, conversationSid, agentTexts } = conversation;
       await fake.agentReplies(conversationSid, 'Which version?');
       await eventually(() => assert.deepEqual(agentTexts(), ['Which version?']), 20_000);
 
@@ -160,31 +99,11 @@ describe('agent replies reach Discord in the order the agent wrote them', functi
   // Found by `npm run chaos` (20% of Twilio requests failing): the read for a lost reply failed three quick times,
   // the reply after it went out first, and reconciliation brought the lost one later.
   it('relays a reply whose webhook was lost before the next one even when reading Flex fails three times', async () => {
-    const client = testEnv().client;
-    const { activities: others, discord } = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      // No periodic read during the test: only the read for the gap can find the lost reply in time.
-      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 60, flexReconcileMaxSeconds: 60 },
-      preferThread: false,
-    };
-    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-    const agentTexts = () => discord.filter((m) => m.kind === 'agent_message').map((m) => m.text);
-
-    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserAction(client, {
-        workflowId,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
-      const conversationSid = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        return task.attributes.conversationSid as string;
-      }, 20_000);
-      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
+    const { fake } = twilio;
+    // No periodic read during the test: only the read for the gap can find the lost reply in time.
+    const timings = { flexReconcileSeconds: 60, flexReconcileMaxSeconds: 60 };
+    await withConversationInFlex(twilio, { timings, agent: ALICE }, async (conversation) => {
+      const { client, workflowId, conversationSid, agentTexts } = conversation;
       await fake.agentReplies(conversationSid, 'Which version?');
       await eventually(() => assert.deepEqual(agentTexts(), ['Which version?']), 20_000);
 

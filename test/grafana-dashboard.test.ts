@@ -4,8 +4,9 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { createObservability, type Observability } from '../src/observability';
 import { startMetricsServer } from '../src/observability/metrics-server';
-import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
+import { FakeDiscord } from '../src/sandbox/discord';
 import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { conversationThroughEveryRole } from './support/e2e/metrics-conversation';
 import { sdkMetricsUrl } from './support/global-fixtures';
 import { parsePrometheusText, type Sample } from './support/prometheus-text';
 import { promqlNeeds } from './support/promql-names';
@@ -94,9 +95,6 @@ function exported(samples: Sample[]): Map<string, Set<string>> {
   return metrics;
 }
 
-const visible = (m: FakeMessage) =>
-  [m.content ?? '', ...(m.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? ''])].join('\n');
-
 describe('Grafana dashboard: reading names out of PromQL', () => {
   it('finds the metrics and the labels an expression relies on, and nothing else', () => {
     const needs = promqlNeeds(
@@ -183,43 +181,9 @@ describe('Grafana dashboard: its queries name what flexcord exports', function (
       sdkMetricsUrl: sdkMetricsUrl(),
     });
     try {
-      const dm = discord.dmChannelFor(ana);
-      const fromBot = (after: FakeMessage) => (m: FakeMessage) =>
-        m.author.id === discord.botUser.id && BigInt(m.id) > BigInt(after.id);
-      // A knowledge-base answer, a miss, then a person: Twilio calls, TaskRouter and Conversations webhooks.
-      const question = discord.userSendsDm(ana, 'The game crashes on startup, what can I do?');
-      const answer = await discord.waitForMessage(
-        dm.id,
-        (m) => fromBot(question)(m) && (m.embeds?.length ?? 0) > 0,
-        20_000,
-      );
-      const gibberish = discord.userSendsDm(ana, 'zzqx vlorp');
-      await discord.waitForMessage(
-        dm.id,
-        (m) => fromBot(gibberish)(m) && /couldn't find a good answer/.test(visible(m)),
-      );
-      await discord.waitForReply(discord.pressButton(ana, answer, 'fc:request_human'));
-      const task = await eventually(() => {
-        const t = [...system!.twilio.tasks.values()].find(
-          (x) => x.attributes.flexcordWorkflowId === `support-${acme.guild.id}-${ana}`,
-        );
-        assert.ok(t, 'a Flex task for the conversation');
-        return t;
-      });
-      const conversationSid = task.attributes.conversationSid as string;
-      await system.twilio.agentAccepts(conversationSid, { identity: 'alice', name: 'Alice' });
+      // A knowledge-base answer, a miss, then a person: Twilio calls, TaskRouter and Conversations webhooks;
       // Discord answers the agent's relay with a 429 once, Twilio the user's: each relay is tried again.
-      discord.failNext('POST', /\/channels\/\d+\/messages$/, { status: 429, retryAfter: 0.05 });
-      await system.twilio.agentReplies(conversationSid, 'Please update your graphics driver.');
-      await discord.waitForMessage(dm.id, (m) => /update your graphics driver/.test(visible(m)));
-      system.twilio.fail({
-        match: { method: 'POST', path: /\/Messages$/ },
-        status: 429,
-        retryAfterSeconds: 1,
-      });
-      discord.userSendsDm(ana, 'Thanks, that worked');
-      const conversation = system.twilio.conversation(conversationSid);
-      await eventually(() => assert.equal(conversation.messages.at(-1)?.body, 'Thanks, that worked'), 30_000);
+      await conversationThroughEveryRole(discord, system, acme.guild.id, ana, { rateLimited: true });
       // /helpme while the conversation is open: an update to the workflow.
       await discord.waitForReply(discord.runSlashCommand(ana, acme.supportChannel.id, 'helpme'));
 

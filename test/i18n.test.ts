@@ -15,7 +15,7 @@ import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
 import { FakeSupportWorld } from './fakes/support-activities';
 import { reportActivities, reportInput, tempCaseStore } from './support/case-fixtures';
 import { eventually, newSupportInput, userMessage } from './support/conversation-helpers';
-import { type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { flexcordForEachTest } from './support/e2e/flexcord-per-test';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';
 import { withWorker } from './support/worker';
@@ -185,26 +185,17 @@ describe("the user's language", function () {
   });
 
   describe('end to end (real discord.js and twilio clients against the fakes)', () => {
-    let discord: FakeDiscord;
-    let system: FlexcordSystem | undefined;
-
-    afterEach(async () => {
-      await system?.stop();
-      system = undefined;
-      assert.deepEqual(discord.checker.violations, []);
-      assert.deepEqual(discord.unhandled, []);
-      await discord.stop();
-    });
+    const flexcord = flexcordForEachTest();
 
     it("speaks the language of the /helpme that started the conversation, else the server's, and tells Flex", async () => {
-      discord = await new FakeDiscord().start();
+      const discord = await flexcord.startDiscord();
       const acme = discord.addGuild('Acme');
       acme.guild.preferredLocale = 'ro';
       const ana = discord.addUser('ana', { locale: 'es-ES' }).id;
       const ion = discord.addUser('ion').id;
       discord.addMember(acme.guild.id, ana);
       discord.addMember(acme.guild.id, ion);
-      system = await startFlexcordSystem(discord, { SUPPORT_AGENT_SLA_SECONDS: '3600' });
+      const system = await flexcord.startSystem({ SUPPORT_AGENT_SLA_SECONDS: '3600' });
       const { twilio } = system;
       const fromBot = (after: FakeMessage) => (m: FakeMessage) =>
         m.author.id === discord.botUser.id && BigInt(m.id) > BigInt(after.id);

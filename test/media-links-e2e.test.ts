@@ -5,8 +5,9 @@ import {
   openSupportConversation,
   sendUserAction,
 } from '../src/temporal/support-client';
-import { FakeDiscord } from '../src/sandbox/discord';
-import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { QUIET_TIMINGS } from './support/conversation-helpers';
+import { eventually } from './support/e2e/flexcord-system';
+import { acmeWithAna, flexcordForEachTest, flexTaskOf } from './support/e2e/flexcord-per-test';
 
 /*
  * An agent's attachment, end to end through flexcord as production wires it (worker, webhooks and bot roles from
@@ -15,23 +16,12 @@ import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/
  */
 describe('agent attachments reach Discord as working links', function () {
   this.timeout(90_000);
-  let discord: FakeDiscord;
-  let system: FlexcordSystem | undefined;
-
-  afterEach(async () => {
-    await system?.stop();
-    system = undefined;
-    assert.deepEqual(discord.checker.violations, []);
-    assert.deepEqual(discord.unhandled, []);
-    await discord.stop();
-  });
+  const flexcord = flexcordForEachTest();
 
   it('the agent sends an image; the DM links to it; the link redirects to the file', async () => {
-    discord = await new FakeDiscord().start();
-    const acme = discord.addGuild('Acme');
-    const ana = discord.addUser('ana').id;
-    discord.addMember(acme.guild.id, ana);
-    system = await startFlexcordSystem(discord, { SUPPORT_AGENT_SLA_SECONDS: '3600' });
+    const discord = await flexcord.startDiscord();
+    const { acme, ana } = acmeWithAna(discord);
+    const system = await flexcord.startSystem({ SUPPORT_AGENT_SLA_SECONDS: '3600' });
     const { twilio, ctx, config } = system;
     const client = ctx.client;
     const workflowId = supportWorkflowId(acme.guild.id, ana);
@@ -41,21 +31,12 @@ describe('agent attachments reach Discord as working links', function () {
       taskQueue: config.temporal.taskQueue,
       input: {
         user: { guildId: acme.guild.id, userId: ana, userName: 'ana' },
-        timings: {
-          inactivitySeconds: 3600,
-          inactivityReminderSeconds: 3000,
-          agentSlaSeconds: 3600,
-          ratingWindowSeconds: 3600,
-        },
+        timings: QUIET_TIMINGS,
         preferThread: false,
       },
     });
     await sendUserAction(client, { workflowId, signal: 'requestHuman', event: { eventId: 'rh-media' } });
-    const conversationSid = await eventually(() => {
-      const task = [...twilio.tasks.values()].find((t) => t.attributes.flexcordWorkflowId === workflowId);
-      assert.ok(task, 'a Flex task for the workflow');
-      return task.attributes.conversationSid as string;
-    });
+    const conversationSid = (await flexTaskOf(twilio, workflowId)).attributes.conversationSid as string;
     await twilio.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
     await eventually(async () =>
       assert.equal((await getConversationState(client, workflowId)).phase, 'with_agent'),

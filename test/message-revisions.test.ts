@@ -9,10 +9,13 @@ import {
   sendUserMessageChange,
   signalAgentEvent,
 } from '../src/temporal/support-client';
-import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
 import { FakeSupportWorld } from './fakes/support-activities';
 import { eventually, newSupportInput, userMessage } from './support/conversation-helpers';
-import { type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import {
+  acmeWithAna,
+  flexcordForEachTest,
+  handedToFlexThroughDiscord,
+} from './support/e2e/flexcord-per-test';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';
 import { withWorker } from './support/worker';
@@ -76,43 +79,18 @@ describe('edits and deletions, both ways', function () {
   });
 
   describe('end to end (Discord fake ⇄ flexcord ⇄ Twilio fake)', () => {
-    let discord: FakeDiscord;
-    let system: FlexcordSystem | undefined;
-
-    afterEach(async () => {
-      await system?.stop();
-      system = undefined;
-      assert.deepEqual(discord.checker.violations, []);
-      assert.deepEqual(discord.unhandled, []);
-      await discord.stop();
-    });
+    const flexcord = flexcordForEachTest();
 
     it("follows a user's edit and deletion into Flex and an agent's into Discord, marks the transcript, and applies each once", async () => {
-      discord = await new FakeDiscord().start();
-      const acme = discord.addGuild('Acme');
-      const ana = discord.addUser('ana').id;
-      discord.addMember(acme.guild.id, ana);
-      system = await startFlexcordSystem(discord, { SUPPORT_AGENT_SLA_SECONDS: '3600' });
+      const discord = await flexcord.startDiscord();
+      const { acme, ana } = acmeWithAna(discord);
+      const system = await flexcord.startSystem({ SUPPORT_AGENT_SLA_SECONDS: '3600' });
       const { twilio, ctx } = system;
-      const workflowId = supportWorkflowId(acme.guild.id, ana);
       const dm = discord.dmChannelFor(ana);
-      const fromBot = (after: FakeMessage) => (m: FakeMessage) =>
-        m.author.id === discord.botUser.id && BigInt(m.id) > BigInt(after.id);
-
-      await discord.waitForReply(discord.runSlashCommand(ana, acme.supportChannel.id, 'helpme'));
-      const ask = discord.userSendsDm(ana, 'I want to talk to a human');
-      await discord.waitForMessage(dm.id, (m) => fromBot(ask)(m) && /Case #\d+ opened/.test(m.content));
-      const task = await eventually(() => {
-        const t = [...twilio.tasks.values()].find((x) => x.attributes.flexcordWorkflowId === workflowId);
-        assert.ok(t);
-        return t;
+      const { workflowId, conversationSid } = await handedToFlexThroughDiscord(discord, system, acme, ana, {
+        agent: { identity: 'sam', name: 'Sam Agent' },
       });
-      const conversationSid = task.attributes.conversationSid as string;
       const conversation = twilio.conversation(conversationSid);
-      await twilio.agentAccepts(conversationSid, { identity: 'sam', name: 'Sam Agent' });
-      await eventually(async () =>
-        assert.equal((await getConversationState(ctx.client, workflowId)).phase, 'with_agent'),
-      );
       const fromCustomer = () => conversation.messages.filter((m) => m.author.startsWith('discord:'));
 
       // The user edits a message: the same Conversations message now says the new text.

@@ -8,9 +8,10 @@ import { createTwilioClient } from '../src/activities/twilio/twilio-client';
 import { createObservability, type Observability } from '../src/observability';
 import { startMetricsServer } from '../src/observability/metrics-server';
 import { discordRouteTemplate, twilioRouteTemplate } from '../src/observability/routes';
-import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
+import { FakeDiscord } from '../src/sandbox/discord';
 import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
 import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { conversationThroughEveryRole } from './support/e2e/metrics-conversation';
 import { freePort } from './support/free-port';
 import { sdkMetricsUrl, testEnv } from './support/global-fixtures';
 import { uniqueTaskQueue } from './support/worker';
@@ -21,9 +22,6 @@ import { metricValue, parsePrometheusText, sampleSum, type Sample } from './supp
  * Each process's Prometheus metrics, read the way Prometheus reads them. The hooks are exercised through the real
  * clients against the local Discord and Twilio fakes, and once end to end through every role.
  */
-
-const visible = (m: FakeMessage) =>
-  [m.content ?? '', ...(m.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? ''])].join('\n');
 
 async function scrape(port: number): Promise<Sample[]> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -203,36 +201,7 @@ describe('metrics end to end: one support conversation through every role', func
       sdkMetricsUrl: sdkMetricsUrl(),
     });
     try {
-      const dm = discord.dmChannelFor(ana);
-      const fromBot = (after: FakeMessage) => (m: FakeMessage) =>
-        m.author.id === discord.botUser.id && BigInt(m.id) > BigInt(after.id);
-
-      const question = discord.userSendsDm(ana, 'The game crashes on startup, what can I do?');
-      const answer = await discord.waitForMessage(
-        dm.id,
-        (m) => fromBot(question)(m) && (m.embeds?.length ?? 0) > 0,
-        20_000,
-      );
-      const gibberish = discord.userSendsDm(ana, 'zzqx vlorp');
-      await discord.waitForMessage(
-        dm.id,
-        (m) => fromBot(gibberish)(m) && /couldn't find a good answer/.test(visible(m)),
-      );
-      await discord.waitForReply(discord.pressButton(ana, answer, 'fc:request_human'));
-      const task = await eventually(() => {
-        const t = [...system!.twilio.tasks.values()].find(
-          (x) => x.attributes.flexcordWorkflowId === `support-${acme.guild.id}-${ana}`,
-        );
-        assert.ok(t, 'a Flex task for the conversation');
-        return t;
-      });
-      const conversationSid = task.attributes.conversationSid as string;
-      await system.twilio.agentAccepts(conversationSid, { identity: 'alice', name: 'Alice' });
-      await system.twilio.agentReplies(conversationSid, 'Please update your graphics driver.');
-      await discord.waitForMessage(dm.id, (m) => /update your graphics driver/.test(visible(m)));
-      discord.userSendsDm(ana, 'Thanks, that worked');
-      const conversation = system.twilio.conversation(conversationSid);
-      await eventually(() => assert.equal(conversation.messages.at(-1)?.body, 'Thanks, that worked'));
+      await conversationThroughEveryRole(discord, system, acme.guild.id, ana);
 
       const samples = await eventually(async () => {
         const s = await scrape(server.port);

@@ -173,10 +173,17 @@ describe('flexcord privacy (export and forget a user)', function () {
       const anasConversations = (await opened.store.listCases({ reporterId: ana, type: 'support' })).map(
         (c) => c.number,
       );
-      const twilioSids = await Promise.all(
-        anasConversations.map(async (n) => (await opened.store.getCase(n))!.twilio.conversationSid!),
-      );
-      assert.ok(twilioSids.every((sid) => fake.conversations.has(sid)));
+      // The case learns its Flex conversation after the phase says waiting_for_agent: a loaded machine shows the gap.
+      const twilioSids = await eventually(async () => {
+        const sids = await Promise.all(
+          anasConversations.map(async (n) => (await opened.store.getCase(n))!.twilio.conversationSid!),
+        );
+        assert.ok(
+          sids.every((sid) => fake.conversations.has(sid)),
+          'each of her support cases has its Flex conversation',
+        );
+        return sids;
+      });
       const vicsCases = await opened.store.listCases({ reporterId: vic });
 
       // Export: every case with transcript, events and rating; her workflows; her Twilio conversations.

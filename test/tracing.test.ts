@@ -8,14 +8,12 @@ import { inSpan } from '../src/observability/spans';
 import { startTracing, type Tracing } from '../src/observability/tracing';
 import { FakeDiscord, type FakeMessage } from '../src/sandbox/discord';
 import { eventually, type FlexcordSystem, startFlexcordSystem } from './support/e2e/flexcord-system';
+import { visible } from './support/e2e/metrics-conversation';
 
 /*
  * One message's way through flexcord as one trace, recorded by an in-memory exporter: every role started by its
  * production starter with tracing on, the real Temporal dev server, the Discord and Twilio fakes.
  */
-
-const visible = (m: FakeMessage) =>
-  [m.content ?? '', ...(m.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? ''])].join('\n');
 
 /** The names of `span`'s ancestors within the recorded spans, nearest first. */
 function ancestry(span: ReadableSpan, all: ReadableSpan[]): string[] {

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { StartSupportInput } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-} from '../src/temporal/support-client';
-import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import { getConversationState, sendUserAction } from '../src/temporal/support-client';
+import { eventually } from './support/conversation-helpers';
+import { withConversationInFlex } from './support/flex-conversation';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';
-import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
-import { withWorker } from './support/worker';
+import { type nonTwilioStandIns, twilioHarnessForEachTest } from './support/twilio-harness';
 
 /*
  * Issue 9 item 3, end to end: one agent is one agent. The same person seen by TaskRouter under their worker name and
@@ -22,59 +15,23 @@ const AUTH_TOKEN = 'once0c0ffee0c0ffee0c0ffee0c0ffee';
 const alice = { identity: 'alice_40example_2Ecom', name: 'Alice Example' };
 const bob = { identity: 'bob_40example_2Ecom', name: 'Bob Builder' };
 const sam = { identity: 'sam_2Esupervisor_40example_2Ecom' };
+type StandIns = ReturnType<typeof nonTwilioStandIns>;
 
 describe('Twilio Flex end to end: each agent is announced once', function () {
   this.timeout(120_000);
-  let twilio: TwilioHarness;
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-  });
-
-  afterEach(() => twilio.stop());
-
+  /** A conversation handed to Flex, nobody on it yet; each test has the agents join its own way. */
   async function handedOver(
-    body: (ctx: {
-      sid: string;
-      standIns: ReturnType<typeof nonTwilioStandIns>;
-      workflowId: string;
-    }) => Promise<void>,
+    body: (ctx: { sid: string; standIns: StandIns; workflowId: string }) => Promise<void>,
   ) {
-    const { fake } = twilio;
-    const client = testEnv().client;
-    const standIns = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: QUIET_TIMINGS,
-      preferThread: false,
-    };
-    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-    await withWorker(
-      { ...standIns.activities, ...createTwilioActivities(twilio.adapter) },
-      async (taskQueue) => {
-        await openSupportConversation(client, { taskQueue, input });
-        await sendUserAction(client, {
-          workflowId,
-          signal: 'requestHuman',
-          event: { eventId: `rh-${suffix}` },
-        });
-        const sid = await eventually(() => {
-          const task = [...fake.tasks.values()][0];
-          assert.ok(task, 'a Flex task exists');
-          return task.attributes.conversationSid as string;
-        });
-        await body({ sid, standIns, workflowId });
-      },
+    await withConversationInFlex(twilio, {}, ({ conversationSid, standIns, workflowId }) =>
+      body({ sid: conversationSid, standIns, workflowId }),
     );
   }
 
   /** Agent replies, in order, each waited for in Discord so the events before it have been handled. */
-  async function replies(
-    sid: string,
-    standIns: ReturnType<typeof nonTwilioStandIns>,
-    lines: [string, string][],
-  ) {
+  async function replies(sid: string, standIns: StandIns, lines: [string, string][]) {
     for (const [identity, text] of lines) {
       await twilio.fake.agentReplies(sid, text, identity);
       await eventually(() =>
@@ -86,13 +43,12 @@ describe('Twilio Flex end to end: each agent is announced once', function () {
     }
   }
 
-  const announcements = (standIns: ReturnType<typeof nonTwilioStandIns>) =>
+  const announcements = (standIns: StandIns) =>
     standIns.discord
       .filter((m) => m.kind === 'notice')
       .map((m) => m.text)
       .filter((t) => t.includes('joined the conversation') || t.startsWith("You're now talking with"));
-  const joinUpdates = (standIns: ReturnType<typeof nonTwilioStandIns>) =>
-    standIns.caseUpdates.filter((u) => u.action === 'agent_joined');
+  const joinUpdates = (standIns: StandIns) => standIns.caseUpdates.filter((u) => u.action === 'agent_joined');
 
   it('an agent TaskRouter knows by worker name and Conversations by identity is announced once', async () => {
     await handedOver(async ({ sid, standIns, workflowId }) => {

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import type { SupportActivities } from '../src/activities/support-activity-types';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { CaseChanges, TranscriptEntry } from '../src/shared/case-types';
-import type { OutboundDiscordMessage, StartSupportInput, SupportTimings } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-  sendUserMessage,
-} from '../src/temporal/support-client';
-import { type FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
-import { type TwilioHarness, startTwilioHarness } from './support/twilio-harness';
-import { IDENTITY_SECRET } from './support/flex-adapter';
 import { opaqueCustomerIdentity } from '../src/activities/twilio/identity';
+import type { CaseChanges, TranscriptEntry } from '../src/shared/case-types';
+import type { OutboundDiscordMessage } from '../src/shared/support-types';
+import { getConversationState, sendUserMessage } from '../src/temporal/support-client';
+import { eventually } from './support/conversation-helpers';
+import { IDENTITY_SECRET } from './support/flex-adapter';
+import { withConversationInFlex } from './support/flex-conversation';
+import { nonTwilioStandIns, twilioHarnessForEachTest } from './support/twilio-harness';
 
 /** How the harness's adapter names a Discord user in Twilio. */
 const customer = opaqueCustomerIdentity(IDENTITY_SECRET);
-import { eventually } from './support/conversation-helpers';
-import { testEnv } from './support/global-fixtures';
-import { withWorker } from './support/worker';
 
 /*
  * The whole Twilio path on the real Temporal dev server: the support workflow with the real Flex activities against
@@ -29,15 +19,17 @@ import { withWorker } from './support/worker';
 
 const AUTH_TOKEN = 'e2e0c0ffee0c0ffee0c0ffee0c0ffee0';
 
-/** Stand-ins for the non-Twilio activities, recording what the workflow asked for. */
+/**
+ * The shared stand-ins, except that Discord sends are deduplicated by key (as the real send is) and cases keep
+ * their transcripts, numbered from 100.
+ */
 function otherActivities() {
   const discord: OutboundDiscordMessage[] = [];
   const caseChanges: CaseChanges[] = [];
   const transcripts = new Map<number, TranscriptEntry[]>();
   let nextCase = 100;
-  const activities: Omit<SupportActivities, keyof ReturnType<typeof createTwilioActivities>> = {
-    openSupportChannel: async ({ user }) => ({ channelId: `dm-${user.userId}`, kind: 'dm' }),
-    recordConversation: async () => undefined,
+  const activities: ReturnType<typeof nonTwilioStandIns>['activities'] = {
+    ...nonTwilioStandIns().activities,
     sendToDiscord: async (message) => {
       if (!discord.some((m) => m.dedupeKey === message.dedupeKey)) discord.push(message);
       return { messageIds: [String(discord.length)] };
@@ -54,74 +46,22 @@ function otherActivities() {
       caseChanges.push(changes);
     },
     getCaseTranscript: async ({ caseNumber }) => transcripts.get(caseNumber) ?? [],
-    latestStaffNotes: async () => [],
-    // Customer files have their own end-to-end test (customer-media.test.ts).
-    relayCustomerAttachment: async () => {
-      throw new Error('no customer files in these tests');
-    },
-    // Edits and deletions have their own end-to-end test (message-revisions.test.ts).
-    editFlexMessage: async () => undefined,
-    removeFlexMessages: async () => undefined,
-    editDiscordMessage: async ({ messageIds }) => ({ messageIds }),
-    deleteDiscordMessages: async () => undefined,
-    searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges };
 }
 
-/** A conversation of its own user, with timers too long to fire during a test. */
-function newConversationInput(): { suffix: string; input: StartSupportInput } {
-  const suffix = randomUUID().slice(0, 8);
-  return {
-    suffix,
-    input: {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: {
-        inactivitySeconds: 3600,
-        inactivityReminderSeconds: 3000,
-        agentSlaSeconds: 3600,
-        ratingWindowSeconds: 3600,
-      } as SupportTimings,
-      preferThread: false,
-    },
-  };
-}
-
 describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', function () {
   this.timeout(60_000);
-  let twilio: TwilioHarness;
-  let fake: FakeTwilio;
-
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-    fake = twilio.fake;
-  });
-
-  afterEach(() => twilio.stop());
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
   it('relays the user to Flex and the agent back, then closes the case when the agent closes', async () => {
-    const client = testEnv().client;
+    const { fake } = twilio;
     const others = otherActivities();
-    const adapter = twilio.adapter;
-    const activities = { ...others.activities, ...createTwilioActivities(adapter) };
-    const { suffix, input } = newConversationInput();
-
-    await withWorker(activities, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-      await sendUserAction(client, {
-        workflowId,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
+    await withConversationInFlex(twilio, { standIns: others }, async (flex) => {
+      const { client, taskQueue, input, suffix, workflowId, conversationSid } = flex;
 
       // Handed over: a conversation with the customer, our webhook, and a Flex task carrying the workflow id.
-      const conversationSid = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        assert.equal(task.attributes.flexcordWorkflowId, workflowId);
-        return task.attributes.conversationSid as string;
-      });
+      assert.equal(fake.taskFor(conversationSid)?.attributes.flexcordWorkflowId, workflowId);
       const conversation = fake.conversation(conversationSid);
       assert.deepEqual(
         conversation.participants.map((p) => p.identity),
@@ -203,22 +143,9 @@ describe('Twilio Flex end to end: workflow + Twilio fake + signed webhooks', fun
   });
 
   it("retries the user's message after a 429 whose Retry-After is 0, instead of giving it up", async () => {
-    const client = testEnv().client;
-    const activities = { ...otherActivities().activities, ...createTwilioActivities(twilio.adapter) };
-    const { suffix, input } = newConversationInput();
-    await withWorker(activities, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-      await sendUserAction(client, {
-        workflowId,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
-      const conversationSid = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        return task.attributes.conversationSid as string;
-      });
+    const { fake } = twilio;
+    await withConversationInFlex(twilio, { standIns: otherActivities() }, async (flex) => {
+      const { client, taskQueue, input, suffix, conversationSid } = flex;
       // Twilio may answer "retry now": the message must still be retried, not dropped.
       fake.fail({
         status: 429,

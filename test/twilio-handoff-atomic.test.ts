@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
+import { type createTwilioActivities } from '../src/activities/twilio/activities';
 import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
-import type { StartSupportInput } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-} from '../src/temporal/support-client';
-import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import { getConversationState } from '../src/temporal/support-client';
+import { eventually } from './support/conversation-helpers';
 import { flexActivities } from './support/flex-adapter';
-import { testEnv } from './support/global-fixtures';
-import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
-import { withWorker } from './support/worker';
+import { withConversationInFlex } from './support/flex-conversation';
+import { twilioHarnessForEachTest } from './support/twilio-harness';
 
 /*
  * Issue 9 item 5: the hand-over to Flex is one Twilio call that creates an interaction (and its task), then a
@@ -104,34 +97,14 @@ const AUTH_TOKEN = 'atom0c0ffee0c0ffee0c0ffee0c0ffee';
 
 describe('Twilio Flex end to end: the hand-over survives a lost answer', function () {
   this.timeout(120_000);
-  let twilio: TwilioHarness;
-
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-  });
-
-  afterEach(() => twilio.stop());
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
   it('Temporal retries handToFlex after the lost answer and the conversation waits on the one task Flex has', async () => {
     const { fake } = twilio;
-    const client = testEnv().client;
-    const { activities: others, caseUpdates } = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: QUIET_TIMINGS,
-      preferThread: false,
-    };
-    const id = `support-${input.user.guildId}-${input.user.userId}`;
     fake.fail({ match: CREATE, dropAnswer: true });
 
-    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserAction(client, {
-        workflowId: id,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
+    await withConversationInFlex(twilio, {}, async ({ client, workflowId: id, standIns }) => {
+      const { caseUpdates } = standIns;
       const recorded = await eventually(() => {
         const flex = caseUpdates.find((u) => u.action === 'flex_task_created');
         assert.ok(flex, 'the case records the Flex task');

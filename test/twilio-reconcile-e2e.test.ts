@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { StartSupportInput } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-} from '../src/temporal/support-client';
-import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
-import { type FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
-import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
-import { testEnv } from './support/global-fixtures';
-import { withWorker } from './support/worker';
+import { eventually } from './support/conversation-helpers';
+import { ALICE, withConversationInFlex } from './support/flex-conversation';
+import { twilioHarnessForEachTest } from './support/twilio-harness';
 
 /*
  * Issue 4, dropped webhooks, end to end: the real Flex activities against the Twilio fake, the real webhook router,
@@ -24,47 +14,15 @@ const AUTH_TOKEN = 'rec0c0ffee0c0ffee0c0ffee0c0ffee0';
 
 describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', function () {
   this.timeout(120_000);
-  let twilio: TwilioHarness;
-  let fake: FakeTwilio;
-
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-    fake = twilio.fake;
-  });
-
-  afterEach(() => twilio.stop());
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
   it('relays a reply whose webhook was lost exactly once, and closes when every close webhook was lost', async () => {
-    const client = testEnv().client;
-    const { activities: others, discord, caseChanges } = nonTwilioStandIns();
-    const adapter = twilio.adapter;
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 1 },
-      preferThread: false,
-    };
-    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-    const agentMessages = () => discord.filter((m) => m.kind === 'agent_message');
-
-    await withWorker({ ...others, ...createTwilioActivities(adapter) }, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserAction(client, {
-        workflowId,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
-      const conversationSid = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        return task.attributes.conversationSid as string;
-      }, 20_000);
-
-      // The agent joins while the webhook server is up: the join and TaskRouter's full name arrive.
-      await fake.agentAccepts(conversationSid, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
-      await eventually(async () =>
-        assert.equal((await getConversationState(client, workflowId)).phase, 'with_agent'),
-      );
+    const { fake } = twilio;
+    const timings = { flexReconcileSeconds: 1 };
+    // The agent joins while the webhook server is up: the join and TaskRouter's full name arrive.
+    await withConversationInFlex(twilio, { timings, agent: ALICE }, async (conversation) => {
+      const { conversationSid, agentMessages, phase } = conversation;
+      const { discord, caseChanges } = conversation.standIns;
 
       // The webhook server is down when the agent replies: Twilio's webhook is lost for good.
       fake.dropWebhooks(1);
@@ -97,7 +55,7 @@ describe('Twilio Flex end to end: lost webhooks are made up by reconciliation', 
         ['dropped', 'dropped', 'dropped'],
       );
       await eventually(async () => {
-        assert.equal((await getConversationState(client, workflowId)).phase, 'closed');
+        assert.equal(await phase(), 'closed');
         assert.ok(caseChanges.some((c) => c.status === 'closed' && c.closeReason === 'agent_closed'));
         // Reads back off to 8 s (+20% jitter) while they find nothing; a loaded CI machine needed more than 20 s.
       }, 45_000);

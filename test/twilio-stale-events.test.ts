@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { StartSupportInput } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-  sendUserMessage,
-} from '../src/temporal/support-client';
-import { QUIET_TIMINGS, eventually, userMessage } from './support/conversation-helpers';
-import { testEnv } from './support/global-fixtures';
+import { getConversationState, sendUserAction, sendUserMessage } from '../src/temporal/support-client';
+import { eventually, userMessage } from './support/conversation-helpers';
+import { ALICE, withConversationInFlex } from './support/flex-conversation';
 import { recordHistory } from './support/histories';
-import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
-import { withWorker } from './support/worker';
+import { twilioHarnessForEachTest } from './support/twilio-harness';
 
 /*
  * Issue 9 item 1, end to end: a Flex close belongs to one handoff. The agent closes the chat but stays in wrap-up
@@ -24,43 +15,15 @@ const AUTH_TOKEN = 'stale0c0ffee0c0ffee0c0ffee0c0ffe';
 
 describe('Twilio Flex end to end: a close event closes only the handoff it belongs to', function () {
   this.timeout(120_000);
-  let twilio: TwilioHarness;
-
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-  });
-
-  afterEach(() => twilio.stop());
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
   it('ignores a late task.completed from the previous handoff once a new conversation has started', async () => {
     const { fake } = twilio;
-    const client = testEnv().client;
-    const { activities: others, discord, caseUpdates } = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: QUIET_TIMINGS,
-      preferThread: false,
-    };
-    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
     const taskOf = (conversationSid: string) => fake.taskFor(conversationSid)!;
 
-    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserAction(client, {
-        workflowId,
-        signal: 'requestHuman',
-        event: { eventId: `rh1-${suffix}` },
-      });
-      const first = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        return task.attributes.conversationSid as string;
-      });
-      await fake.agentAccepts(first, { identity: 'alice_40example_2Ecom', name: 'Alice Example' });
-      await eventually(async () =>
-        assert.equal((await getConversationState(client, workflowId)).phase, 'with_agent'),
-      );
+    await withConversationInFlex(twilio, { agent: ALICE }, async (conversation) => {
+      const { client, taskQueue, input, suffix, workflowId, conversationSid: first } = conversation;
+      const { discord, caseUpdates } = conversation.standIns;
 
       // The agent ends the chat and stays in wrap-up: the first case closes.
       await fake.agentCloses(first, { holdWrapUp: true });

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
-import type { StartSupportInput } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-} from '../src/temporal/support-client';
+import { type createTwilioActivities } from '../src/activities/twilio/activities';
+import { getConversationState } from '../src/temporal/support-client';
 import { FakeTwilio } from '../src/sandbox/twilio/fake-twilio';
-import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import { eventually } from './support/conversation-helpers';
 import { flexActivities } from './support/flex-adapter';
-import { testEnv } from './support/global-fixtures';
-import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
-import { withWorker } from './support/worker';
+import { withConversationInFlex } from './support/flex-conversation';
+import { twilioHarnessForEachTest } from './support/twilio-harness';
 
 /*
  * Issue 4, a Flex task canceled while the conversation stays open (a TaskRouter workflow timeout, a declined
@@ -94,38 +87,14 @@ const AUTH_TOKEN = 'cancel0c0ffee0c0ffee0c0ffee0c0ff';
 describe('Twilio Flex end to end: a task canceled in the queue whose webhook was lost', function () {
   // Generous: on a loaded machine (the full suite on shared cores) the hand-over and the reads take a while.
   this.timeout(120_000);
-  let twilio: TwilioHarness;
-
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-  });
-
-  afterEach(() => twilio.stop());
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
   it('closes the case as task_canceled and tells the user, with the conversation still active in Twilio', async () => {
     const { fake } = twilio;
-    const client = testEnv().client;
-    const { activities: others, discord, caseChanges } = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: { ...QUIET_TIMINGS, flexReconcileSeconds: 1 },
-      preferThread: false,
-    };
-    const id = `support-${input.user.guildId}-${input.user.userId}`;
-
-    await withWorker({ ...others, ...createTwilioActivities(twilio.adapter) }, async (taskQueue) => {
-      await openSupportConversation(client, { taskQueue, input });
-      await sendUserAction(client, {
-        workflowId: id,
-        signal: 'requestHuman',
-        event: { eventId: `rh-${suffix}` },
-      });
-      const conversationSid = await eventually(() => {
-        const task = [...fake.tasks.values()][0];
-        assert.ok(task, 'a Flex task exists');
-        return task.attributes.conversationSid as string;
-      }, 20_000);
+    const timings = { flexReconcileSeconds: 1 };
+    await withConversationInFlex(twilio, { timings }, async (conversation) => {
+      const { client, workflowId: id, conversationSid } = conversation;
+      const { discord, caseChanges } = conversation.standIns;
 
       // TaskRouter's task.canceled callback is lost; nothing about the conversation changes.
       const deliveriesBefore = fake.deliveries.length;

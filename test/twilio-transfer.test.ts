@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createTwilioActivities } from '../src/activities/twilio/activities';
 import { createTwilioClient } from '../src/activities/twilio/twilio-client';
-import type { StartSupportInput, SupportTimings } from '../src/shared/support-types';
-import {
-  getConversationState,
-  openSupportConversation,
-  sendUserAction,
-} from '../src/temporal/support-client';
-import { QUIET_TIMINGS, eventually } from './support/conversation-helpers';
+import type { SupportTimings } from '../src/shared/support-types';
+import { sendUserAction } from '../src/temporal/support-client';
+import { eventually } from './support/conversation-helpers';
+import { withConversationInFlex } from './support/flex-conversation';
 import { testEnv } from './support/global-fixtures';
 import { recordHistory } from './support/histories';
-import { type TwilioHarness, nonTwilioStandIns, startTwilioHarness } from './support/twilio-harness';
-import { withWorker } from './support/worker';
+import { type nonTwilioStandIns, twilioHarnessForEachTest } from './support/twilio-harness';
 
 /*
  * Issue 9 item 2, end to end: transfers in Flex (Twilio's documented flow for Flex Conversations: an invite makes a
@@ -23,16 +17,11 @@ import { withWorker } from './support/worker';
 const AUTH_TOKEN = 'xfer0c0ffee0c0ffee0c0ffee0c0ffee';
 const alice = { identity: 'alice_40example_2Ecom', name: 'Alice Example' };
 const bob = { identity: 'bob_40example_2Ecom', name: 'Bob Builder' };
+type StandIns = ReturnType<typeof nonTwilioStandIns>;
 
 describe('Twilio Flex end to end: transfers keep the conversation open', function () {
   this.timeout(120_000);
-  let twilio: TwilioHarness;
-
-  beforeEach(async () => {
-    twilio = await startTwilioHarness(testEnv().client, AUTH_TOKEN);
-  });
-
-  afterEach(() => twilio.stop());
+  const twilio = twilioHarnessForEachTest(AUTH_TOKEN);
 
   /** A conversation handed to Flex and accepted by Alice, on a worker running the real Flex activities. */
   async function withAliceOnTheCase(
@@ -40,45 +29,18 @@ describe('Twilio Flex end to end: transfers keep the conversation open', functio
     body: (ctx: {
       sid: string;
       workflowId: string;
-      standIns: ReturnType<typeof nonTwilioStandIns>;
+      standIns: StandIns;
       phase: () => Promise<string>;
     }) => Promise<void>,
   ) {
-    const { fake } = twilio;
-    const client = testEnv().client;
-    const standIns = nonTwilioStandIns();
-    const suffix = randomUUID().slice(0, 8);
-    const input: StartSupportInput = {
-      user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
-      timings: { ...QUIET_TIMINGS, ...timings },
-      preferThread: false,
-    };
-    const workflowId = `support-${input.user.guildId}-${input.user.userId}`;
-    await withWorker(
-      { ...standIns.activities, ...createTwilioActivities(twilio.adapter) },
-      async (taskQueue) => {
-        await openSupportConversation(client, { taskQueue, input });
-        await sendUserAction(client, {
-          workflowId,
-          signal: 'requestHuman',
-          event: { eventId: `rh-${suffix}` },
-        });
-        const sid = await eventually(() => {
-          const task = [...fake.tasks.values()][0];
-          assert.ok(task, 'a Flex task exists');
-          return task.attributes.conversationSid as string;
-        });
-        await fake.agentAccepts(sid, alice);
-        const phase = async () => (await getConversationState(client, workflowId)).phase;
-        await eventually(async () => assert.equal(await phase(), 'with_agent'));
-        await body({ sid, workflowId, standIns, phase });
-      },
+    await withConversationInFlex(twilio, { timings, agent: alice }, (c) =>
+      body({ sid: c.conversationSid, workflowId: c.workflowId, standIns: c.standIns, phase: c.phase }),
     );
   }
 
-  const nowTalkingWith = (standIns: ReturnType<typeof nonTwilioStandIns>) =>
+  const nowTalkingWith = (standIns: StandIns) =>
     standIns.discord.filter((m) => m.text.startsWith("You're now talking with "));
-  const closeNotices = (standIns: ReturnType<typeof nonTwilioStandIns>) =>
+  const closeNotices = (standIns: StandIns) =>
     standIns.discord.filter((m) => m.text.includes('Need more help?'));
 
   it('a cold transfer (invite, then the first agent wraps up and completes) keeps it open and names the new agent', async () => {

@@ -16,6 +16,7 @@ import { type RoleContext, type RoleName, type RoleStarter, type RunningRole } f
 import { startBotRole } from './roles/bot-role';
 import { startWebhooksRole } from './roles/webhooks-role';
 import { startWorkerRole } from './roles/worker-role';
+import { closeTemporalConnection } from '../temporal/close-connection';
 
 const STARTERS: Record<RoleName, RoleStarter> = {
   worker: startWorkerRole,
@@ -102,7 +103,7 @@ export async function startApp(
     }
   } catch (err) {
     await stopAll(running, logger);
-    await connection.close();
+    await closeTemporalConnection(connection);
     await devServer?.stop();
     throw err;
   }
@@ -113,7 +114,7 @@ export async function startApp(
     (stopping ??= (async () => {
       await stopAll(running, logger);
       await metricsServer?.close();
-      await connection.close();
+      await closeTemporalConnection(connection);
       await devServer?.stop();
       await tracing?.shutdown();
     })());

@@ -4,6 +4,7 @@ import { catchUp, RecentMessages } from './catch-up';
 import { CatchUpGate } from './catch-up-gate';
 import { ChannelOrder } from './channel-order';
 import { dispatchInteraction } from './dispatch-interaction';
+import { InFlight } from './in-flight';
 import { routeMessage } from './route-message';
 import { routeMessageChange } from './route-message-change';
 import { type BotContext } from './types';
@@ -13,18 +14,22 @@ const CATCH_UP_RETRY_MS = 5_000;
 const CATCH_UP_MAX_RETRY_MS = 5 * 60_000;
 /** The longest a live message waits for its channel's catch-up (DISCORD_CATCH_UP_HOLD_SECONDS). */
 const DEFAULT_CATCH_UP_HOLD_SECONDS = 60;
+/** How long a graceful stop waits for messages being routed; what is left is found by the next catch-up. */
+const STOP_WAIT_MS = 10_000;
 
 export interface RunningBot {
   client: Client;
-  stop(): Promise<void>;
+  /** Closes the gateway, then waits for what is being routed (at most `waitMs`, 10 s by default). */
+  stop(options?: { waitMs?: number }): Promise<void>;
 }
 
 /** Attaches flexcord's handlers to a discord.js client and logs in; resolves once the gateway says READY. */
 export async function startBot(client: Client, deps: BotDeps, token: string): Promise<RunningBot> {
   const ctx: BotContext = { deps, client };
   const log = deps.logger;
+  const inFlight = new InFlight();
   client.on(Events.InteractionCreate, (interaction) => {
-    void dispatchInteraction(interaction, ctx);
+    void inFlight.track(dispatchInteraction(interaction, ctx));
   });
   const recent = new RecentMessages();
   const route = async (message: Message, options: { fromCatchUp?: boolean } = {}) => {
@@ -67,34 +72,40 @@ export async function startBot(client: Client, deps: BotDeps, token: string): Pr
     catchingUp = catchingUp.then(() => runCatchUp(session, 0));
   });
   client.on(Events.MessageCreate, (message) => {
-    void inChannelOrder.run(message.channelId, async () => {
-      const waited = await gate.waitFor(message.channelId, holdMs);
-      if (waited !== 'not_held') deps.metrics?.catchUpWaits.inc({ outcome: waited });
-      // Bounded: a channel whose read keeps failing delays its messages' order, never their delivery. They go
-      // marked as before the catch-up, so the conversation's cursor stays and the missed ones still come.
-      if (waited === 'gave_up')
-        log.warn(
-          { messageId: message.id, channelId: message.channelId, heldMs: holdMs },
-          'live message sent before its channel was read back after a new gateway session',
-        );
-      await route(message);
-    });
+    void inFlight.track(
+      inChannelOrder.run(message.channelId, async () => {
+        const waited = await gate.waitFor(message.channelId, holdMs);
+        if (waited !== 'not_held') deps.metrics?.catchUpWaits.inc({ outcome: waited });
+        // Bounded: a channel whose read keeps failing delays its messages' order, never their delivery. They go
+        // marked as before the catch-up, so the conversation's cursor stays and the missed ones still come.
+        if (waited === 'gave_up')
+          log.warn(
+            { messageId: message.id, channelId: message.channelId, heldMs: holdMs },
+            'live message sent before its channel was read back after a new gateway session',
+          );
+        await route(message);
+      }),
+    );
   });
   client.on(Events.MessageUpdate, (_old, message) => {
-    routeMessageChange({ kind: 'edited', message }, ctx).catch((err: unknown) =>
-      log.error(
-        { err, messageId: message.id, channelId: message.channelId },
-        'could not route a message edit',
-      ),
-    );
+    inFlight
+      .track(routeMessageChange({ kind: 'edited', message }, ctx))
+      .catch((err: unknown) =>
+        log.error(
+          { err, messageId: message.id, channelId: message.channelId },
+          'could not route a message edit',
+        ),
+      );
   });
   client.on(Events.MessageDelete, (message) => {
-    routeMessageChange({ kind: 'deleted', message }, ctx).catch((err: unknown) =>
-      log.error(
-        { err, messageId: message.id, channelId: message.channelId },
-        'could not route a message deletion',
-      ),
-    );
+    inFlight
+      .track(routeMessageChange({ kind: 'deleted', message }, ctx))
+      .catch((err: unknown) =>
+        log.error(
+          { err, messageId: message.id, channelId: message.channelId },
+          'could not route a message deletion',
+        ),
+      );
   });
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -103,10 +114,14 @@ export async function startBot(client: Client, deps: BotDeps, token: string): Pr
   log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot connected');
   return {
     client,
-    async stop() {
+    async stop({ waitMs = STOP_WAIT_MS } = {}) {
       stopped = true;
       clearTimeout(retry);
+      // The gateway first, so no new event starts; then what is under way finishes, while its dependencies
+      // (Temporal, the case database) are still open.
       await client.destroy();
+      const left = await inFlight.drain(waitMs);
+      if (left > 0) log.warn({ left, waitedMs: waitMs }, 'stopped while messages were still being routed');
     },
   };
 }

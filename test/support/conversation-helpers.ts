@@ -11,7 +11,11 @@ export const QUIET_TIMINGS: SupportTimings = {
 
 /** A fresh guild and user per test, so each test has its own workflow id. */
 export function newSupportInput(timings: Partial<SupportTimings> = {}): StartSupportInput {
-  const suffix = randomUUID().slice(0, 8);
+  return supportInputFor(randomUUID().slice(0, 8), timings);
+}
+
+/** The input of user `u<suffix>` in guild `g<suffix>`; the suffix also makes that test's event ids unique. */
+export function supportInputFor(suffix: string, timings: Partial<SupportTimings> = {}): StartSupportInput {
   return {
     user: { guildId: `g${suffix}`, userId: `u${suffix}`, userName: `player-${suffix}` },
     timings: { ...QUIET_TIMINGS, ...timings },

@@ -14,6 +14,7 @@ import { listen, type RunningHttpServer } from '../../src/webhooks/http-server';
 import { createTwilioWebhookRouter } from '../../src/webhooks/twilio/twilio-router';
 import { FakeTwilio } from '../../src/sandbox/twilio/fake-twilio';
 import { IDENTITY_SECRET } from './flex-adapter';
+import { testEnv } from './global-fixtures';
 
 /**
  * The Twilio side of an end-to-end test: the real webhook router (signalling workflows through `client`) on a
@@ -113,4 +114,36 @@ export function nonTwilioStandIns() {
     searchKnowledgeBase: async () => [],
   };
   return { activities, discord, caseChanges, caseUpdates };
+}
+
+/**
+ * A fresh harness for each test of the calling `describe` (started before, stopped and spec-checked after). The
+ * returned object reads through to the current test's harness.
+ */
+export function twilioHarnessForEachTest(authToken: string): TwilioHarness {
+  let current: TwilioHarness | undefined;
+  beforeEach(async () => {
+    current = await startTwilioHarness(testEnv().client, authToken);
+  });
+  afterEach(async () => {
+    const stopping = current;
+    current = undefined;
+    await stopping?.stop();
+  });
+  const harness = (): TwilioHarness => {
+    if (!current) throw new Error('the Twilio harness is only there during a test');
+    return current;
+  };
+  return {
+    get fake() {
+      return harness().fake;
+    },
+    get webhooks() {
+      return harness().webhooks;
+    },
+    get adapter() {
+      return harness().adapter;
+    },
+    stop: () => harness().stop(),
+  };
 }

@@ -22,6 +22,7 @@ import {
 import { commandLineTarget, connectClient } from '../../temporal/connect';
 import { UserError } from '../user-error';
 import { registerBlockCommands } from './case-blocks';
+import { closeTemporalConnection } from '../../temporal/close-connection';
 
 const filterOptions = z.object({
   status: z.enum(CASE_STATUSES).optional(),
@@ -207,7 +208,7 @@ async function withOperations(
       if (err instanceof CaseOperationError) throw new UserError(err.message);
       throw err;
     } finally {
-      await connection.close();
+      await closeTemporalConnection(connection);
     }
   }, config);
 }

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../../config';
 import { FEED_RELAY_SCHEDULE_ID, type FeedRelayInput } from '../../shared/feed-relay';
 import { commandLineTarget, connectClient } from '../../temporal/connect';
 import { UserError } from '../user-error';
+import { closeTemporalConnection } from '../../temporal/close-connection';
 
 export interface FeedRelayStatus {
   schedule:
@@ -96,7 +97,7 @@ async function withClient<T>(config: Config, fn: (client: Client) => Promise<T>)
   try {
     return await fn(client);
   } finally {
-    await connection.close();
+    await closeTemporalConnection(connection);
   }
 }
 

@@ -7,6 +7,7 @@ import { buildTwilioCustomerData } from '../../privacy/twilio-customer-data';
 import { discordUserId, exportUser, type PrivacyDeps } from '../../privacy/user-data';
 import { commandLineTarget, connectClient } from '../../temporal/connect';
 import { UserError } from '../user-error';
+import { closeTemporalConnection } from '../../temporal/close-connection';
 
 /**
  * `flexcord privacy export|forget <discord-user-id>`: a user's request to see, or to erase, what flexcord keeps
@@ -67,7 +68,7 @@ async function withPrivacy(
     try {
       await fn({ client, store: cases.store, ...(twilio ? { twilio } : {}) }, target.namespace);
     } finally {
-      await connection.close();
+      await closeTemporalConnection(connection);
     }
   } finally {
     await cases.close();
