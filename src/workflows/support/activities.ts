@@ -1,5 +1,6 @@
 import {
   type ActivityOptions,
+  type RetryPolicy,
   ActivityFailure,
   ApplicationFailure,
   patched,
@@ -138,18 +139,20 @@ export const flexEstimate = proxyActivities<Pick<SupportActivities, 'estimateAge
   },
 });
 
-/** The case store is ours and must not lose a line: retry longer. */
+/** The case store is ours and must not lose a line: retry longer (its activities and the local transcript write). */
+const caseStoreRetry: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 20,
+  nonRetryableErrorTypes,
+};
+
 export const cases = proxyActivities<
   Pick<SupportActivities, 'openCase' | 'appendTranscript' | 'updateCase' | 'getCaseTranscript'>
 >({
   startToCloseTimeout: '20 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes,
-  },
+  retry: caseStoreRetry,
 });
 
 /**
@@ -161,13 +164,7 @@ export const cases = proxyActivities<
 export const localTranscript = proxyLocalActivities<Pick<SupportActivities, 'appendTranscript'>>({
   startToCloseTimeout: '20 seconds',
   localRetryThreshold: '10 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes,
-  },
+  retry: caseStoreRetry,
 });
 
 /** Support analytics never hold up a conversation: a few quick tries, then the milestone is logged as lost. */
